@@ -1,0 +1,30 @@
+export { WebhookSecurityModule } from './webhook-security.module.js';
+export type { WebhookSecurityModuleExtras } from './webhook-security.module-definition.js';
+export type { WebhookProviderOptions, WebhookSecurityModuleOptions } from './webhook-security-options.interface.js';
+export { VerifiedWebhook } from './verified-webhook.decorator.js';
+export { WebhookSignatureGuard } from './webhook-signature.guard.js';
+export type { RawBodyRequest } from './raw-body.reader.js';
+export {
+  InvalidWebhookSignatureException,
+  WebhookPayloadTooLargeException,
+  WebhookSecurityConfigurationError,
+  WebhookSecurityMisconfiguredException,
+} from './webhook-security.exceptions.js';
+export { WEBHOOK_PROVIDER_METADATA } from './webhook-security.constants.js';
+export type {
+  SignInput,
+  VerificationFailureReason,
+  VerificationResult,
+  VerifierOptions,
+  WebhookRequest,
+  WebhookVerifier,
+} from './verifiers/webhook-verifier.interface.js';
+export { BUILT_IN_VERIFIERS, type BuiltInScheme } from './verifiers/built-in-verifiers.js';
+export { HmacSchemeVerifier, type HmacSchemeOptions } from './verifiers/hmac-scheme.verifier.js';
+export { FormPostVerifier } from './verifiers/form-post.verifier.js';
+export { TrophyVerifier } from './verifiers/trophy.verifier.js';
+export { FullupVerifier } from './verifiers/fullup.verifier.js';
+export { NoyoVerifier } from './verifiers/noyo.verifier.js';
+export { SignalWireVerifier } from './verifiers/signalwire.verifier.js';
+export type { HmacAlgorithm, SignatureEncoding } from './utils/signature.js';
+export type { TimestampFormat } from './utils/timestamp.js';

@@ -1,0 +1,29 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** Largest number of signatures read from one header; the rest of the list is rejected. */
+export const MAX_SIGNATURES_PER_HEADER = 10;
+
+/**
+ * Reads one header as a string. Node lower-cases header names and joins most
+ * repeated headers with `", "`; a repeated header that arrives as an array is
+ * joined the same way, so a verifier sees one shape and rejects what does not
+ * parse.
+ */
+export function readHeader(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name.toLowerCase()];
+  if (value === undefined) return undefined;
+  const text = Array.isArray(value) ? value.join(', ') : value;
+  return text === '' ? undefined : text;
+}
+
+/**
+ * Splits a header that lists several signatures. Entries are trimmed, empty
+ * ones dropped. A list longer than {@link MAX_SIGNATURES_PER_HEADER} gives
+ * `undefined`, which bounds the comparisons any one request can cause.
+ */
+export function splitList(value: string, separator: string | undefined): string[] | undefined {
+  const entries = (separator === undefined ? [value] : value.split(separator, MAX_SIGNATURES_PER_HEADER + 1))
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  return entries.length > MAX_SIGNATURES_PER_HEADER ? undefined : entries;
+}

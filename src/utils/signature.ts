@@ -1,0 +1,67 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** HMAC algorithms a scheme may use. */
+export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
+
+/** How a signature is written in its header. */
+export type SignatureEncoding = 'hex' | 'base64' | 'base64url';
+
+/** Digest lengths in bytes. */
+export const DIGEST_BYTES: Readonly<Record<HmacAlgorithm, number>> = { sha1: 20, sha256: 32, sha512: 64 };
+
+const HEX = /^[0-9a-fA-F]+$/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
+
+/**
+ * HMAC over several parts, fed to the hash one by one so that a large body is
+ * never copied into a concatenated buffer or string.
+ */
+export function hmac(algorithm: HmacAlgorithm, key: string | Buffer, parts: readonly (string | Buffer)[]): Buffer {
+  const mac = createHmac(algorithm, key);
+  for (const part of parts) mac.update(part);
+  return mac.digest();
+}
+
+/** Length of a signature of `bytes` bytes written in `encoding`, with base64 padding. */
+function encodedLength(bytes: number, encoding: SignatureEncoding): number {
+  return encoding === 'hex' ? bytes * 2 : Math.ceil(bytes / 3) * 4;
+}
+
+/**
+ * Decodes a signature strictly: the exact length for the digest and only the
+ * characters of its encoding. Anything else gives `undefined`, never a throw,
+ * and never the lenient partial decoding that `Buffer.from` does on its own.
+ */
+export function decodeSignature(value: string, encoding: SignatureEncoding, bytes: number): Buffer | undefined {
+  if (encoding === 'hex') {
+    if (value.length !== bytes * 2 || !HEX.test(value)) return undefined;
+    return Buffer.from(value, 'hex');
+  }
+  const padded = encodedLength(bytes, encoding);
+  const unpadded = Math.ceil((bytes * 4) / 3);
+  if (value.length !== padded && value.length !== unpadded) return undefined;
+  if (!(encoding === 'base64' ? BASE64 : BASE64URL).test(value)) return undefined;
+  const decoded = Buffer.from(value, encoding);
+  return decoded.length === bytes ? decoded : undefined;
+}
+
+/** Encodes a digest the way a sender writes it in its header. */
+export function encodeSignature(digest: Buffer, encoding: SignatureEncoding): string {
+  return digest.toString(encoding);
+}
+
+/**
+ * Constant-time comparison of two byte strings. Lengths are checked first
+ * (`timingSafeEqual` throws on a mismatch); the length of a digest is public.
+ */
+export function safeEqual(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** True when any of `candidates` equals any of `expected`, each pair compared in constant time. */
+export function anyMatch(candidates: readonly Buffer[], expected: Buffer): boolean {
+  let matched = false;
+  for (const candidate of candidates) matched = safeEqual(candidate, expected) || matched;
+  return matched;
+}

@@ -1,0 +1,35 @@
+/** How a scheme writes its timestamp header. */
+export type TimestampFormat = 'unix' | 'unix-ms' | 'iso';
+
+const UNIX_SECONDS = /^\d{1,12}$/;
+const UNIX_MILLISECONDS = /^\d{1,15}$/;
+// ISO-8601 date and time with an explicit zone; up to nine fraction digits.
+const ISO = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Parses a timestamp header into epoch milliseconds, or `undefined` when it
+ * is not exactly of the given format. `Date.parse` alone would read `"1"` as
+ * the year 2001, so the shape is checked first.
+ */
+export function parseTimestamp(value: string, format: TimestampFormat): number | undefined {
+  if (format === 'unix') return UNIX_SECONDS.test(value) ? Number(value) * 1000 : undefined;
+  if (format === 'unix-ms') return UNIX_MILLISECONDS.test(value) ? Number(value) : undefined;
+  const match = ISO.exec(value);
+  if (!match) return undefined;
+  const [, dateTime, fraction = '', zone] = match;
+  // Date.parse misreads more than three fraction digits; milliseconds are enough.
+  const millis = Date.parse(`${dateTime}.${fraction.padEnd(3, '0').slice(0, 3)}${zone}`);
+  return Number.isNaN(millis) ? undefined : millis;
+}
+
+/** True when `timestampMs` lies within `toleranceSeconds` of `nowMs`, in the past or the future. */
+export function isWithinTolerance(timestampMs: number, nowMs: number, toleranceSeconds: number): boolean {
+  return Math.abs(nowMs - timestampMs) <= toleranceSeconds * 1000;
+}
+
+/** Writes a time in the given format, as a sender would. */
+export function formatTimestamp(date: Date, format: TimestampFormat): string {
+  if (format === 'unix') return String(Math.floor(date.getTime() / 1000));
+  if (format === 'unix-ms') return String(date.getTime());
+  return date.toISOString();
+}

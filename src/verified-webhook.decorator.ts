@@ -1,0 +1,23 @@
+import { SetMetadata, UseGuards, applyDecorators } from '@nestjs/common';
+import { WEBHOOK_PROVIDER_METADATA } from './webhook-security.constants.js';
+import { WebhookSignatureGuard } from './webhook-signature.guard.js';
+
+/**
+ * Marks a route, or every route of a controller, as a webhook from
+ * `provider`: the signature is verified over the raw body before the handler
+ * runs, and a request that fails gets 401.
+ *
+ * The name must be one of the providers given to `WebhookSecurityModule.forRoot()`;
+ * an unknown name fails at startup.
+ *
+ * @example
+ * ```ts
+ * @Post('webhooks/fullup')
+ * @HttpCode(200)
+ * @VerifiedWebhook('fullup')
+ * handle(@Body() event: FullupEvent) {}
+ * ```
+ */
+export function VerifiedWebhook(provider: string): ClassDecorator & MethodDecorator {
+  return applyDecorators(SetMetadata(WEBHOOK_PROVIDER_METADATA, provider), UseGuards(WebhookSignatureGuard));
+}

@@ -1,0 +1,21 @@
+import { FullupVerifier } from './fullup.verifier.js';
+import { NoyoVerifier } from './noyo.verifier.js';
+import { SignalWireVerifier } from './signalwire.verifier.js';
+import { TrophyVerifier } from './trophy.verifier.js';
+import type { VerifierOptions, WebhookVerifier } from './webhook-verifier.interface.js';
+
+/** The schemes the library ships, by the name a provider uses to pick one. */
+export const BUILT_IN_VERIFIERS = {
+  trophy: TrophyVerifier,
+  fullup: FullupVerifier,
+  noyo: NoyoVerifier,
+  signalwire: SignalWireVerifier,
+} as const satisfies Record<string, new (options?: VerifierOptions) => WebhookVerifier>;
+
+/** Name of a built-in scheme. */
+export type BuiltInScheme = keyof typeof BUILT_IN_VERIFIERS;
+
+/** True when `name` is a built-in scheme. */
+export function isBuiltInScheme(name: string): name is BuiltInScheme {
+  return Object.hasOwn(BUILT_IN_VERIFIERS, name);
+}

@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_TOLERANCE_SECONDS } from '../webhook-security.constants.js';
+import { WebhookSecurityConfigurationError } from '../webhook-security.exceptions.js';
+import { readHeader, splitList } from '../utils/headers.js';
+import {
+  DIGEST_BYTES,
+  anyMatch,
+  decodeSignature,
+  encodeSignature,
+  hmac,
+  type HmacAlgorithm,
+  type SignatureEncoding,
+} from '../utils/signature.js';
+import { formatTimestamp, isWithinTolerance, parseTimestamp, type TimestampFormat } from '../utils/timestamp.js';
+import {
+  VERIFIED,
+  rejected,
+  type SignInput,
+  type VerificationResult,
+  type VerifierOptions,
+  type WebhookRequest,
+  type WebhookVerifier,
+} from './webhook-verifier.interface.js';
+
+/** A field of the request that a signed-content template can name. */
+type Field = 'id' | 'timestamp' | 'url' | 'body';
+
+/**
+ * An HMAC signature scheme described by data: which header, which hash and
+ * encoding, and what is signed. Most vendors fit it.
+ */
+export interface HmacSchemeOptions {
+  /** Header that carries the signature, e.g. `'x-trophy-signature'`. */
+  readonly header: string;
+  /** Hash of the HMAC. */
+  readonly algorithm: HmacAlgorithm;
+  /** How the signature is written. Hex is read case-insensitively. */
+  readonly encoding: SignatureEncoding;
+  /** Text before each signature, e.g. `'sha256='`. @default '' */
+  readonly prefix?: string;
+  /** Separator when the header lists several signatures, e.g. `','`. @default one signature */
+  readonly separator?: string;
+  /**
+   * What is signed: a template over `{id}`, `{timestamp}`, `{url}` and `{body}`,
+   * with the header values taken verbatim and the body as the exact bytes received.
+   * @default '{body}'
+   * @example '{timestamp}.{body}'
+   */
+  readonly signedContent?: string;
+  /** Header that carries a signed timestamp, checked against the tolerance. */
+  readonly timestamp?: { readonly header: string; readonly format: TimestampFormat };
+  /** Header that carries a delivery id, for templates that sign `{id}`. */
+  readonly id?: { readonly header: string };
+}
+
+const TEMPLATE_FIELD = /(\{(?:id|timestamp|url|body)\})/;
+
+/**
+ * Verifies any {@link HmacSchemeOptions} scheme: reads the header, checks the
+ * timestamp, then compares each listed signature against the HMAC of each
+ * secret in constant time. The body goes to the HMAC as the bytes received.
+ */
+export class HmacSchemeVerifier implements WebhookVerifier {
+  private readonly template: readonly (string | { field: Field })[];
+  private readonly digestBytes: number;
+  private readonly toleranceSeconds: number;
+  private readonly clock: () => number;
+
+  constructor(
+    private readonly scheme: HmacSchemeOptions,
+    options: VerifierOptions = {},
+  ) {
+    this.template = parseTemplate(scheme);
+    this.digestBytes = DIGEST_BYTES[scheme.algorithm];
+    this.toleranceSeconds = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult {
+    const header = readHeader(request.headers, this.scheme.header);
+    if (header === undefined) return rejected('missing_header');
+
+    let timestamp: string | undefined;
+    if (this.scheme.timestamp) {
+      timestamp = readHeader(request.headers, this.scheme.timestamp.header);
+      if (timestamp === undefined) return rejected('missing_header');
+      const signedAt = parseTimestamp(timestamp, this.scheme.timestamp.format);
+      if (signedAt === undefined) return rejected('malformed_header');
+      if (!isWithinTolerance(signedAt, this.clock(), this.toleranceSeconds)) {
+        return rejected('timestamp_out_of_tolerance');
+      }
+    }
+    const id = this.scheme.id && readHeader(request.headers, this.scheme.id.header);
+    if (this.scheme.id && id === undefined) return rejected('missing_header');
+
+    const signatures = this.parseSignatures(header);
+    if (signatures.length === 0) return rejected('malformed_header');
+
+    const fields = { id, timestamp, url: request.url, body: request.rawBody };
+    for (const secret of secrets) {
+      if (anyMatch(signatures, this.digest(secret, fields))) return VERIFIED;
+    }
+    return rejected('no_matching_signature');
+  }
+
+  sign(input: SignInput): Record<string, string> {
+    const headers: Record<string, string> = {};
+    let timestamp: string | undefined;
+    if (this.scheme.timestamp) {
+      timestamp = typeof input.timestamp === 'string' ? input.timestamp : formatTimestamp(
+        input.timestamp instanceof Date ? input.timestamp
+          : new Date(input.timestamp === undefined ? this.clock() : input.timestamp * 1000),
+        this.scheme.timestamp.format,
+      );
+      headers[this.scheme.timestamp.header] = timestamp;
+    }
+    let id: string | undefined;
+    if (this.scheme.id) {
+      id = `msg_${randomUUID()}`;
+      headers[this.scheme.id.header] = id;
+    }
+    if (input.url === undefined && this.template.some((part) => typeof part !== 'string' && part.field === 'url')) {
+      throw new TypeError(`The '${this.scheme.header}' scheme signs the URL: pass the full URL the request goes to as \`url\`.`);
+    }
+    const fields = { id, timestamp, url: input.url, body: input.body };
+    headers[this.scheme.header] = (this.scheme.prefix ?? '') + encodeSignature(this.digest(input.secret, fields), this.scheme.encoding);
+    return headers;
+  }
+
+  private digest(secret: string, fields: Readonly<Record<Field, string | Buffer | undefined>>): Buffer {
+    return hmac(
+      this.scheme.algorithm,
+      secret,
+      this.template.map((part) => (typeof part === 'string' ? part : (fields[part.field] ?? ''))),
+    );
+  }
+
+  private parseSignatures(header: string): Buffer[] {
+    const prefix = this.scheme.prefix ?? '';
+    const signatures: Buffer[] = [];
+    for (const entry of splitList(header, this.scheme.separator) ?? []) {
+      if (!entry.startsWith(prefix)) continue;
+      const decoded = decodeSignature(entry.slice(prefix.length), this.scheme.encoding, this.digestBytes);
+      if (decoded) signatures.push(decoded);
+    }
+    return signatures;
+  }
+}
+
+/** Splits a signed-content template into literal text and request fields, and checks it at startup. */
+function parseTemplate(scheme: HmacSchemeOptions): (string | { field: Field })[] {
+  const parts = (scheme.signedContent ?? '{body}')
+    .split(TEMPLATE_FIELD)
+    .filter((part) => part !== '')
+    .map((part) => (TEMPLATE_FIELD.test(part) ? { field: part.slice(1, -1) as Field } : part));
+  for (const part of parts) {
+    if (typeof part === 'string') continue;
+    if ((part.field === 'timestamp' && !scheme.timestamp) || (part.field === 'id' && !scheme.id)) {
+      throw WebhookSecurityConfigurationError.templateFieldWithoutHeader(scheme.header, part.field);
+    }
+  }
+  return parts;
+}

@@ -1,0 +1,64 @@
+import { readHeader } from '../utils/headers.js';
+import { FormPostVerifier } from './form-post.verifier.js';
+import { HmacSchemeVerifier } from './hmac-scheme.verifier.js';
+import {
+  rejected,
+  type SignInput,
+  type VerificationResult,
+  type VerifierOptions,
+  type WebhookRequest,
+  type WebhookVerifier,
+} from './webhook-verifier.interface.js';
+
+const SIGNATURE = 'x-signalwire-signature';
+const SHA256_SIGNATURE = 'x-signalwire-sha256-signature';
+const SHA1_HEX_LENGTH = 40;
+
+/**
+ * SignalWire signs with the project's Signing Key in two ways, told apart by
+ * the headers:
+ *
+ * - SWML, RELAY and Call Fabric (JSON): `X-SignalWire-Signature` is
+ *   hex(HMAC-SHA1(key, url + raw body)), and call requests add
+ *   `X-SignalWire-SHA256-Signature`, hex(HMAC-SHA256(key, url + raw body)),
+ *   which is preferred when present. No separator; the URL keeps its query.
+ * - Compatibility API / cXML form posts: `X-SignalWire-Signature` is a base64
+ *   HMAC-SHA1 of the URL and the sorted form parameters (see {@link FormPostVerifier}).
+ *
+ * A hex SHA-1 is 40 characters and a base64 one 28, so the header's length
+ * picks the scheme. A body that fits neither is rejected, never thrown on.
+ *
+ * @see https://developer.signalwire.com/guides/swml/webhook-security
+ */
+export class SignalWireVerifier implements WebhookVerifier {
+  private readonly jsonSha256 = new HmacSchemeVerifier({
+    header: SHA256_SIGNATURE,
+    algorithm: 'sha256',
+    encoding: 'hex',
+    signedContent: '{url}{body}',
+  });
+  private readonly jsonSha1 = new HmacSchemeVerifier({
+    header: SIGNATURE,
+    algorithm: 'sha1',
+    encoding: 'hex',
+    signedContent: '{url}{body}',
+  });
+  private readonly formPost = new FormPostVerifier(SIGNATURE);
+
+  // SignalWire signs no timestamp, so the verifier options have nothing to set.
+  constructor(_options?: VerifierOptions) {}
+
+  verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult {
+    if (readHeader(request.headers, SHA256_SIGNATURE) !== undefined) return this.jsonSha256.verify(request, secrets);
+    const signature = readHeader(request.headers, SIGNATURE);
+    if (signature === undefined) return rejected('missing_header');
+    return signature.trim().length === SHA1_HEX_LENGTH
+      ? this.jsonSha1.verify(request, secrets)
+      : this.formPost.verify(request, secrets);
+  }
+
+  sign(input: SignInput): Record<string, string> {
+    if (input.format === 'form') return this.formPost.sign(input);
+    return { ...this.jsonSha1.sign(input), ...this.jsonSha256.sign(input) };
+  }
+}

@@ -1,0 +1,79 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** What a verifier sees of an incoming request. */
+export interface WebhookRequest {
+  /** The exact bytes received, before any parsing. */
+  readonly rawBody: Buffer;
+  /** Request headers, names lower-cased as Node gives them. */
+  readonly headers: IncomingHttpHeaders;
+  /**
+   * The URL the sender signed: protocol, host, path and query string, built
+   * from the request or from the `publicBaseUrl` option.
+   */
+  readonly url: string;
+}
+
+/**
+ * Why a request was rejected. It goes to the warn log and to hooks, never to
+ * the response, which is the same for every reason.
+ */
+export type VerificationFailureReason =
+  | 'missing_header'
+  | 'malformed_header'
+  | 'no_matching_signature'
+  | 'timestamp_out_of_tolerance'
+  | 'unknown_key_version'
+  | 'raw_body_unavailable'
+  | 'body_too_large';
+
+/** The verdict on one request. */
+export type VerificationResult =
+  | { readonly verified: true }
+  | { readonly verified: false; readonly reason: VerificationFailureReason };
+
+/** What a test signs to build the headers a sender would send. */
+export interface SignInput {
+  /** The secret, exactly as configured for the provider. */
+  readonly secret: string;
+  /** The exact body that will be sent. */
+  readonly body: string | Buffer;
+  /** The full URL the request goes to, for schemes that sign it. */
+  readonly url?: string;
+  /** The signing time for schemes that sign one: a `Date`, Unix seconds, or the header value verbatim. */
+  readonly timestamp?: Date | number | string;
+  /** For schemes with two body formats (SignalWire): which one the body is. @default 'json' */
+  readonly format?: 'json' | 'form';
+}
+
+/**
+ * Checks the signature of one webhook request. Implement it for a scheme the
+ * library does not ship, and pass an instance as a provider's `verifier`.
+ *
+ * A verifier never throws on request input: every header value, however
+ * malformed, gives a {@link VerificationResult}.
+ */
+export interface WebhookVerifier {
+  /**
+   * @param request the request as received
+   * @param secrets every configured secret; any one that verifies passes
+   */
+  verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult | Promise<VerificationResult>;
+
+  /** Builds the headers the sender would send for `input`. Used by `signWebhook` in tests. */
+  sign?(input: SignInput): Record<string, string>;
+}
+
+/** Options every built-in verifier accepts. */
+export interface VerifierOptions {
+  /** Largest accepted distance between a signed timestamp and now, in seconds, both directions. @default 300 */
+  readonly toleranceSeconds?: number;
+  /** The clock, in epoch milliseconds. @default Date.now */
+  readonly clock?: () => number;
+}
+
+export const VERIFIED: VerificationResult = Object.freeze({ verified: true });
+
+/** A rejection with its reason. */
+export function rejected(reason: VerificationFailureReason): VerificationResult {
+  return { verified: false, reason };
+}

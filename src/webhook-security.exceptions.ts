@@ -1,0 +1,81 @@
+import { InternalServerErrorException, PayloadTooLargeException, UnauthorizedException } from '@nestjs/common';
+
+/**
+ * The 401 for every rejected signature. Its body is the same whatever the
+ * reason, so a forger learns nothing; the reason goes to the warn log.
+ */
+export class InvalidWebhookSignatureException extends UnauthorizedException {
+  constructor() {
+    super('Invalid webhook signature');
+  }
+}
+
+/** The 413 when a body the guard reads itself is larger than `maxBodyBytes`. */
+export class WebhookPayloadTooLargeException extends PayloadTooLargeException {
+  constructor(limit: number) {
+    super(`Webhook body exceeds ${limit} bytes`);
+  }
+}
+
+/**
+ * The 500 when the app is set up so that a webhook cannot be verified. The
+ * request never reaches the handler; the message says what to change.
+ */
+export class WebhookSecurityMisconfiguredException extends InternalServerErrorException {
+  constructor(readonly fix: string) {
+    super(`Webhook verification is misconfigured: ${fix}`);
+  }
+}
+
+const CONFIGURED = (names: readonly string[]): string =>
+  names.length === 0 ? 'none' : names.map((name) => `'${name}'`).join(', ');
+
+/**
+ * A configuration mistake found at startup. Each message names the fix.
+ */
+export class WebhookSecurityConfigurationError extends Error {
+  override readonly name = 'WebhookSecurityConfigurationError';
+
+  static unknownProvider(provider: string, route: string, configured: readonly string[]): WebhookSecurityConfigurationError {
+    return new WebhookSecurityConfigurationError(
+      `@VerifiedWebhook('${provider}') on ${route} names a provider that is not configured. ` +
+        `Add '${provider}' to WebhookSecurityModule.forRoot({ providers: { ... } }), or fix the name (configured: ${CONFIGURED(configured)}).`,
+    );
+  }
+
+  static missingSecret(provider: string): WebhookSecurityConfigurationError {
+    return new WebhookSecurityConfigurationError(
+      `Webhook provider '${provider}' has no secret. Set providers.${provider}.secret to a non-empty string or array of strings ` +
+        `(is the environment variable that should hold it set?).`,
+    );
+  }
+
+  static unknownScheme(provider: string, scheme: string, builtIn: readonly string[]): WebhookSecurityConfigurationError {
+    return new WebhookSecurityConfigurationError(
+      `Webhook provider '${provider}' uses the scheme '${scheme}', which is not built in (built in: ${CONFIGURED(builtIn)}). ` +
+        `Set providers.${provider}.scheme to one of those, or pass your own verifier as providers.${provider}.verifier.`,
+    );
+  }
+
+  static invalidOption(provider: string, option: string, expected: string): WebhookSecurityConfigurationError {
+    return new WebhookSecurityConfigurationError(`Webhook provider '${provider}': ${option} must be ${expected}.`);
+  }
+
+  static templateFieldWithoutHeader(header: string, field: string): WebhookSecurityConfigurationError {
+    return new WebhookSecurityConfigurationError(
+      `The signature scheme of header '${header}' signs {${field}} but names no ${field} header. Add \`${field}: { header: '...' }\` to the scheme.`,
+    );
+  }
+
+  static noProviders(): WebhookSecurityConfigurationError {
+    return new WebhookSecurityConfigurationError(
+      `WebhookSecurityModule has no providers. Pass at least one, e.g. forRoot({ providers: { github: { secret: process.env.GITHUB_WEBHOOK_SECRET } } }).`,
+    );
+  }
+}
+
+/** Log and response text for the case where the raw bytes are gone. */
+export const RAW_BODY_FIX =
+  'the raw request body is unavailable because a body parser consumed it. ' +
+  'Create the app with NestFactory.create(AppModule, { rawBody: true }), ' +
+  'and if you register your own json() or urlencoded() parser, register it through app.useBodyParser() so the raw bytes are kept.';

@@ -1,0 +1,109 @@
+import {
+  BadRequestException,
+  Inject,
+  Injectable,
+  Logger,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { readRawBody, type RawBodyRequest } from './raw-body.reader.js';
+import type { VerificationFailureReason } from './verifiers/webhook-verifier.interface.js';
+import { LOGGER_CONTEXT, RESOLVED_WEBHOOK_SECURITY_OPTIONS, WEBHOOK_PROVIDER_METADATA } from './webhook-security.constants.js';
+import {
+  InvalidWebhookSignatureException,
+  RAW_BODY_FIX,
+  WebhookPayloadTooLargeException,
+  WebhookSecurityMisconfiguredException,
+} from './webhook-security.exceptions.js';
+import type { ResolvedWebhookProvider, ResolvedWebhookSecurityOptions } from './webhook-security-options.interface.js';
+
+/** The request fields the guard reads; Express's request has them all. */
+interface WebhookHttpRequest extends RawBodyRequest {
+  originalUrl?: string;
+  protocol?: string;
+}
+
+/**
+ * Verifies the signature of a request routed to a `@VerifiedWebhook(name)`
+ * handler, over the exact bytes received. It fails closed: a request that is
+ * not verified never reaches the handler.
+ *
+ * - 401 for a missing, malformed or wrong signature or a stale timestamp,
+ *   with the same body for every reason; the reason goes to the warn log.
+ * - 413 for a body over `maxBodyBytes` that the guard had to read itself.
+ * - 500 when the raw bytes are gone (no `rawBody: true`), with an error log
+ *   that says how to fix it.
+ */
+@Injectable()
+export class WebhookSignatureGuard implements CanActivate {
+  protected readonly logger = new Logger(LOGGER_CONTEXT);
+
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(RESOLVED_WEBHOOK_SECURITY_OPTIONS) private readonly options: ResolvedWebhookSecurityOptions,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<WebhookHttpRequest>();
+    const name = this.reflector.getAllAndOverride<string | undefined>(WEBHOOK_PROVIDER_METADATA, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    const provider = name === undefined ? undefined : this.options.providers.get(name);
+    if (!provider) {
+      // Unknown names fail at startup; this is only reached if that check was bypassed.
+      const fix = `no webhook provider named '${String(name)}' is configured in WebhookSecurityModule.forRoot().`;
+      this.logger.error(`${routeOf(request)}: ${fix}`);
+      throw new WebhookSecurityMisconfiguredException(fix);
+    }
+
+    let rawBody;
+    try {
+      rawBody = await readRawBody(request, this.options.maxBodyBytes);
+    } catch {
+      throw new BadRequestException('The request body could not be read');
+    }
+    if (rawBody === 'unavailable') {
+      this.logger.error(`${routeOf(request)}: ${RAW_BODY_FIX}`);
+      throw new WebhookSecurityMisconfiguredException(RAW_BODY_FIX);
+    }
+    if (rawBody === 'too_large') this.throwVerificationError(request, provider, 'body_too_large');
+
+    const result = await provider.verifier.verify(
+      { rawBody, headers: request.headers, url: this.requestUrl(request, provider) },
+      provider.secrets,
+    );
+    if (!result.verified) this.throwVerificationError(request, provider, result.reason);
+    return true;
+  }
+
+  /**
+   * Logs a rejection (provider, route and reason, never a secret or a
+   * signature) and throws its 4xx. Override it to change the response.
+   */
+  protected throwVerificationError(
+    request: WebhookHttpRequest,
+    provider: ResolvedWebhookProvider,
+    reason: VerificationFailureReason,
+  ): never {
+    this.logger.warn(`Rejected webhook from '${provider.name}' on ${routeOf(request)}: ${reason}`);
+    if (reason === 'body_too_large') throw new WebhookPayloadTooLargeException(this.options.maxBodyBytes);
+    throw new InvalidWebhookSignatureException();
+  }
+
+  /** The URL the sender signed: the configured public base, or protocol and Host of the request, plus the original path and query. */
+  protected requestUrl(request: WebhookHttpRequest, provider: ResolvedWebhookProvider): string {
+    const path = request.originalUrl ?? request.url ?? '';
+    if (provider.publicBaseUrl !== undefined) return provider.publicBaseUrl + path;
+    const protocol = request.protocol ?? ('encrypted' in request.socket ? 'https' : 'http');
+    return `${protocol}://${request.headers.host ?? ''}${path}`;
+  }
+}
+
+/** Method and path of a request, without its query string, for logs. */
+function routeOf(request: WebhookHttpRequest): string {
+  const path = request.originalUrl ?? request.url ?? '';
+  const query = path.indexOf('?');
+  return `${request.method ?? ''} ${query === -1 ? path : path.slice(0, query)}`;
+}

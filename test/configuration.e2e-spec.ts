@@ -1,0 +1,178 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import request from 'supertest';
+import {
+  VerifiedWebhook,
+  WebhookSecurityModule,
+  type WebhookRequest,
+  type WebhookSecurityModuleOptions,
+  type WebhookVerifier,
+} from '../src/index.js';
+import { signWebhook } from '../src/testing/index.js';
+import { SECRETS, createApp } from './app/create-app.js';
+import { DeliveryLog, WebhooksController } from './app/webhooks.controller.js';
+
+const BODY = '{"id":"evt_1"}';
+/** Every provider WebhooksController names, each with its test secret. */
+const ALL = Object.fromEntries(Object.entries(SECRETS).map(([name, secret]) => [name, { secret }]));
+const forRoot = (providers: WebhookSecurityModuleOptions['providers'], extra: Partial<WebhookSecurityModuleOptions> = {}) =>
+  WebhookSecurityModule.forRoot({ providers, ...extra });
+
+@Controller('misnamed')
+class MisnamedController {
+  @Post()
+  @VerifiedWebhook('fulup')
+  handle() {}
+}
+
+/** A user-defined scheme: the header must equal the secret reversed. */
+class ReversedSecretVerifier implements WebhookVerifier {
+  verify(request: WebhookRequest, secrets: readonly string[]) {
+    const header = request.headers['x-reversed'];
+    return secrets.some((secret) => header === [...secret].reverse().join(''))
+      ? ({ verified: true } as const)
+      : ({ verified: false, reason: 'no_matching_signature' } as const);
+  }
+}
+
+@Controller('named')
+class NamedController {
+  constructor(private readonly log: DeliveryLog) {}
+
+  @Post('eu')
+  @HttpCode(200)
+  @VerifiedWebhook('fullupEu')
+  eu(@Body() body: unknown) {
+    this.log.deliveries.push({ provider: 'fullupEu', body, rawBody: undefined });
+  }
+
+  @Post('custom')
+  @HttpCode(200)
+  @VerifiedWebhook('custom')
+  custom(@Body() body: unknown) {
+    this.log.deliveries.push({ provider: 'custom', body, rawBody: undefined });
+  }
+}
+
+describe('configuration mistakes fail at startup with a message that names the fix', () => {
+  it('rejects @VerifiedWebhook naming a provider that is not configured', async () => {
+    await expect(createApp(forRoot({ fullup: { secret: 's' } }), { controllers: [MisnamedController] })).rejects.toThrow(
+      "@VerifiedWebhook('fulup') on MisnamedController.handle() names a provider that is not configured. " +
+        "Add 'fulup' to WebhookSecurityModule.forRoot({ providers: { ... } }), or fix the name (configured: 'fullup').",
+    );
+  });
+
+  it.each([
+    ['undefined', undefined],
+    ['an empty string', ''],
+    ['an empty array', []],
+    ['an array with an unset entry', ['s', undefined]],
+  ])('rejects a secret that is %s', async (_name, secret) => {
+    await expect(createApp(forRoot({ fullup: { secret } }), { controllers: [] })).rejects.toThrow(
+      "Webhook provider 'fullup' has no secret. Set providers.fullup.secret",
+    );
+  });
+
+  it('rejects a missing secret given through forRootAsync', async () => {
+    const module = WebhookSecurityModule.forRootAsync({ useFactory: () => ({ providers: { noyo: { secret: process.env.UNSET_TEST_SECRET } } }) });
+    await expect(createApp(module, { controllers: [] })).rejects.toThrow("Webhook provider 'noyo' has no secret");
+  });
+
+  it('rejects a provider name that is no built-in scheme and has no verifier', async () => {
+    await expect(createApp(forRoot({ acme: { secret: 's' } }), { controllers: [] })).rejects.toThrow(
+      "Webhook provider 'acme' uses the scheme 'acme', which is not built in (built in: 'trophy', 'fullup', 'noyo', 'signalwire'). " +
+        'Set providers.acme.scheme to one of those, or pass your own verifier as providers.acme.verifier.',
+    );
+  });
+
+  it('rejects no providers, a bad tolerance and a relative publicBaseUrl', async () => {
+    await expect(createApp(forRoot({}), { controllers: [] })).rejects.toThrow('WebhookSecurityModule has no providers');
+    await expect(createApp(forRoot({ noyo: { secret: 's', toleranceSeconds: -1 } }), { controllers: [] })).rejects.toThrow(
+      "Webhook provider 'noyo': toleranceSeconds must be a positive number of seconds.",
+    );
+    await expect(createApp(forRoot({ signalwire: { secret: 's' } }, { publicBaseUrl: 'api.example.com' }), { controllers: [] })).rejects.toThrow(
+      "Webhook provider 'signalwire': publicBaseUrl must be an absolute http(s) URL",
+    );
+  });
+});
+
+describe('an app created without rawBody', () => {
+  it('answers 500, logs the fix once, and never runs the handler', async () => {
+    const t = await createApp(forRoot(ALL), { rawBody: false, controllers: [WebhooksController] });
+    const response = await request(t.app.getHttpServer())
+      .post('/webhooks/fullup')
+      .set('content-type', 'application/json')
+      .set(signWebhook('fullup', { secret: SECRETS.fullup, body: BODY }))
+      .send(BODY)
+      .expect(500);
+    expect(response.body.message).toContain('{ rawBody: true }');
+    expect(t.log.deliveries).toEqual([]);
+    const errors = t.logger.lines.filter((line) => line.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toMatch(/^POST \/webhooks\/fullup: .*NestFactory\.create\(AppModule, \{ rawBody: true \}\)/);
+    await t.app.close();
+  });
+
+  it('still verifies content types that no parser consumed', async () => {
+    const t = await createApp(forRoot(ALL), { rawBody: false, controllers: [WebhooksController] });
+    await request(t.app.getHttpServer())
+      .post('/webhooks/fullup')
+      .set('content-type', 'application/octet-stream')
+      .set(signWebhook('fullup', { secret: SECRETS.fullup, body: BODY }))
+      .send(BODY)
+      .expect(200);
+    expect(t.log.deliveries).toHaveLength(1);
+    await t.app.close();
+  });
+});
+
+describe('body size limit of the bytes the guard reads itself', () => {
+  it('answers 413 past maxBodyBytes and never runs the handler', async () => {
+    const t = await createApp(forRoot(ALL, { maxBodyBytes: 1024 }), { controllers: [WebhooksController] });
+    const send = (body: string) =>
+      request(t.app.getHttpServer())
+        .post('/webhooks/fullup')
+        .set('content-type', 'text/plain')
+        .set(signWebhook('fullup', { secret: SECRETS.fullup, body }))
+        .send(body);
+    await send('a'.repeat(1024)).expect(200);
+    await send('a'.repeat(1025)).expect(413);
+    expect(t.log.deliveries).toHaveLength(1);
+    expect(t.logger.lines.filter((line) => line.level === 'warn').map((line) => line.message)).toEqual([
+      "Rejected webhook from 'fullup' on POST /webhooks/fullup: body_too_large",
+    ]);
+    await t.app.close();
+  });
+});
+
+describe('providers named apart from their scheme, and user-defined verifiers', () => {
+  it('routes each name to its own scheme and secret', async () => {
+    const t = await createApp(
+      forRoot({ fullupEu: { scheme: 'fullup', secret: 'eu-secret' }, custom: { secret: 'abc', verifier: new ReversedSecretVerifier() } }),
+      { controllers: [NamedController] },
+    );
+    const server = t.app.getHttpServer();
+    const json = (path: string, headers: Record<string, string>) =>
+      request(server).post(path).set('content-type', 'application/json').set(headers).send(BODY);
+    await json('/named/eu', signWebhook('fullup', { secret: 'eu-secret', body: BODY })).expect(200);
+    await json('/named/eu', signWebhook('fullup', { secret: SECRETS.fullup, body: BODY })).expect(401);
+    await json('/named/custom', { 'x-reversed': 'cba' }).expect(200);
+    await json('/named/custom', { 'x-reversed': 'abc' }).expect(401);
+    expect(t.log.deliveries.map((d) => d.provider)).toEqual(['fullupEu', 'custom']);
+    await t.app.close();
+  });
+});
+
+describe('publicBaseUrl for apps behind a TLS-terminating proxy', () => {
+  it('verifies the URL the sender signed, not the one the app sees', async () => {
+    const t = await createApp(forRoot(ALL, { publicBaseUrl: 'https://hooks.example.com/' }), {
+      controllers: [WebhooksController],
+    });
+    const signedFor = (url: string) => signWebhook('signalwire', { secret: SECRETS.signalwire, body: BODY, url });
+    const send = (headers: Record<string, string>) =>
+      request(t.app.getHttpServer()).post('/webhooks/signalwire?x=1').set('content-type', 'application/json').set(headers).send(BODY);
+    await send(signedFor('https://hooks.example.com/webhooks/signalwire?x=1')).expect(200);
+    await send(signedFor('http://127.0.0.1/webhooks/signalwire?x=1')).expect(401);
+    expect(t.log.deliveries).toHaveLength(1);
+    await t.app.close();
+  });
+});
