@@ -1,6 +1,16 @@
 export { WebhookSecurityModule } from './webhook-security.module.js';
 export type { WebhookSecurityModuleExtras } from './webhook-security.module-definition.js';
-export type { WebhookProviderOptions, WebhookSecurityModuleOptions } from './webhook-security-options.interface.js';
+export type {
+  WebhookProviderOptions,
+  WebhookSecurityModuleOptions,
+  WebhookVerificationFailure,
+} from './webhook-security-options.interface.js';
+export type {
+  WebhookSecretFunction,
+  WebhookSecretRequest,
+  WebhookSecretResolver,
+  WebhookSecrets,
+} from './webhook-secret-resolver.interface.js';
 export { VerifiedWebhook } from './verified-webhook.decorator.js';
 export { WebhookSignatureGuard } from './webhook-signature.guard.js';
 export type { RawBodyRequest } from './raw-body.reader.js';

@@ -1,26 +1,44 @@
+import type { Type } from '@nestjs/common';
 import type { BuiltInScheme } from './verifiers/built-in-verifiers.js';
-import type { WebhookVerifier } from './verifiers/webhook-verifier.interface.js';
+import type { HmacSchemeOptions } from './verifiers/hmac-scheme.verifier.js';
+import type { VerificationFailureReason, WebhookVerifier } from './verifiers/webhook-verifier.interface.js';
+import type { WebhookSecretFunction, WebhookSecretResolver } from './webhook-secret-resolver.interface.js';
 
 /** How one webhook sender is verified. */
 export interface WebhookProviderOptions {
   /**
-   * The signing secret. An array holds several during a rotation: a request
-   * that verifies with any one of them passes. `undefined` or an empty string
-   * (an unset environment variable) fails at startup.
+   * The signing secret:
+   * - a string;
+   * - an array, during a rotation: a request that verifies with any one passes;
+   * - a function of the request's params and headers, for per-tenant secrets;
+   * - an injectable class implementing {@link WebhookSecretResolver}, for
+   *   lookups that need your own providers.
+   *
+   * A static secret that is `undefined` or empty (an unset environment
+   * variable) fails at startup. A function or resolver that returns nothing
+   * for a request makes that request fail with 401.
    * @example process.env.FULLUP_WEBHOOK_SECRET
    * @example [process.env.NEW_SECRET, process.env.OLD_SECRET]
+   * @example ({ params }) => tenantSecrets.get(params.tenantId)
    */
-  secret: string | readonly (string | undefined)[] | undefined;
+  secret: string | readonly (string | undefined)[] | undefined | WebhookSecretFunction | Type<WebhookSecretResolver>;
 
   /**
-   * The built-in scheme that verifies this provider, when the provider's name
-   * is not the scheme's own (two Fullup accounts, say: `fullupEu: { scheme: 'fullup', ... }`).
+   * How this provider signs:
+   * - the name of a built-in scheme, when the provider's own name is not one
+   *   (two accounts of one vendor: `fullupEu: { scheme: 'fullup', ... }`);
+   * - or a declarative HMAC scheme, for a sender the library does not ship.
    * @default the provider's name
+   * @example { header: 'x-acme-signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' }
    */
-  scheme?: BuiltInScheme;
+  scheme?: BuiltInScheme | HmacSchemeOptions;
 
-  /** Your own verifier, for a scheme the library does not ship. Takes the place of `scheme`. */
-  verifier?: WebhookVerifier;
+  /**
+   * Your own verifier, for a scheme that needs code: an instance, or an
+   * injectable class (resolved from your providers, or created). Takes the
+   * place of `scheme`.
+   */
+  verifier?: WebhookVerifier | Type<WebhookVerifier>;
 
   /**
    * Largest accepted distance between a signed timestamp and now, in seconds,
@@ -71,18 +89,48 @@ export interface WebhookSecurityModuleOptions {
    * @default Date.now
    */
   clock?: () => number;
+
+  /**
+   * Called for every rejected request, to count or alert. The response stays
+   * the generic 4xx; an error thrown here is logged and does not change it.
+   * @example ({ provider, reason }) => metrics.increment('webhook.rejected', { provider, reason })
+   */
+  onVerificationFailure?: (failure: WebhookVerificationFailure) => void | Promise<void>;
 }
 
-/** One provider after validation: its verifier, secrets and URL base. */
+/** What `onVerificationFailure` learns of a rejected request. */
+export interface WebhookVerificationFailure {
+  /** The provider name of the route. */
+  readonly provider: string;
+  /** Why the request was rejected. */
+  readonly reason: VerificationFailureReason;
+  /** The request as the HTTP platform gave it (Express or Fastify). Its body is not verified. */
+  readonly request: unknown;
+}
+
+/** The secrets of a provider: fixed at startup, or looked up per request. */
+export type ResolvedSecrets = readonly string[] | WebhookSecretFunction;
+
+/**
+ * One provider after validation: its verifier, secrets and URL base.
+ * A verifier or secret resolver given as a class is resolved through
+ * dependency injection when the module starts, and set here then.
+ */
 export interface ResolvedWebhookProvider {
   readonly name: string;
-  readonly verifier: WebhookVerifier;
-  readonly secrets: readonly string[];
+  verifier: WebhookVerifier;
+  secrets: ResolvedSecrets;
   readonly publicBaseUrl: string | undefined;
+  /** Classes still to resolve through dependency injection at startup. */
+  readonly injectables: {
+    readonly verifier?: Type<WebhookVerifier>;
+    readonly secretResolver?: Type<WebhookSecretResolver>;
+  };
 }
 
 /** The module options after validation, with defaults filled in. */
 export interface ResolvedWebhookSecurityOptions {
   readonly providers: ReadonlyMap<string, ResolvedWebhookProvider>;
   readonly maxBodyBytes: number;
+  readonly onVerificationFailure: WebhookSecurityModuleOptions['onVerificationFailure'];
 }

@@ -67,6 +67,13 @@ export class WebhookSecurityConfigurationError extends Error {
     );
   }
 
+  static unresolvableClass(provider: string, className: string, cause: unknown): WebhookSecurityConfigurationError {
+    return new WebhookSecurityConfigurationError(
+      `Webhook provider '${provider}': ${className} could not be created (${cause instanceof Error ? cause.message : String(cause)}). ` +
+        `Register ${className} as a provider in the module that owns its dependencies.`,
+    );
+  }
+
   static noProviders(): WebhookSecurityConfigurationError {
     return new WebhookSecurityConfigurationError(
       `WebhookSecurityModule has no providers. Pass at least one, e.g. forRoot({ providers: { github: { secret: process.env.GITHUB_WEBHOOK_SECRET } } }).`,

@@ -1,7 +1,9 @@
-import { Inject, Module, type OnModuleInit } from '@nestjs/common';
-import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { Inject, Module, type OnModuleInit, type Type } from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
 import { BUILT_IN_VERIFIERS, isBuiltInScheme } from './verifiers/built-in-verifiers.js';
-import type { WebhookVerifier } from './verifiers/webhook-verifier.interface.js';
+import { HmacSchemeVerifier } from './verifiers/hmac-scheme.verifier.js';
+import type { VerifierOptions, WebhookVerifier } from './verifiers/webhook-verifier.interface.js';
+import type { WebhookSecretFunction, WebhookSecretResolver } from './webhook-secret-resolver.interface.js';
 import {
   DEFAULT_MAX_BODY_BYTES,
   RESOLVED_WEBHOOK_SECURITY_OPTIONS,
@@ -47,13 +49,40 @@ export class WebhookSecurityModule extends ConfigurableWebhookSecurityModule imp
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
+    private readonly moduleRef: ModuleRef,
     @Inject(RESOLVED_WEBHOOK_SECURITY_OPTIONS) private readonly options: ResolvedWebhookSecurityOptions,
   ) {
     super();
   }
 
+  async onModuleInit(): Promise<void> {
+    this.checkDecoratedProviders();
+    for (const provider of this.options.providers.values()) {
+      const { verifier, secretResolver } = provider.injectables;
+      if (verifier) provider.verifier = await this.instantiate(verifier, provider.name);
+      if (secretResolver) {
+        const resolver = await this.instantiate(secretResolver, provider.name);
+        provider.secrets = (request) => resolver.resolveSecret(request);
+      }
+    }
+  }
+
+  /** An instance of `type`: the one registered as a provider anywhere in the app, or a new one with its dependencies injected. */
+  private async instantiate<T>(type: Type<T>, provider: string): Promise<T> {
+    try {
+      return this.moduleRef.get(type, { strict: false });
+    } catch {
+      // Not registered as a provider: create it below.
+    }
+    try {
+      return await this.moduleRef.create(type);
+    } catch (error) {
+      throw WebhookSecurityConfigurationError.unresolvableClass(provider, type.name, error);
+    }
+  }
+
   /** Fails startup when a `@VerifiedWebhook(name)` names a provider that is not configured. */
-  onModuleInit(): void {
+  private checkDecoratedProviders(): void {
     const configured = [...this.options.providers.keys()];
     for (const { metatype } of this.discovery.getControllers()) {
       if (typeof metatype !== 'function') continue;
@@ -82,20 +111,20 @@ export function resolveOptions(options: WebhookSecurityModuleOptions): ResolvedW
   }
   return {
     maxBodyBytes,
+    onVerificationFailure: options.onVerificationFailure,
     providers: new Map(entries.map(([name, provider]) => [name, resolveProvider(name, provider, options)])),
   };
 }
+
+/** Until startup resolves an injectable class, nothing verifies. */
+const UNRESOLVED: WebhookVerifier = { verify: () => ({ verified: false, reason: 'no_matching_signature' }) };
 
 function resolveProvider(
   name: string,
   provider: WebhookProviderOptions,
   options: WebhookSecurityModuleOptions,
 ): ResolvedWebhookProvider {
-  const secrets = typeof provider?.secret === 'string' ? [provider.secret] : [...(provider?.secret ?? [])];
-  if (secrets.length === 0 || !secrets.every((secret) => typeof secret === 'string' && secret !== '')) {
-    throw WebhookSecurityConfigurationError.missingSecret(name);
-  }
-  const { toleranceSeconds } = provider;
+  const { secret, verifier, toleranceSeconds } = provider ?? {};
   if (toleranceSeconds !== undefined && !(Number.isFinite(toleranceSeconds) && toleranceSeconds > 0)) {
     throw WebhookSecurityConfigurationError.invalidOption(name, 'toleranceSeconds', 'a positive number of seconds');
   }
@@ -103,18 +132,43 @@ function resolveProvider(
   if (publicBaseUrl !== undefined && !/^https?:\/\/[^/?#]+/i.test(publicBaseUrl)) {
     throw WebhookSecurityConfigurationError.invalidOption(name, 'publicBaseUrl', "an absolute http(s) URL, e.g. 'https://api.example.com'");
   }
-  return {
+  const resolved: ResolvedWebhookProvider = {
     name,
-    secrets: secrets as string[],
     publicBaseUrl: publicBaseUrl?.replace(/\/+$/, ''),
-    verifier: provider.verifier ?? builtInVerifier(name, provider, options),
+    secrets: [],
+    verifier: UNRESOLVED,
+    injectables: {
+      verifier: typeof verifier === 'function' ? verifier : undefined,
+      secretResolver: isSecretResolverClass(secret) ? secret : undefined,
+    },
   };
+  if (!resolved.injectables.secretResolver) {
+    resolved.secrets = typeof secret === 'function' ? (secret as WebhookSecretFunction) : staticSecrets(name, secret);
+  }
+  if (!resolved.injectables.verifier) {
+    resolved.verifier = (verifier as WebhookVerifier | undefined) ?? schemeVerifier(name, provider, { toleranceSeconds, clock: options.clock });
+  }
+  return resolved;
 }
 
-function builtInVerifier(name: string, provider: WebhookProviderOptions, options: WebhookSecurityModuleOptions): WebhookVerifier {
+function isSecretResolverClass(secret: WebhookProviderOptions['secret']): secret is Type<WebhookSecretResolver> {
+  return typeof secret === 'function' && typeof secret.prototype?.resolveSecret === 'function';
+}
+
+/** A fixed secret or rotation list: every entry a non-empty string, or startup fails. */
+function staticSecrets(name: string, secret: string | readonly (string | undefined)[] | undefined): string[] {
+  const secrets = typeof secret === 'string' ? [secret] : [...(secret ?? [])];
+  if (secrets.length === 0 || !secrets.every((entry) => typeof entry === 'string' && entry !== '')) {
+    throw WebhookSecurityConfigurationError.missingSecret(name);
+  }
+  return secrets as string[];
+}
+
+function schemeVerifier(name: string, provider: WebhookProviderOptions, options: VerifierOptions): WebhookVerifier {
   const scheme = provider.scheme ?? name;
+  if (typeof scheme === 'object') return new HmacSchemeVerifier(scheme, options);
   if (!isBuiltInScheme(scheme)) {
     throw WebhookSecurityConfigurationError.unknownScheme(name, scheme, Object.keys(BUILT_IN_VERIFIERS));
   }
-  return new BUILT_IN_VERIFIERS[scheme]({ toleranceSeconds: provider.toleranceSeconds, clock: options.clock });
+  return new BUILT_IN_VERIFIERS[scheme](options);
 }

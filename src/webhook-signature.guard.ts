@@ -16,12 +16,17 @@ import {
   WebhookPayloadTooLargeException,
   WebhookSecurityMisconfiguredException,
 } from './webhook-security.exceptions.js';
-import type { ResolvedWebhookProvider, ResolvedWebhookSecurityOptions } from './webhook-security-options.interface.js';
+import type {
+  ResolvedWebhookProvider,
+  ResolvedWebhookSecurityOptions,
+  WebhookVerificationFailure,
+} from './webhook-security-options.interface.js';
 
 /** The request fields the guard reads; Express's request has them all. */
 interface WebhookHttpRequest extends RawBodyRequest {
   originalUrl?: string;
   protocol?: string;
+  params?: Record<string, string>;
 }
 
 /**
@@ -70,12 +75,20 @@ export class WebhookSignatureGuard implements CanActivate {
     }
     if (rawBody === 'too_large') this.throwVerificationError(request, provider, 'body_too_large');
 
+    const secrets = await this.secretsFor(request, provider);
     const result = await provider.verifier.verify(
       { rawBody, headers: request.headers, url: this.requestUrl(request, provider) },
-      provider.secrets,
+      secrets,
     );
     if (!result.verified) this.throwVerificationError(request, provider, result.reason);
     return true;
+  }
+
+  /** The provider's secrets; for a secret function or resolver, those it picks from the params and headers. */
+  private async secretsFor(request: WebhookHttpRequest, provider: ResolvedWebhookProvider): Promise<readonly string[]> {
+    if (typeof provider.secrets !== 'function') return provider.secrets;
+    const picked = await provider.secrets({ provider: provider.name, params: request.params ?? {}, headers: request.headers });
+    return (typeof picked === 'string' ? [picked] : (picked ?? [])).filter((secret) => typeof secret === 'string' && secret !== '');
   }
 
   /**
@@ -88,8 +101,22 @@ export class WebhookSignatureGuard implements CanActivate {
     reason: VerificationFailureReason,
   ): never {
     this.logger.warn(`Rejected webhook from '${provider.name}' on ${routeOf(request)}: ${reason}`);
+    this.notifyFailure({ provider: provider.name, reason, request });
     if (reason === 'body_too_large') throw new WebhookPayloadTooLargeException(this.options.maxBodyBytes);
     throw new InvalidWebhookSignatureException();
+  }
+
+  /** Calls `onVerificationFailure`; whatever it throws is logged and leaves the response as it is. */
+  private notifyFailure(failure: WebhookVerificationFailure): void {
+    const { onVerificationFailure } = this.options;
+    if (!onVerificationFailure) return;
+    const logError = (error: unknown) =>
+      this.logger.error(`onVerificationFailure threw: ${error instanceof Error ? error.message : String(error)}`);
+    try {
+      void Promise.resolve(onVerificationFailure(failure)).catch(logError);
+    } catch (error) {
+      logError(error);
+    }
   }
 
   /** The URL the sender signed: the configured public base, or protocol and Host of the request, plus the original path and query. */

@@ -33,10 +33,14 @@ export interface TestApp {
 /** A Nest app with the webhook controllers and the given WebhookSecurityModule import. */
 export async function createApp(
   webhookModule: DynamicModule,
-  { rawBody = true, controllers = [WebhooksController, ClassLevelController] }: { rawBody?: boolean; controllers?: Type[] } = {},
+  {
+    rawBody = true,
+    controllers = [WebhooksController, ClassLevelController],
+    imports = [],
+  }: { rawBody?: boolean; controllers?: Type[]; imports?: Type[] } = {},
 ): Promise<TestApp> {
   const moduleRef = await Test.createTestingModule({
-    imports: [webhookModule],
+    imports: [webhookModule, ...imports],
     controllers,
     providers: [DeliveryLog],
   }).compile();
