@@ -103,11 +103,18 @@ function resolveProvider(
   if (publicBaseUrl !== undefined && !/^https?:\/\/[^/?#]+/i.test(publicBaseUrl)) {
     throw WebhookSecurityConfigurationError.invalidOption(name, 'publicBaseUrl', "an absolute http(s) URL, e.g. 'https://api.example.com'");
   }
+  const verifier = provider.verifier ?? builtInVerifier(name, provider, options);
+  secrets.forEach((secret, index) => {
+    const expected = verifier.checkSecret?.(secret as string);
+    if (expected !== undefined) {
+      throw WebhookSecurityConfigurationError.invalidOption(name, secrets.length === 1 ? 'secret' : `secret[${index}]`, expected);
+    }
+  });
   return {
     name,
     secrets: secrets as string[],
     publicBaseUrl: publicBaseUrl?.replace(/\/+$/, ''),
-    verifier: provider.verifier ?? builtInVerifier(name, provider, options),
+    verifier,
   };
 }
 
