@@ -6,7 +6,9 @@ export interface WebhookProviderOptions {
   /**
    * The signing secret. An array holds several during a rotation: a request
    * that verifies with any one of them passes. `undefined` or an empty string
-   * (an unset environment variable) fails at startup.
+   * (an unset environment variable) fails at startup. Standard Webhooks and
+   * Svix take `whsec_<base64>` secrets and `whpk_<base64>` Ed25519 public
+   * keys, mixed freely; a malformed one fails at startup too.
    * @example process.env.FULLUP_WEBHOOK_SECRET
    * @example [process.env.NEW_SECRET, process.env.OLD_SECRET]
    */
@@ -14,7 +16,7 @@ export interface WebhookProviderOptions {
 
   /**
    * The built-in scheme that verifies this provider, when the provider's name
-   * is not the scheme's own (two Fullup accounts, say: `fullupEu: { scheme: 'fullup', ... }`).
+   * is not the scheme's own (two Stripe accounts, say: `stripeConnect: { scheme: 'stripe', ... }`).
    * @default the provider's name
    */
   scheme?: BuiltInScheme;
@@ -24,14 +26,15 @@ export interface WebhookProviderOptions {
 
   /**
    * Largest accepted distance between a signed timestamp and now, in seconds,
-   * in the past or the future. Only schemes that sign a timestamp (Noyo) use it.
+   * in the past or the future. Only schemes that sign a timestamp (Noyo,
+   * Stripe, Slack, Standard Webhooks) use it.
    * @default 300
    */
   toleranceSeconds?: number;
 
   /**
    * The public origin the sender signs, for schemes that sign the URL
-   * (SignalWire). Overrides the module-wide `publicBaseUrl`.
+   * (SignalWire, Twilio). Overrides the module-wide `publicBaseUrl`.
    * @default the module's `publicBaseUrl`
    */
   publicBaseUrl?: string;
@@ -41,8 +44,9 @@ export interface WebhookProviderOptions {
 export interface WebhookSecurityModuleOptions {
   /**
    * The webhook senders, by the name `@VerifiedWebhook(name)` uses. A name
-   * that is a built-in scheme (`trophy`, `fullup`, `noyo`, `signalwire`)
-   * uses that scheme.
+   * that is a built-in scheme (`trophy`, `fullup`, `noyo`, `signalwire`,
+   * `stripe`, `github`, `slack`, `shopify`, `twilio`, `standardwebhooks`,
+   * `svix`) uses that scheme.
    * @example { fullup: { secret: process.env.FULLUP_WEBHOOK_SECRET } }
    */
   providers: Record<string, WebhookProviderOptions>;
