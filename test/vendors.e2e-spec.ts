@@ -5,7 +5,7 @@ import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks.js';
 import request from 'supertest';
-import { WebhookSecurityModule, type WebhookSecurityModuleOptions } from '../src/index.js';
+import { WebhookSecurityModule, type BuiltInScheme, type WebhookSecurityModuleOptions } from '../src/index.js';
 import { signWebhook } from '../src/testing/index.js';
 import { createApp, type TestApp } from './app/create-app.js';
 import { VendorsController } from './app/vendors.controller.js';
@@ -174,13 +174,12 @@ describe('vendors through @VerifiedWebhook', () => {
 });
 
 describe('vendor secrets checked at startup', () => {
-  it.each([
+  it.each<[BuiltInScheme, string]>([
     ['standardwebhooks', 'whsec_not base64!'],
     ['svix', 'whpk_AAAA'],
   ])('stops the app when a %s secret is no Standard Webhooks key, without printing it', async (scheme, secret) => {
-    const attempt = createApp(WebhookSecurityModule.forRoot({ providers: { hooks: { scheme: scheme as 'svix', secret: [whsec('fine-secret'), secret] } } }), {
-      controllers: [],
-    });
+    const providers = { hooks: { scheme, secret: [whsec('fine-secret'), secret] } };
+    const attempt = createApp(WebhookSecurityModule.forRoot({ providers }), { controllers: [] });
     await expect(attempt).rejects.toThrow(
       "Webhook provider 'hooks': secret[1] must be a Standard Webhooks key: whsec_ followed by the base64 secret, or whpk_ followed by the base64 32-byte Ed25519 public key.",
     );
