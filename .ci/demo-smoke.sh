@@ -4,9 +4,10 @@
 set -euo pipefail
 port=${PORT:-3917}
 log=$(mktemp)
-PORT=$port npm start >"$log" 2>&1 &
+# In its own process group, so the demo and everything npm started for it stop together.
+PORT=$port setsid npm start >"$log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true; pkill -f "dist-demo/demo/main" 2>/dev/null || true' EXIT
+trap 'kill -- -$pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do grep -q '^# Forged' "$log" && break; sleep 0.5; done
 grep -q '^# Forged' "$log" || { cat "$log"; echo "demo did not start"; exit 1; }
 # Each example is a '# title' line followed by a curl command spanning lines that end in '\'.

@@ -17,6 +17,10 @@ export interface WebhookProviderOptions {
    * A static secret that is `undefined` or empty (an unset environment
    * variable) fails at startup. A function or resolver that returns nothing
    * for a request makes that request fail with 401.
+   *
+   * Standard Webhooks and Svix take `whsec_<base64>` secrets and
+   * `whpk_<base64>` Ed25519 public keys, mixed freely; a malformed static one
+   * fails at startup too.
    * @example process.env.FULLUP_WEBHOOK_SECRET
    * @example [process.env.NEW_SECRET, process.env.OLD_SECRET]
    * @example ({ params }) => tenantSecrets.get(params.tenantId)
@@ -26,7 +30,7 @@ export interface WebhookProviderOptions {
   /**
    * How this provider signs:
    * - the name of a built-in scheme, when the provider's own name is not one
-   *   (two accounts of one vendor: `fullupEu: { scheme: 'fullup', ... }`);
+   *   (two Stripe accounts: `stripeConnect: { scheme: 'stripe', ... }`);
    * - or a declarative HMAC scheme, for a sender the library does not ship.
    * @default the provider's name
    * @example { header: 'x-acme-signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' }
@@ -42,14 +46,15 @@ export interface WebhookProviderOptions {
 
   /**
    * Largest accepted distance between a signed timestamp and now, in seconds,
-   * in the past or the future. Only schemes that sign a timestamp (Noyo) use it.
+   * in the past or the future. Only schemes that sign a timestamp (Noyo,
+   * Stripe, Slack, Standard Webhooks) use it.
    * @default 300
    */
   toleranceSeconds?: number;
 
   /**
    * The public origin the sender signs, for schemes that sign the URL
-   * (SignalWire). Overrides the module-wide `publicBaseUrl`.
+   * (SignalWire, Twilio). Overrides the module-wide `publicBaseUrl`.
    * @default the module's `publicBaseUrl`
    */
   publicBaseUrl?: string;
@@ -59,8 +64,9 @@ export interface WebhookProviderOptions {
 export interface WebhookSecurityModuleOptions {
   /**
    * The webhook senders, by the name `@VerifiedWebhook(name)` uses. A name
-   * that is a built-in scheme (`trophy`, `fullup`, `noyo`, `signalwire`)
-   * uses that scheme.
+   * that is a built-in scheme (`trophy`, `fullup`, `noyo`, `signalwire`,
+   * `stripe`, `github`, `slack`, `shopify`, `twilio`, `standardwebhooks`,
+   * `svix`) uses that scheme.
    * @example { fullup: { secret: process.env.FULLUP_WEBHOOK_SECRET } }
    */
   providers: Record<string, WebhookProviderOptions>;

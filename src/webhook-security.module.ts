@@ -59,7 +59,10 @@ export class WebhookSecurityModule extends ConfigurableWebhookSecurityModule imp
     this.checkDecoratedProviders();
     for (const provider of this.options.providers.values()) {
       const { verifier, secretResolver } = provider.injectables;
-      if (verifier) provider.verifier = await this.instantiate(verifier, provider.name);
+      if (verifier) {
+        provider.verifier = await this.instantiate(verifier, provider.name);
+        checkSecrets(provider);
+      }
       if (secretResolver) {
         const resolver = await this.instantiate(secretResolver, provider.name);
         provider.secrets = (request) => resolver.resolveSecret(request);
@@ -147,8 +150,20 @@ function resolveProvider(
   }
   if (!resolved.injectables.verifier) {
     resolved.verifier = (verifier as WebhookVerifier | undefined) ?? schemeVerifier(name, provider, { toleranceSeconds, clock: options.clock });
+    checkSecrets(resolved);
   }
   return resolved;
+}
+
+/** Lets the verifier reject, at startup, a static secret of the wrong format (never quoting it). */
+function checkSecrets({ name, verifier, secrets }: ResolvedWebhookProvider): void {
+  if (typeof secrets === 'function') return;
+  secrets.forEach((secret, index) => {
+    const expected = verifier.checkSecret?.(secret);
+    if (expected !== undefined) {
+      throw WebhookSecurityConfigurationError.invalidOption(name, secrets.length === 1 ? 'secret' : `secret[${index}]`, expected);
+    }
+  });
 }
 
 function isSecretResolverClass(secret: WebhookProviderOptions['secret']): secret is Type<WebhookSecretResolver> {

@@ -33,3 +33,12 @@ export function formatTimestamp(date: Date, format: TimestampFormat): string {
   if (format === 'unix-ms') return String(date.getTime());
   return date.toISOString();
 }
+
+/**
+ * The timestamp header a sender would write when signing at `time`: a string
+ * verbatim, Unix seconds or a `Date` formatted, and `nowMs` when unset.
+ */
+export function signingTimestamp(time: Date | number | string | undefined, nowMs: number, format: TimestampFormat): string {
+  if (typeof time === 'string') return time;
+  return formatTimestamp(time instanceof Date ? time : new Date(time === undefined ? nowMs : time * 1000), format);
+}

@@ -1,7 +1,14 @@
 import { FullupVerifier } from './fullup.verifier.js';
+import { GitHubVerifier } from './github.verifier.js';
 import { NoyoVerifier } from './noyo.verifier.js';
+import { ShopifyVerifier } from './shopify.verifier.js';
 import { SignalWireVerifier } from './signalwire.verifier.js';
+import { SlackVerifier } from './slack.verifier.js';
+import { StandardWebhooksVerifier } from './standard-webhooks.verifier.js';
+import { StripeVerifier } from './stripe.verifier.js';
+import { SvixVerifier } from './svix.verifier.js';
 import { TrophyVerifier } from './trophy.verifier.js';
+import { TwilioVerifier } from './twilio.verifier.js';
 import type { VerifierOptions, WebhookVerifier } from './webhook-verifier.interface.js';
 
 /** The schemes the library ships, by the name a provider uses to pick one. */
@@ -10,6 +17,13 @@ export const BUILT_IN_VERIFIERS = {
   fullup: FullupVerifier,
   noyo: NoyoVerifier,
   signalwire: SignalWireVerifier,
+  stripe: StripeVerifier,
+  github: GitHubVerifier,
+  slack: SlackVerifier,
+  shopify: ShopifyVerifier,
+  twilio: TwilioVerifier,
+  standardwebhooks: StandardWebhooksVerifier,
+  svix: SvixVerifier,
 } as const satisfies Record<string, new (options?: VerifierOptions) => WebhookVerifier>;
 
 /** Name of a built-in scheme. */

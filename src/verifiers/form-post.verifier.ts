@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { parse, stringify } from 'node:querystring';
 import { readHeader } from '../utils/headers.js';
 import { decodeSignature, encodeSignature, hmac, safeEqual } from '../utils/signature.js';
 import {
@@ -22,7 +23,8 @@ const HOST_PORT = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/;
  * - A repeated key is tried in wire order and in sorted, de-duplicated order,
  *   as the vendors' SDKs differ on it.
  * - The URL is tried as received, with the default port added and with the
- *   port removed, as the vendors' `validateRequest` does.
+ *   port removed, and with its quotes escaped or not, as the vendors'
+ *   `validateRequest` does.
  * - With a `bodySHA256` query parameter (a JSON body), the URL alone is signed
  *   and sha256-hex(raw body) must equal that parameter.
  */
@@ -93,8 +95,32 @@ function formPayloads(rawBody: Buffer): string[] {
   return repeats ? [wireOrder, join((values) => [...new Set(values)].sort())] : [wireOrder];
 }
 
-/** The URL as received, without its port, and with the scheme's default port added. */
+/**
+ * The URLs the sender may have signed: the URL as received, then as `new URL()`
+ * normalises it (`'` becomes `%27`) and with its query re-encoded by
+ * `node:querystring` (`%27` becomes `'`), each with and without its port.
+ * Twilio's `validateRequest` tries the same, as its back ends sign both forms.
+ */
 function urlVariants(url: string): string[] {
+  let normalized: string;
+  try {
+    normalized = new URL(url).toString();
+  } catch {
+    return portVariants(url);
+  }
+  const fallbacks = portVariants(normalized);
+  return [...new Set([...portVariants(url), ...fallbacks, ...fallbacks.map(withLegacyQuery)])];
+}
+
+/** A URL with its query string parsed and written again by `node:querystring`. */
+function withLegacyQuery(url: string): string {
+  const query = url.indexOf('?');
+  if (query === -1 || query === url.length - 1) return url;
+  return `${url.slice(0, query)}?${stringify(parse(url.slice(query + 1)))}`;
+}
+
+/** The URL as received, without its port, and with the scheme's default port added. */
+function portVariants(url: string): string[] {
   const parts = URL_PARTS.exec(url);
   if (!parts) return [url];
   const [, scheme, authority, rest] = parts as unknown as [string, string, string, string];

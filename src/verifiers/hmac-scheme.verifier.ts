@@ -11,7 +11,7 @@ import {
   type HmacAlgorithm,
   type SignatureEncoding,
 } from '../utils/signature.js';
-import { formatTimestamp, isWithinTolerance, parseTimestamp, type TimestampFormat } from '../utils/timestamp.js';
+import { isWithinTolerance, parseTimestamp, signingTimestamp, type TimestampFormat } from '../utils/timestamp.js';
 import {
   VERIFIED,
   rejected,
@@ -107,16 +107,12 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     const headers: Record<string, string> = {};
     let timestamp: string | undefined;
     if (this.scheme.timestamp) {
-      timestamp = typeof input.timestamp === 'string' ? input.timestamp : formatTimestamp(
-        input.timestamp instanceof Date ? input.timestamp
-          : new Date(input.timestamp === undefined ? this.clock() : input.timestamp * 1000),
-        this.scheme.timestamp.format,
-      );
+      timestamp = signingTimestamp(input.timestamp, this.clock(), this.scheme.timestamp.format);
       headers[this.scheme.timestamp.header] = timestamp;
     }
     let id: string | undefined;
     if (this.scheme.id) {
-      id = `msg_${randomUUID()}`;
+      id = input.id ?? `msg_${randomUUID()}`;
       headers[this.scheme.id.header] = id;
     }
     if (input.url === undefined && this.template.some((part) => typeof part !== 'string' && part.field === 'url')) {

@@ -41,6 +41,8 @@ export interface SignInput {
   readonly url?: string;
   /** The signing time for schemes that sign one: a `Date`, Unix seconds, or the header value verbatim. */
   readonly timestamp?: Date | number | string;
+  /** The delivery id, for schemes that sign one (Standard Webhooks). @default a random `msg_…` id */
+  readonly id?: string;
   /** For schemes with two body formats (SignalWire): which one the body is. @default 'json' */
   readonly format?: 'json' | 'form';
 }
@@ -61,6 +63,13 @@ export interface WebhookVerifier {
 
   /** Builds the headers the sender would send for `input`. Used by `signWebhook` in tests. */
   sign?(input: SignInput): Record<string, string>;
+
+  /**
+   * Checks one configured secret at startup, for schemes whose secrets have a
+   * format. Returns what the secret should be (never quoting it), or
+   * `undefined` when it is usable. A secret that fails it stops the app.
+   */
+  checkSecret?(secret: string): string | undefined;
 }
 
 /** Options every built-in verifier accepts. */

@@ -1,0 +1,15 @@
+import { HmacSchemeVerifier } from './hmac-scheme.verifier.js';
+import type { VerifierOptions } from './webhook-verifier.interface.js';
+
+/**
+ * GitHub: `X-Hub-Signature-256` is `sha256=` + lowercase hex(HMAC-SHA256(secret, raw body)).
+ * No timestamp; the delivery id is in `X-GitHub-Delivery`, unsigned.
+ * The legacy SHA-1 `X-Hub-Signature` header is not read.
+ *
+ * @see https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
+ */
+export class GitHubVerifier extends HmacSchemeVerifier {
+  constructor(options?: VerifierOptions) {
+    super({ header: 'x-hub-signature-256', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' }, options);
+  }
+}

@@ -1,0 +1,15 @@
+import { HmacSchemeVerifier } from './hmac-scheme.verifier.js';
+import type { VerifierOptions } from './webhook-verifier.interface.js';
+
+/**
+ * Shopify: `X-Shopify-Hmac-Sha256` is base64(HMAC-SHA256(secret, raw body)).
+ * No timestamp. A rotated secret can take up to an hour to start signing, so
+ * keep both secrets configured (`secret: [new, old]`) meanwhile.
+ *
+ * @see https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-2-validate-the-origin-of-your-webhook-to-ensure-its-coming-from-shopify
+ */
+export class ShopifyVerifier extends HmacSchemeVerifier {
+  constructor(options?: VerifierOptions) {
+    super({ header: 'x-shopify-hmac-sha256', algorithm: 'sha256', encoding: 'base64' }, options);
+  }
+}

@@ -1,0 +1,27 @@
+import { HmacSchemeVerifier } from './hmac-scheme.verifier.js';
+import type { VerifierOptions } from './webhook-verifier.interface.js';
+
+/**
+ * Slack: `X-Slack-Signature` is `v0=` + lowercase hex(HMAC-SHA256(signing secret,
+ * `v0:${X-Slack-Request-Timestamp}:${raw body}`)), the timestamp in Unix seconds.
+ *
+ * Slack's docs reject requests older than 5 minutes; requests more than
+ * 5 minutes in the future are rejected too.
+ *
+ * @see https://api.slack.com/authentication/verifying-requests-from-slack
+ */
+export class SlackVerifier extends HmacSchemeVerifier {
+  constructor(options?: VerifierOptions) {
+    super(
+      {
+        header: 'x-slack-signature',
+        algorithm: 'sha256',
+        encoding: 'hex',
+        prefix: 'v0=',
+        signedContent: 'v0:{timestamp}:{body}',
+        timestamp: { header: 'x-slack-request-timestamp', format: 'unix' },
+      },
+      options,
+    );
+  }
+}

@@ -1,0 +1,146 @@
+import { createPublicKey, randomUUID, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { DEFAULT_TOLERANCE_SECONDS } from '../webhook-security.constants.js';
+import { readHeader, splitList } from '../utils/headers.js';
+import { anyMatch, decodeSignature, encodeSignature, hmac } from '../utils/signature.js';
+import { isWithinTolerance, parseTimestamp, signingTimestamp } from '../utils/timestamp.js';
+import {
+  VERIFIED,
+  rejected,
+  type SignInput,
+  type VerificationResult,
+  type VerifierOptions,
+  type WebhookRequest,
+  type WebhookVerifier,
+} from './webhook-verifier.interface.js';
+
+const SECRET_PREFIX = 'whsec_';
+const PUBLIC_KEY_PREFIX = 'whpk_';
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const HMAC_BYTES = 32;
+const ED25519_KEY_BYTES = 32;
+const ED25519_SIGNATURE_BYTES = 64;
+
+/** A configured secret, decoded: an HMAC key (`whsec_`) or an Ed25519 public key (`whpk_`). */
+type VerificationKey = { readonly version: 'v1'; readonly key: Buffer } | { readonly version: 'v1a'; readonly key: KeyObject };
+
+/**
+ * Standard Webhooks, the scheme of Svix and of every sender that follows the
+ * specification:
+ *
+ * - `webhook-id`, `webhook-timestamp` (Unix seconds) and `webhook-signature`,
+ *   a space-separated list of `<version>,<base64>` entries. Svix sends the
+ *   same under `svix-id`, `svix-timestamp` and `svix-signature`.
+ * - The signed content is `${id}.${timestamp}.${raw body}`.
+ * - `v1` is HMAC-SHA256 with the base64-decoded secret (`whsec_<base64>`,
+ *   the prefix optional). `v1a` is an Ed25519 signature, checked with a
+ *   public key given as `whpk_<base64 of the 32-byte key>`. Secrets of both
+ *   kinds may be configured together; entries of other versions are ignored.
+ * - The timestamp must lie within 5 minutes of now, either way.
+ *
+ * @see https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
+ */
+export class StandardWebhooksVerifier implements WebhookVerifier {
+  /** Prefix of the header names `sign` writes. Verification reads either set. */
+  protected readonly headerPrefix: 'webhook' | 'svix' = 'webhook';
+  private readonly toleranceSeconds: number;
+  private readonly clock: () => number;
+
+  constructor(options: VerifierOptions = {}) {
+    this.toleranceSeconds = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult {
+    const prefix = readHeader(request.headers, 'webhook-signature') === undefined ? 'svix' : 'webhook';
+    const id = readHeader(request.headers, `${prefix}-id`);
+    const timestamp = readHeader(request.headers, `${prefix}-timestamp`);
+    const header = readHeader(request.headers, `${prefix}-signature`);
+    if (id === undefined || timestamp === undefined || header === undefined) return rejected('missing_header');
+
+    const signedAt = parseTimestamp(timestamp, 'unix');
+    if (signedAt === undefined) return rejected('malformed_header');
+    if (!isWithinTolerance(signedAt, this.clock(), this.toleranceSeconds)) return rejected('timestamp_out_of_tolerance');
+
+    const signatures = parseSignatures(header);
+    if (signatures === 'unknown_key_version' || signatures === 'malformed_header') return rejected(signatures);
+
+    const content = [id, '.', timestamp, '.', request.rawBody];
+    let message: Buffer | undefined;
+    for (const secret of secrets) {
+      const key = parseKey(secret);
+      if (key?.version === 'v1' && anyMatch(signatures.v1, hmac('sha256', key.key, content))) return VERIFIED;
+      if (key?.version === 'v1a' && signatures.v1a.length > 0) {
+        const signed = (message ??= Buffer.concat(content.map((part) => Buffer.from(part))));
+        if (signatures.v1a.some((signature) => verifySignature(null, signed, key.key, signature))) return VERIFIED;
+      }
+    }
+    return rejected('no_matching_signature');
+  }
+
+  /** Signs with a `whsec_` secret (`v1`). `v1a` needs the sender's private key; sign it with `node:crypto`. */
+  sign(input: SignInput): Record<string, string> {
+    const key = parseKey(input.secret);
+    if (key?.version !== 'v1') {
+      throw new TypeError('Standard Webhooks signs with a whsec_<base64> secret; a whpk_ public key cannot sign.');
+    }
+    const id = input.id ?? `msg_${randomUUID()}`;
+    const timestamp = signingTimestamp(input.timestamp, this.clock(), 'unix');
+    const signature = encodeSignature(hmac('sha256', key.key, [id, '.', timestamp, '.', input.body]), 'base64');
+    return {
+      [`${this.headerPrefix}-id`]: id,
+      [`${this.headerPrefix}-timestamp`]: timestamp,
+      [`${this.headerPrefix}-signature`]: `v1,${signature}`,
+    };
+  }
+
+  /** Rejects, at startup, a secret that is neither `whsec_<base64>` (or bare base64) nor `whpk_<base64 Ed25519 key>`. */
+  checkSecret(secret: string): string | undefined {
+    return parseKey(secret)
+      ? undefined
+      : 'a Standard Webhooks key: whsec_ followed by the base64 secret, or whpk_ followed by the base64 32-byte Ed25519 public key';
+  }
+}
+
+/**
+ * The decodable `v1` and `v1a` signatures of the header, or why there are
+ * none: no entry of a known version, or none that decodes.
+ */
+function parseSignatures(header: string): { v1: Buffer[]; v1a: Buffer[] } | 'unknown_key_version' | 'malformed_header' {
+  const entries = splitList(header, ' ');
+  if (!entries) return 'malformed_header';
+  const signatures = { v1: [] as Buffer[], v1a: [] as Buffer[] };
+  let known = false;
+  for (const entry of entries) {
+    const comma = entry.indexOf(',');
+    const version = comma === -1 ? entry : entry.slice(0, comma);
+    if (version !== 'v1' && version !== 'v1a') continue;
+    known = true;
+    const bytes = version === 'v1' ? HMAC_BYTES : ED25519_SIGNATURE_BYTES;
+    const signature = comma === -1 ? undefined : decodeSignature(entry.slice(comma + 1), 'base64', bytes);
+    if (signature) signatures[version].push(signature);
+  }
+  if (!known) return 'unknown_key_version';
+  return signatures.v1.length + signatures.v1a.length === 0 ? 'malformed_header' : signatures;
+}
+
+/** Decodes a configured secret, or `undefined` when it is neither kind of key. Never throws. */
+function parseKey(secret: string): VerificationKey | undefined {
+  if (secret.startsWith(PUBLIC_KEY_PREFIX)) {
+    const raw = decodeBase64(secret.slice(PUBLIC_KEY_PREFIX.length));
+    if (raw?.length !== ED25519_KEY_BYTES) return undefined;
+    try {
+      return { version: 'v1a', key: createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' }) };
+    } catch {
+      return undefined;
+    }
+  }
+  const raw = decodeBase64(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret);
+  return raw ? { version: 'v1', key: raw } : undefined;
+}
+
+/** Strict, padded base64; `undefined` for anything else or for no bytes. */
+function decodeBase64(value: string): Buffer | undefined {
+  if (value.length % 4 !== 0 || !BASE64.test(value)) return undefined;
+  const bytes = Buffer.from(value, 'base64');
+  return bytes.length === 0 ? undefined : bytes;
+}

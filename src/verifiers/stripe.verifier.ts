@@ -1,0 +1,83 @@
+import { DEFAULT_TOLERANCE_SECONDS } from '../webhook-security.constants.js';
+import { readHeader, splitList } from '../utils/headers.js';
+import { anyMatch, decodeSignature, encodeSignature, hmac } from '../utils/signature.js';
+import { isWithinTolerance, parseTimestamp, signingTimestamp } from '../utils/timestamp.js';
+import {
+  VERIFIED,
+  rejected,
+  type SignInput,
+  type VerificationResult,
+  type VerifierOptions,
+  type WebhookRequest,
+  type WebhookVerifier,
+} from './webhook-verifier.interface.js';
+
+const HEADER = 'stripe-signature';
+const SHA256_BYTES = 32;
+
+/**
+ * Stripe: `Stripe-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>…]`, each v1 a
+ * lowercase hex(HMAC-SHA256(endpoint secret, `${t}.${raw body}`)). The secret
+ * `whsec_…` is used as text, not decoded. While a secret is being rolled,
+ * Stripe sends one v1 per active secret; any one may match. Other schemes
+ * (`v0=`, test-mode signatures) are ignored.
+ *
+ * The tolerance is 300 s, as in Stripe's libraries, and applies to the future
+ * as well: stripe-node accepts any timestamp ahead of the clock.
+ *
+ * @see https://docs.stripe.com/webhooks#verify-manually
+ */
+export class StripeVerifier implements WebhookVerifier {
+  private readonly toleranceSeconds: number;
+  private readonly clock: () => number;
+
+  constructor(options: VerifierOptions = {}) {
+    this.toleranceSeconds = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult {
+    const header = readHeader(request.headers, HEADER);
+    if (header === undefined) return rejected('missing_header');
+    const parsed = parseHeader(header);
+    if (!parsed) return rejected('malformed_header');
+
+    const signedAt = parseTimestamp(parsed.timestamp, 'unix');
+    if (signedAt === undefined) return rejected('malformed_header');
+    if (!isWithinTolerance(signedAt, this.clock(), this.toleranceSeconds)) return rejected('timestamp_out_of_tolerance');
+
+    for (const secret of secrets) {
+      if (anyMatch(parsed.signatures, hmac('sha256', secret, [parsed.timestamp, '.', request.rawBody]))) return VERIFIED;
+    }
+    return rejected('no_matching_signature');
+  }
+
+  sign(input: SignInput): Record<string, string> {
+    const timestamp = signingTimestamp(input.timestamp, this.clock(), 'unix');
+    const signature = encodeSignature(hmac('sha256', input.secret, [timestamp, '.', input.body]), 'hex');
+    return { [HEADER]: `t=${timestamp},v1=${signature}` };
+  }
+}
+
+/**
+ * Reads `t` and every well-formed `v1` of the header. `undefined` when the
+ * list is too long, `t` is missing or repeated, or no `v1` decodes.
+ */
+function parseHeader(header: string): { timestamp: string; signatures: Buffer[] } | undefined {
+  let timestamp: string | undefined;
+  const signatures: Buffer[] = [];
+  for (const entry of splitList(header, ',') ?? []) {
+    const equals = entry.indexOf('=');
+    if (equals === -1) continue;
+    const key = entry.slice(0, equals);
+    const value = entry.slice(equals + 1);
+    if (key === 't') {
+      if (timestamp !== undefined) return undefined;
+      timestamp = value;
+    } else if (key === 'v1') {
+      const signature = decodeSignature(value, 'hex', SHA256_BYTES);
+      if (signature) signatures.push(signature);
+    }
+  }
+  return timestamp === undefined || signatures.length === 0 ? undefined : { timestamp, signatures };
+}
