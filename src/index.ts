@@ -3,7 +3,7 @@ export type { WebhookSecurityModuleExtras } from './webhook-security.module-defi
 export type { WebhookProviderOptions, WebhookSecurityModuleOptions } from './webhook-security-options.interface.js';
 export { VerifiedWebhook } from './verified-webhook.decorator.js';
 export { WebhookSignatureGuard } from './webhook-signature.guard.js';
-export type { RawBodyRequest } from './raw-body.reader.js';
+export type { RawBodyRequest, WebhookHttpRequest } from './raw-body.reader.js';
 export {
   InvalidWebhookSignatureException,
   WebhookPayloadTooLargeException,
