@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Compatibility matrix: packs the library with `npm pack`, installs the tarball
 # into each consumer app under test/compat/ and runs the shared scenario there.
-# Each app installs its own dependencies from its lock file, offline from the
-# npm cache when it can. Usage: test/compat/run.sh [app ...]
+# Each app installs its own dependencies from its lock file, from the npm cache
+# when it can, then the tarball. The files of scenario/ are copied into each
+# app's test/ folder, so that they resolve packages from the app's node_modules.
+# Usage: test/compat/run.sh [app ...]
 set -euo pipefail
 compat=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$compat/../.." && pwd)
@@ -20,7 +22,7 @@ failed=()
 for app in "${apps[@]}"; do
   echo "=== $app: $(node -p "require('$compat/$app/package.json').description")"
   start=$SECONDS
-  cp "$compat/scenario/webhook.e2e-spec.ts" "$compat/$app/test/"
+  cp "$compat"/scenario/* "$compat/$app/test/"
   if (
     cd "$compat/$app" &&
       npm ci "${npm_flags[@]}" &&
