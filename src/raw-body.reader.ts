@@ -24,11 +24,13 @@ interface ExpressRequestLike extends RawBodyRequest {
 
 /** A request as the guard needs it, whichever HTTP adapter the app runs on. */
 export interface WebhookHttpRequest {
+  /** The HTTP method, e.g. `POST`. */
   readonly method: string;
   /** Path and query string as received, before any rewrite. */
   readonly path: string;
   /** `http` or `https`, as the adapter reports it. */
   readonly protocol: string;
+  /** Request headers, names lower-cased as Node gives them. */
   readonly headers: IncomingHttpHeaders;
   /** Node's request, from which the body streams. */
   readonly stream: IncomingMessage;
