@@ -13,7 +13,7 @@ export type {
 } from './webhook-secret-resolver.interface.js';
 export { VerifiedWebhook } from './verified-webhook.decorator.js';
 export { WebhookSignatureGuard } from './webhook-signature.guard.js';
-export type { RawBodyRequest } from './raw-body.reader.js';
+export type { RawBodyRequest, WebhookHttpRequest } from './raw-body.reader.js';
 export {
   InvalidWebhookSignatureException,
   WebhookPayloadTooLargeException,

@@ -1,8 +1,59 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 
 /** A request as the guard sees it on Express; `rawBody` is set by Nest's parsers or by the guard. */
 export interface RawBodyRequest extends IncomingMessage {
   rawBody?: Buffer;
+}
+
+/** The fields of a Fastify request the guard reads; `raw` is Node's request. */
+interface FastifyRequestLike {
+  readonly raw: IncomingMessage;
+  readonly headers: IncomingHttpHeaders;
+  readonly method: string;
+  readonly url: string;
+  readonly originalUrl?: string;
+  readonly protocol: string;
+  readonly params?: Record<string, string>;
+  rawBody?: Buffer;
+}
+
+/** The fields of an Express request the guard reads. */
+interface ExpressRequestLike extends RawBodyRequest {
+  readonly originalUrl?: string;
+  readonly protocol?: string;
+  readonly params?: Record<string, string>;
+}
+
+/** A request as the guard needs it, whichever HTTP adapter the app runs on. */
+export interface WebhookHttpRequest {
+  /** The HTTP method, e.g. `POST`. */
+  readonly method: string;
+  /** Path and query string as received, before any rewrite. */
+  readonly path: string;
+  /** `http` or `https`, as the adapter reports it. */
+  readonly protocol: string;
+  /** Request headers, names lower-cased as Node gives them. */
+  readonly headers: IncomingHttpHeaders;
+  /** Route params, e.g. `tenantId` of `/webhooks/:tenantId`. */
+  readonly params: Readonly<Record<string, string>>;
+  /** Node's request, from which the body streams. */
+  readonly stream: IncomingMessage;
+  /** The request handlers get with `@Req()`, which holds `rawBody`. */
+  readonly request: { rawBody?: Buffer };
+}
+
+/** Gives the guard the same view of an Express or a Fastify request. */
+export function toWebhookHttpRequest(request: ExpressRequestLike | FastifyRequestLike): WebhookHttpRequest {
+  const stream = 'raw' in request ? request.raw : request;
+  return {
+    method: request.method ?? '',
+    path: request.originalUrl ?? request.url ?? '',
+    protocol: request.protocol ?? ('encrypted' in stream.socket ? 'https' : 'http'),
+    headers: request.headers,
+    params: request.params ?? {},
+    stream,
+    request,
+  };
 }
 
 /** The exact bytes received, or why they cannot be had. */
@@ -17,22 +68,23 @@ export type RawBodyResult = Buffer | 'unavailable' | 'too_large';
  * bytes therefore come from one of two places:
  *
  * 1. `request.rawBody`, which Nest's JSON and form parsers fill when the app
- *    is created with `{ rawBody: true }`;
+ *    is created with `{ rawBody: true }`, on Express and on Fastify;
  * 2. the stream itself, when no parser consumed it (any other content type,
  *    or an empty body): the guard reads it here, up to `limit` bytes, and
- *    keeps it on `request.rawBody` for the handler.
+ *    keeps it on `request.rawBody` for the handler. Fastify answers 415 to a
+ *    content type it has no parser for before any guard runs.
  *
  * When a parser consumed the stream and kept no copy, the bytes are gone:
  * `'unavailable'`. The body is never rebuilt from the parsed object.
  */
-export async function readRawBody(request: RawBodyRequest, limit: number): Promise<RawBodyResult> {
+export async function readRawBody({ request, stream }: WebhookHttpRequest, limit: number): Promise<RawBodyResult> {
   if (Buffer.isBuffer(request.rawBody)) return request.rawBody;
-  if (request.readableDidRead || request.readableEnded || request.destroyed) return 'unavailable';
+  if (stream.readableDidRead || stream.readableEnded || stream.destroyed) return 'unavailable';
 
-  const declared = Number(request.headers['content-length']);
+  const declared = Number(stream.headers['content-length']);
   if (declared > limit) return 'too_large';
 
-  const body = await readStream(request, limit);
+  const body = await readStream(stream, limit);
   if (body !== 'too_large') request.rawBody = body;
   return body;
 }

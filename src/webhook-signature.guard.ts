@@ -7,7 +7,7 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { readRawBody, type RawBodyRequest } from './raw-body.reader.js';
+import { readRawBody, toWebhookHttpRequest, type WebhookHttpRequest } from './raw-body.reader.js';
 import type { VerificationFailureReason } from './verifiers/webhook-verifier.interface.js';
 import { LOGGER_CONTEXT, RESOLVED_WEBHOOK_SECURITY_OPTIONS, WEBHOOK_PROVIDER_METADATA } from './webhook-security.constants.js';
 import {
@@ -22,13 +22,6 @@ import type {
   WebhookVerificationFailure,
 } from './webhook-security-options.interface.js';
 
-/** The request fields the guard reads; Express's request has them all. */
-interface WebhookHttpRequest extends RawBodyRequest {
-  originalUrl?: string;
-  protocol?: string;
-  params?: Record<string, string>;
-}
-
 /**
  * Verifies the signature of a request routed to a `@VerifiedWebhook(name)`
  * handler, over the exact bytes received. It fails closed: a request that is
@@ -39,6 +32,8 @@ interface WebhookHttpRequest extends RawBodyRequest {
  * - 413 for a body over `maxBodyBytes` that the guard had to read itself.
  * - 500 when the raw bytes are gone (no `rawBody: true`), with an error log
  *   that says how to fix it.
+ *
+ * It works the same on the Express and the Fastify adapter.
  */
 @Injectable()
 export class WebhookSignatureGuard implements CanActivate {
@@ -50,7 +45,7 @@ export class WebhookSignatureGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<WebhookHttpRequest>();
+    const request = toWebhookHttpRequest(context.switchToHttp().getRequest());
     const name = this.reflector.getAllAndOverride<string | undefined>(WEBHOOK_PROVIDER_METADATA, [
       context.getHandler(),
       context.getClass(),
@@ -87,7 +82,7 @@ export class WebhookSignatureGuard implements CanActivate {
   /** The provider's secrets; for a secret function or resolver, those it picks from the params and headers. */
   private async secretsFor(request: WebhookHttpRequest, provider: ResolvedWebhookProvider): Promise<readonly string[]> {
     if (typeof provider.secrets !== 'function') return provider.secrets;
-    const picked = await provider.secrets({ provider: provider.name, params: request.params ?? {}, headers: request.headers });
+    const picked = await provider.secrets({ provider: provider.name, params: request.params, headers: request.headers });
     return (typeof picked === 'string' ? [picked] : (picked ?? [])).filter((secret) => typeof secret === 'string' && secret !== '');
   }
 
@@ -101,7 +96,7 @@ export class WebhookSignatureGuard implements CanActivate {
     reason: VerificationFailureReason,
   ): never {
     this.logger.warn(`Rejected webhook from '${provider.name}' on ${routeOf(request)}: ${reason}`);
-    this.notifyFailure({ provider: provider.name, reason, request });
+    this.notifyFailure({ provider: provider.name, reason, request: request.request });
     if (reason === 'body_too_large') throw new WebhookPayloadTooLargeException(this.options.maxBodyBytes);
     throw new InvalidWebhookSignatureException();
   }
@@ -121,16 +116,13 @@ export class WebhookSignatureGuard implements CanActivate {
 
   /** The URL the sender signed: the configured public base, or protocol and Host of the request, plus the original path and query. */
   protected requestUrl(request: WebhookHttpRequest, provider: ResolvedWebhookProvider): string {
-    const path = request.originalUrl ?? request.url ?? '';
-    if (provider.publicBaseUrl !== undefined) return provider.publicBaseUrl + path;
-    const protocol = request.protocol ?? ('encrypted' in request.socket ? 'https' : 'http');
-    return `${protocol}://${request.headers.host ?? ''}${path}`;
+    if (provider.publicBaseUrl !== undefined) return provider.publicBaseUrl + request.path;
+    return `${request.protocol}://${request.headers.host ?? ''}${request.path}`;
   }
 }
 
 /** Method and path of a request, without its query string, for logs. */
-function routeOf(request: WebhookHttpRequest): string {
-  const path = request.originalUrl ?? request.url ?? '';
+function routeOf({ method, path }: WebhookHttpRequest): string {
   const query = path.indexOf('?');
-  return `${request.method ?? ''} ${query === -1 ? path : path.slice(0, query)}`;
+  return `${method} ${query === -1 ? path : path.slice(0, query)}`;
 }

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import request from 'supertest';
 import { WebhookSecurityModule, type WebhookSecurityModuleOptions } from '../src/index.js';
 import { signWebhook } from '../src/testing/index.js';
-import { SECRETS, createApp, type TestApp } from './app/create-app.js';
+import { ADAPTERS, SECRETS, createApp, type TestApp } from './app/create-app.js';
 
 const options = (): WebhookSecurityModuleOptions => ({
   providers: {
@@ -35,12 +35,14 @@ const VENDORS: Vendor[] = ['trophy', 'fullup', 'noyo', 'signalwire'];
 const BODY = JSON.stringify({ id: 'evt_1', type: 'user.updated', data: { name: 'Zoë', city: '北京', emoji: '🎉' } });
 const GENERIC_401 = { statusCode: 401, message: 'Invalid webhook signature', error: 'Unauthorized' };
 
-describe.each(setups)('WebhookSecurityModule.%s', (_name, webhookModule) => {
+const cases = ADAPTERS.flatMap((adapter) => setups.map(([name, module]) => [adapter, name, module] as const));
+
+describe.each(cases)('%s, WebhookSecurityModule.%s', (adapter, _name, webhookModule) => {
   let t: TestApp;
   let host: string;
 
   beforeEach(async () => {
-    t = await createApp(webhookModule());
+    t = await createApp(webhookModule(), { adapter });
     await t.app.listen(0, '127.0.0.1');
     host = `127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
   });
@@ -126,17 +128,20 @@ describe.each(setups)('WebhookSecurityModule.%s', (_name, webhookModule) => {
     expect(t.log.deliveries).toHaveLength(2);
   });
 
-  it('reads the body itself for content types no parser consumes', async () => {
-    const body = 'plain text payload ✓';
-    await post('trophy', body, signed('trophy', body), 'text/plain').expect(200);
-    expect(t.log.deliveries[0]?.rawBody).toBe(body);
-  });
+  // Fastify parses text/plain itself and rejects an empty JSON body: see fastify.e2e-spec.ts.
+  if (adapter === 'express') {
+    it('reads the body itself for content types no parser consumes', async () => {
+      const body = 'plain text payload ✓';
+      await post('trophy', body, signed('trophy', body), 'text/plain').expect(200);
+      expect(t.log.deliveries[0]?.rawBody).toBe(body);
+    });
 
-  it('verifies an empty body as the empty byte string', async () => {
-    await post('trophy', '', signed('trophy', '')).expect(200);
-    await post('trophy', '', signed('trophy', 'x')).expect(401);
-    expect(t.log.deliveries).toHaveLength(1);
-  });
+    it('verifies an empty body as the empty byte string', async () => {
+      await post('trophy', '', signed('trophy', '')).expect(200);
+      await post('trophy', '', signed('trophy', 'x')).expect(401);
+      expect(t.log.deliveries).toHaveLength(1);
+    });
+  }
 
   it('runs the class-level decorator on every route of the controller', async () => {
     const send = (headers: Record<string, string>) =>

@@ -1,4 +1,5 @@
 import { ConsoleLogger, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { ClassLevelController, DeliveryLog, WebhooksController } from './webhooks.controller.js';
 
@@ -24,20 +25,32 @@ export class CapturingLogger extends ConsoleLogger {
   }
 }
 
+/** The HTTP adapters the e2e scenarios run on. */
+export const ADAPTERS = ['express', 'fastify'] as const;
+export type Adapter = (typeof ADAPTERS)[number];
+
 export interface TestApp {
   readonly app: INestApplication;
   readonly log: DeliveryLog;
   readonly logger: CapturingLogger;
 }
 
-/** A Nest app with the webhook controllers and the given WebhookSecurityModule import. */
+/** A Nest app with the webhook controllers and the given WebhookSecurityModule import, on Express unless told. */
 export async function createApp(
   webhookModule: DynamicModule,
   {
     rawBody = true,
     controllers = [WebhooksController, ClassLevelController],
     imports = [],
-  }: { rawBody?: boolean; controllers?: Type[]; imports?: Type[] } = {},
+    adapter = 'express',
+    beforeInit,
+  }: {
+    rawBody?: boolean;
+    controllers?: Type[];
+    imports?: Type[];
+    adapter?: Adapter;
+    beforeInit?: (app: INestApplication) => void;
+  } = {},
 ): Promise<TestApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [webhookModule, ...imports],
@@ -45,7 +58,12 @@ export async function createApp(
     providers: [DeliveryLog],
   }).compile();
   const logger = new CapturingLogger();
-  const app = moduleRef.createNestApplication({ rawBody, logger });
+  const app =
+    adapter === 'fastify'
+      ? moduleRef.createNestApplication(new FastifyAdapter(), { rawBody, logger })
+      : moduleRef.createNestApplication({ rawBody, logger });
+  beforeInit?.(app);
   await app.init();
+  if (adapter === 'fastify') await app.getHttpAdapter().getInstance().ready();
   return { app, log: app.get(DeliveryLog), logger };
 }

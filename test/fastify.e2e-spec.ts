@@ -1,0 +1,61 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { WebhookSecurityModule } from '../src/index.js';
+import { signWebhook } from '../src/testing/index.js';
+import { SECRETS, createApp, type TestApp } from './app/create-app.js';
+
+const BODY = '{"id":"evt_1"}';
+const ALL = Object.fromEntries(Object.entries(SECRETS).map(([name, secret]) => [name, { secret }]));
+
+/** What Fastify does before the guard runs, where it differs from Express. */
+describe('on Fastify', () => {
+  let t: TestApp;
+  afterEach(() => t.app.close());
+
+  const post = (contentType: string | undefined, body: string, signedBody = body) => {
+    const test = request(t.app.getHttpServer()).post('/webhooks/trophy').set(signWebhook('trophy', { secret: SECRETS.trophy, body: signedBody }));
+    return contentType === undefined ? test : test.set('content-type', contentType).send(body);
+  };
+
+  it('answers 415 to a content type it has no parser for, before the guard and the handler', async () => {
+    t = await createApp(WebhookSecurityModule.forRoot({ providers: ALL }), { adapter: 'fastify' });
+    await post('application/octet-stream', BODY).expect(415);
+    await post('application/vnd.api+json', BODY).expect(415);
+    expect(t.log.deliveries).toEqual([]);
+    expect(t.logger.lines.filter((line) => line.level === 'warn')).toEqual([]);
+  });
+
+  it('answers 400 to an empty JSON body; a request without a body is verified as the empty byte string', async () => {
+    t = await createApp(WebhookSecurityModule.forRoot({ providers: ALL }), { adapter: 'fastify' });
+    await post('application/json', '').expect(400);
+    await post(undefined, '').expect(200);
+    await post(undefined, '', 'x').expect(401);
+    expect(t.log.deliveries).toEqual([{ provider: 'trophy', body: undefined, rawBody: '' }]);
+  });
+
+  it('fails closed on text/plain, which its own parser reads without keeping the bytes', async () => {
+    t = await createApp(WebhookSecurityModule.forRoot({ providers: ALL }), { adapter: 'fastify' });
+    const response = await post('text/plain', 'plain text ✓').expect(500);
+    expect(response.body.message).toContain('app.useBodyParser()');
+    expect(t.log.deliveries).toEqual([]);
+  });
+
+  it("verifies text/plain byte for byte once the app registers it with app.useBodyParser('text/plain')", async () => {
+    t = await createApp(WebhookSecurityModule.forRoot({ providers: ALL }), {
+      adapter: 'fastify',
+      beforeInit: (app) => (app as NestFastifyApplication).useBodyParser('text/plain'),
+    });
+    await post('text/plain', 'plain text ✓').expect(200);
+    await post('text/plain', 'plain text ✓', 'plain text').expect(401);
+    expect(t.log.deliveries.map((delivery) => delivery.rawBody)).toEqual(['plain text ✓']);
+  });
+
+  it('answers 500 when the app is created without rawBody, logs the fix, and never runs the handler', async () => {
+    t = await createApp(WebhookSecurityModule.forRoot({ providers: ALL }), { adapter: 'fastify', rawBody: false });
+    const response = await post('application/json', BODY).expect(500);
+    expect(response.body.message).toContain('{ rawBody: true }');
+    expect(t.log.deliveries).toEqual([]);
+    const errors = t.logger.lines.filter((line) => line.level === 'error').map((line) => line.message);
+    expect(errors).toEqual([expect.stringMatching(/^POST \/webhooks\/trophy: .*\{ rawBody: true \}/)]);
+  });
+});
