@@ -1,0 +1,170 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { DEFAULT_TOLERANCE_SECONDS } from '../webhook-security.constants.js';
+import { BUILT_IN_VERIFIERS, isBuiltInScheme } from '../verifiers/built-in-verifiers.js';
+import type { VerifierOptions, WebhookRequest, WebhookVerifier } from '../verifiers/webhook-verifier.interface.js';
+import { bodyVariants, encodingVariants, secretVariants, urlVariants, type Variant } from './diagnosis-variants.js';
+import type { DiagnosisCause, WebhookDiagnosis, WebhookDiagnosisInput } from './webhook-diagnosis.interface.js';
+
+/** What one verification gets: the request and the HMAC key. */
+interface Attempt {
+  readonly request: WebhookRequest;
+  readonly key: string | Buffer;
+}
+
+type VerifierFactory = (options: VerifierOptions) => WebhookVerifier;
+
+// About 35,000 years: wide enough to take any timestamp out of the question.
+const UNBOUNDED_SECONDS = 2 ** 40;
+
+/**
+ * Tells why a webhook is rejected. It verifies the request as given with the
+ * scheme's own verifier, then with one input changed at a time, from a
+ * bounded list, and reports the change that makes it verify:
+ *
+ * - the body parsed and serialised again (the app hashes parsed JSON), or its final newline;
+ * - the URL with the other of http/https, with or without its port, trailing slash or query string;
+ * - the signature re-encoded (hex, base64, base64url);
+ * - the secret trimmed, with or without `whsec_`, base64-decoded or used as text;
+ * - and, for a signature that is right but late or early, how many minutes outside the tolerance.
+ *
+ * No cause ever contains the secret or a signature.
+ *
+ * @example
+ * ```ts
+ * const diagnosis = await diagnoseWebhook({ scheme: 'fullup', secret, headers: req.headers, body: rawBody });
+ * if (!diagnosis.verified) console.log(diagnosis.reason, diagnosis.causes[0]?.message);
+ * ```
+ */
+export async function diagnoseWebhook(input: WebhookDiagnosisInput): Promise<WebhookDiagnosis> {
+  const create = verifierFactory(input.scheme);
+  const receivedAt = input.receivedAt === undefined ? Date.now() : Number(input.receivedAt);
+  const toleranceSeconds = input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  const given: Attempt = {
+    request: { rawBody: Buffer.from(input.body), headers: lowerCaseNames(input.headers), url: input.url ?? '' },
+    key: input.secret,
+  };
+
+  const result = await create({ toleranceSeconds, clock: () => receivedAt }).verify(given.request, [input.secret]);
+  if (result.verified) return { verified: true, causes: [] };
+
+  // Time aside, which inputs verify? The timestamp is judged after, on those inputs.
+  const timeless = create({ toleranceSeconds: UNBOUNDED_SECONDS, clock: () => receivedAt });
+  const match = (await verifies(timeless, given)) ? { attempt: given } : await firstMatch(timeless, variantsOf(given, input.secret));
+  if (!match) {
+    return { verified: false, reason: result.reason, causes: [unmatchedCause(result.reason)] };
+  }
+  const causes: DiagnosisCause[] = [];
+  if ('cause' in match) causes.push(match.cause);
+  const late = await timestampCause(create, match.attempt, receivedAt, toleranceSeconds);
+  if (late) causes.push(late);
+  return { verified: false, reason: result.reason, causes };
+}
+
+/** Every single change to try, likeliest first. */
+function* variantsOf(given: Attempt, secret: string): Generator<{ attempt: Attempt; cause: DiagnosisCause }> {
+  const { request } = given;
+  const each = function* <T>(variants: Variant<T>[], apply: (value: T) => Attempt) {
+    for (const { value, cause } of variants) yield { attempt: apply(value), cause };
+  };
+  yield* each(secretVariants(secret), (key) => ({ request, key }));
+  yield* each(bodyVariants(request.rawBody), (rawBody) => ({ ...given, request: { ...request, rawBody } }));
+  yield* each(urlVariants(request.url), (url) => ({ ...given, request: { ...request, url } }));
+  yield* each(encodingVariants(request.headers), (headers) => ({ ...given, request: { ...request, headers } }));
+}
+
+async function firstMatch(
+  verifier: WebhookVerifier,
+  variants: Iterable<{ attempt: Attempt; cause: DiagnosisCause }>,
+): Promise<{ attempt: Attempt; cause: DiagnosisCause } | undefined> {
+  for (const variant of variants) if (await verifies(verifier, variant.attempt)) return variant;
+  return undefined;
+}
+
+/**
+ * True when the attempt verifies. A decoded secret is passed as bytes: the
+ * library's verifiers hand the key to `hmac()`, which takes either. A
+ * verifier that needs a string may throw on it; that counts as no match.
+ */
+async function verifies(verifier: WebhookVerifier, { request, key }: Attempt): Promise<boolean> {
+  try {
+    return (await verifier.verify(request, [key as string])).verified;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * How far the signed time lies from `receivedAt`, found with the verifier
+ * alone: the smallest tolerance that accepts it, by bisection, then which
+ * side of `receivedAt` it lies on.
+ */
+async function timestampCause(
+  create: VerifierFactory,
+  attempt: Attempt,
+  receivedAt: number,
+  toleranceSeconds: number,
+): Promise<DiagnosisCause | undefined> {
+  const accepts = (tolerance: number, clock = receivedAt) =>
+    verifies(create({ toleranceSeconds: tolerance, clock: () => clock }), attempt);
+  if (await accepts(toleranceSeconds)) return undefined;
+
+  let low = Math.ceil(toleranceSeconds);
+  let high = UNBOUNDED_SECONDS;
+  while (low < high) {
+    const mid = Math.floor((low + high) / 2);
+    if (await accepts(mid)) high = mid;
+    else low = mid + 1;
+  }
+  const stale = await accepts(1, receivedAt - low * 1000);
+  const outside = `${minutes(low - toleranceSeconds)} outside the tolerance of ${minutes(toleranceSeconds)}`;
+  return stale
+    ? {
+        code: 'timestamp_stale',
+        message: `The signed timestamp is ${minutes(low)} before the request arrived, ${outside}: a stale or replayed delivery, or a retry of an old one. When diagnosing a logged request, give the time it arrived (--received-at).`,
+      }
+    : {
+        code: 'timestamp_in_future',
+        message: `The signed timestamp is ${minutes(low)} after the request arrived, ${outside}: the clocks of sender and server disagree. Synchronise the server clock (NTP).`,
+      };
+}
+
+/** Whole minutes, at least one: "1 minute", "12 minutes". */
+function minutes(seconds: number): string {
+  const count = Math.max(1, Math.round(seconds / 60));
+  return `${count} minute${count === 1 ? '' : 's'}`;
+}
+
+function unmatchedCause(reason: string): DiagnosisCause {
+  if (reason === 'missing_header') {
+    return { code: 'missing_header', message: 'A header the scheme needs is absent: check that every header was passed, with the names the sender uses.' };
+  }
+  if (reason === 'malformed_header') {
+    return { code: 'malformed_header', message: 'A signature or timestamp header does not parse, in any encoding tried: check that its value was copied whole.' };
+  }
+  if (reason === 'timestamp_out_of_tolerance') {
+    return {
+      code: 'timestamp_stale',
+      message: 'The signed timestamp is outside the tolerance, and this verifier ignores the diagnosis clock, so neither how far nor the signature itself could be checked.',
+    };
+  }
+  return {
+    code: 'no_variant_matched',
+    message: 'No variant of the body, URL, encoding or secret verifies: most likely the secret is not the one the sender signs with (another endpoint, test versus live mode, or rotated). Otherwise the body is not the exact bytes sent, or, for schemes that sign the URL, the URL differs in more than scheme, port, trailing slash and query string.',
+  };
+}
+
+function verifierFactory(scheme: WebhookDiagnosisInput['scheme']): VerifierFactory {
+  if (typeof scheme === 'function') return scheme;
+  if (!isBuiltInScheme(scheme)) {
+    throw new TypeError(`Unknown scheme '${String(scheme)}'. Built-in schemes: ${Object.keys(BUILT_IN_VERIFIERS).join(', ')}.`);
+  }
+  return (options) => new BUILT_IN_VERIFIERS[scheme](options);
+}
+
+function lowerCaseNames(headers: WebhookDiagnosisInput['headers']): IncomingHttpHeaders {
+  const lowered: IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) lowered[name.toLowerCase()] = typeof value === 'string' ? value : [...value];
+  }
+  return lowered;
+}
