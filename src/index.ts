@@ -45,3 +45,10 @@ export { StandardWebhooksVerifier } from './verifiers/standard-webhooks.verifier
 export { SvixVerifier } from './verifiers/svix.verifier.js';
 export type { HmacAlgorithm, SignatureEncoding } from './utils/signature.js';
 export type { TimestampFormat } from './utils/timestamp.js';
+export { diagnoseWebhook } from './diagnose/webhook-diagnosis.js';
+export type {
+  DiagnosisCause,
+  DiagnosisCauseCode,
+  WebhookDiagnosis,
+  WebhookDiagnosisInput,
+} from './diagnose/webhook-diagnosis.interface.js';
