@@ -1,19 +1,14 @@
 import { NestFactory } from '@nestjs/core';
+import { curlCommand } from '../src/cli/curl-command.js';
 import { signWebhook } from '../src/testing/index.js';
 import { DEMO_SECRETS, DemoModule } from './demo.module.js';
 
 const HOST = '127.0.0.1';
 const PORT = Number(process.env.PORT ?? 3000);
 
-/** Quotes a string for a POSIX shell. */
-const quote = (value: string): string => `'${value.replaceAll("'", `'\\''`)}'`;
-
-function curl(path: string, contentType: string, body: string, headers: Record<string, string>): string {
-  const lines = [`curl -i -X POST ${quote(`http://${HOST}:${PORT}${path}`)}`, `-H ${quote(`content-type: ${contentType}`)}`];
-  for (const [name, value] of Object.entries(headers)) lines.push(`-H ${quote(`${name}: ${value}`)}`);
-  lines.push(`--data-binary ${quote(body)}`);
-  return lines.join(' \\\n  ');
-}
+/** A curl that POSTs `body` to `path` on the demo, with the signature headers. */
+const curl = (path: string, contentType: string, body: string, headers: Record<string, string>): string =>
+  curlCommand({ url: `http://${HOST}:${PORT}${path}`, contentType, headers, body });
 
 async function main(): Promise<void> {
   // rawBody: true keeps the exact bytes of JSON and form bodies for the signature check.
