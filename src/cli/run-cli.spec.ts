@@ -51,7 +51,7 @@ describe('nestjs-webhook-security CLI', () => {
     it('says verified, exit 0, for a request that verifies, body from stdin', async () => {
       const result = await run(['diagnose', 'fullup', '--secret-env', 'WEBHOOK_SECRET', '-H', `fullup-signature: ${hmacHex(SECRET, PRETTY)}`], { stdin: PRETTY });
       expect(result).toMatchObject({ status: 0, stderr: '' });
-      expect(result.stdout).toMatch(/^Verified: the fullup signature matches/);
+      expect(result.stdout).toMatch(/^Verified by fullup: the signature matches/);
     });
 
     it('finds a body the app hashed as parsed JSON', async () => {
@@ -119,6 +119,14 @@ describe('nestjs-webhook-security CLI', () => {
       ]);
       expect(result.status).toBe(1);
       expect(JSON.parse(result.stdout)).toMatchObject({ verified: false, reason: 'no_matching_signature', causes: [{ code: 'no_variant_matched' }] });
+    });
+
+    it('takes a declarative scheme as JSON, and finds another hash algorithm', async () => {
+      const scheme = JSON.stringify({ header: 'x-acme-signature', algorithm: 'sha512', encoding: 'hex', prefix: 'sha256=' });
+      const result = await run(['diagnose', scheme, '--secret-env', 'WEBHOOK_SECRET', '--body', COMPACT, '-H', `x-acme-signature: sha256=${hmacHex(SECRET, COMPACT)}`]);
+      expect(result.stdout).toContain('Not verified by the x-acme-signature scheme: malformed_header\n\nLikeliest cause: signature_algorithm\n');
+      const invalid = await run(['diagnose', '{"header":"x"}', '--secret-env', 'WEBHOOK_SECRET', '--body', '{}']);
+      expect(invalid).toMatchObject({ status: 2, stderr: expect.stringContaining('A declarative scheme needs header, algorithm') });
     });
 
     it('takes --secret inline, with a note about shell history', async () => {

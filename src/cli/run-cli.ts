@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { diagnoseWebhook } from '../diagnose/webhook-diagnosis.js';
 import type { WebhookDiagnosis } from '../diagnose/webhook-diagnosis.interface.js';
 import { signWebhook } from '../testing/index.js';
+import { DIGEST_BYTES } from '../utils/signature.js';
 import { BUILT_IN_VERIFIERS, isBuiltInScheme, type BuiltInScheme } from '../verifiers/built-in-verifiers.js';
+import { HmacSchemeVerifier, type HmacSchemeOptions } from '../verifiers/hmac-scheme.verifier.js';
 import { CliUsageError, parseArguments, singleValue, type CliArguments } from './cli-arguments.js';
 import { curlCommand } from './curl-command.js';
 
@@ -33,7 +35,8 @@ const USAGE = `Usage:
   ${PROGRAM} diagnose <scheme> [options]   tell why a webhook is rejected
   ${PROGRAM} sign <scheme> [options]       print a curl that sends a signed webhook
 
-Schemes: ${Object.keys(BUILT_IN_VERIFIERS).join(', ')}
+Schemes: ${Object.keys(BUILT_IN_VERIFIERS).join(', ')},
+  or a declarative HMAC scheme as JSON: '{"header":"x-acme-signature","algorithm":"sha256","encoding":"hex"}'
 
 The secret (one of):
   --secret-env NAME        read it from the environment variable NAME (keeps it out of shell history)
@@ -96,13 +99,13 @@ async function diagnose(args: CliArguments, io: CliIo): Promise<number> {
     toleranceSeconds: tolerance === undefined ? undefined : Number(tolerance),
     receivedAt: receivedAt === undefined ? undefined : timeOf(receivedAt, '--received-at'),
   });
-  io.stdout(args.switches.has('json') ? `${JSON.stringify(diagnosis, null, 2)}\n` : report(scheme, diagnosis));
+  io.stdout(args.switches.has('json') ? `${JSON.stringify(diagnosis, null, 2)}\n` : report(schemeName(scheme), diagnosis));
   return diagnosis.verified ? 0 : 1;
 }
 
 /** The diagnosis for people: the verdict, then each cause with its code. */
 function report(scheme: string, diagnosis: WebhookDiagnosis): string {
-  if (diagnosis.verified) return `Verified: the ${scheme} signature matches the secret, headers, body and URL given.\n`;
+  if (diagnosis.verified) return `Verified by ${scheme}: the signature matches the secret, headers, body and URL given.\n`;
   const lines = [`Not verified by ${scheme}: ${diagnosis.reason}`];
   diagnosis.causes.forEach((cause, index) => {
     lines.push('', `${index === 0 ? 'Likeliest cause' : 'Also'}: ${cause.code}`, `  ${cause.message}`);
@@ -115,18 +118,19 @@ async function sign(args: CliArguments, io: CliIo): Promise<number> {
   const format = singleValue(args, 'format') ?? 'json';
   if (format !== 'json' && format !== 'form') throw new CliUsageError("--format is 'json' or 'form'.");
   const timestamp = singleValue(args, 'timestamp');
-  const url = singleValue(args, 'url') ?? `http://127.0.0.1:3000/webhooks/${scheme}`;
+  const url = singleValue(args, 'url') ?? `http://127.0.0.1:3000/webhooks/${typeof scheme === 'string' ? scheme : 'custom'}`;
   const body = await bodyOf(args, io);
 
   let headers: Record<string, string>;
   try {
-    headers = signWebhook(scheme, {
+    const input = {
       secret: secretOf(args, io),
       body: body.bytes,
       url,
       format,
       timestamp: timestamp === undefined ? undefined : new Date(timeOf(timestamp, '--timestamp')),
-    });
+    } as const;
+    headers = typeof scheme === 'string' ? signWebhook(scheme, input) : new HmacSchemeVerifier(scheme).sign(input);
   } catch (error) {
     if (error instanceof TypeError) throw new CliUsageError(error.message);
     throw error;
@@ -136,14 +140,38 @@ async function sign(args: CliArguments, io: CliIo): Promise<number> {
   return 0;
 }
 
-function schemeOf(args: CliArguments): BuiltInScheme {
+function schemeOf(args: CliArguments): BuiltInScheme | HmacSchemeOptions {
   const [scheme, ...extra] = args.positionals;
   if (scheme === undefined) throw new CliUsageError('Name the scheme, e.g. fullup.');
   if (extra.length > 0) throw new CliUsageError(`Unexpected argument '${extra[0]}'.`);
+  if (scheme.trimStart().startsWith('{')) return declarativeScheme(scheme);
   if (!isBuiltInScheme(scheme)) {
     throw new CliUsageError(`Unknown scheme '${scheme}'. Built-in schemes: ${Object.keys(BUILT_IN_VERIFIERS).join(', ')}.`);
   }
   return scheme;
+}
+
+/** A declarative HMAC scheme given as JSON, checked as the module checks one. */
+function declarativeScheme(json: string): HmacSchemeOptions {
+  let scheme: HmacSchemeOptions;
+  try {
+    scheme = JSON.parse(json) as HmacSchemeOptions;
+  } catch {
+    throw new CliUsageError('The scheme is not valid JSON.');
+  }
+  if (typeof scheme.header !== 'string' || !Object.hasOwn(DIGEST_BYTES, scheme.algorithm) || !['hex', 'base64', 'base64url'].includes(scheme.encoding)) {
+    throw new CliUsageError("A declarative scheme needs header, algorithm ('sha1', 'sha256' or 'sha512') and encoding ('hex', 'base64' or 'base64url').");
+  }
+  try {
+    new HmacSchemeVerifier(scheme);
+  } catch (error) {
+    throw new CliUsageError(error instanceof Error ? error.message : String(error));
+  }
+  return scheme;
+}
+
+function schemeName(scheme: BuiltInScheme | HmacSchemeOptions): string {
+  return typeof scheme === 'string' ? scheme : `the ${scheme.header} scheme`;
 }
 
 /** The secret from --secret-env or --secret. Messages name the variable, never its value. */

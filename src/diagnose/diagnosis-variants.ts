@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { DIGEST_BYTES, decodeSignature, encodeSignature, type SignatureEncoding } from '../utils/signature.js';
+import { DIGEST_BYTES, decodeSignature, encodeSignature, type HmacAlgorithm, type SignatureEncoding } from '../utils/signature.js';
+import type { HmacSchemeOptions } from '../verifiers/hmac-scheme.verifier.js';
 import type { DiagnosisCause } from './webhook-diagnosis.interface.js';
 
 /** A changed body, URL, header set or key to try, and the cause it points to if it verifies. */
@@ -176,6 +177,19 @@ export function encodingVariants(headers: IncomingHttpHeaders): Variant<Incoming
     }
   }
   return variants;
+}
+
+/** The declarative scheme with each other hash algorithm. */
+export function algorithmVariants(scheme: HmacSchemeOptions): Variant<HmacSchemeOptions>[] {
+  return (Object.keys(DIGEST_BYTES) as HmacAlgorithm[])
+    .filter((algorithm) => algorithm !== scheme.algorithm)
+    .map((algorithm) => ({
+      value: { ...scheme, algorithm },
+      cause: {
+        code: 'signature_algorithm',
+        message: `The signature is an HMAC-${algorithm.toUpperCase()}, and the scheme computes HMAC-${scheme.algorithm.toUpperCase()}: set the scheme's algorithm to '${algorithm}'.`,
+      },
+    }));
 }
 
 /** A token as a digest in `encoding`, if it is exactly one; base64 and base64url only when their characters tell them apart. */

@@ -1,16 +1,18 @@
 import type { BuiltInScheme } from '../verifiers/built-in-verifiers.js';
+import type { HmacSchemeOptions } from '../verifiers/hmac-scheme.verifier.js';
 import type { VerificationFailureReason, VerifierOptions, WebhookVerifier } from '../verifiers/webhook-verifier.interface.js';
 
 /** A webhook as it was received, and the secret it should verify with. */
 export interface WebhookDiagnosisInput {
   /**
-   * A built-in scheme, or a factory of your own verifier. The factory gets
-   * the tolerance and clock of each attempt; a verifier that ignores them
-   * still gets every diagnosis but the timestamp one.
+   * A built-in scheme, a declarative HMAC scheme, or a factory of your own
+   * verifier. The factory gets the tolerance and clock of each attempt; a
+   * verifier that ignores them gets every diagnosis but the timestamp one.
    * @example 'stripe'
+   * @example { header: 'x-acme-signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' }
    * @example (options) => new HmacSchemeVerifier({ header: 'x-acme-signature', algorithm: 'sha256', encoding: 'hex' }, options)
    */
-  readonly scheme: BuiltInScheme | ((options: VerifierOptions) => WebhookVerifier);
+  readonly scheme: BuiltInScheme | HmacSchemeOptions | ((options: VerifierOptions) => WebhookVerifier);
   /** The secret the app verifies with, exactly as configured. It appears in no output. */
   readonly secret: string;
   /** The request headers, names in any case. */
@@ -35,6 +37,8 @@ export type DiagnosisCauseCode =
   | 'url_variant'
   /** The header writes the right HMAC in another encoding than the scheme reads. */
   | 'signature_encoding'
+  /** The sender hashes with another algorithm than the declarative scheme names. */
+  | 'signature_algorithm'
   /** The configured secret has whitespace around it, such as the newline of a `.env` line. */
   | 'secret_whitespace'
   /** The sender uses the secret with its `whsec_` prefix where the app drops it, or the reverse. */
@@ -51,6 +55,8 @@ export type DiagnosisCauseCode =
   | 'missing_header'
   /** A header is present but does not parse. */
   | 'malformed_header'
+  /** The signature header lists only versions the scheme does not know. */
+  | 'unknown_key_version'
   /** No variant verifies: most likely another secret signed the request. */
   | 'no_variant_matched';
 

@@ -118,6 +118,13 @@ describe('diagnoseWebhook', () => {
       expect(diagnosis.causes[0]!.message).toContain('written in hex, and the scheme reads base64');
     });
 
+    it('finds another hash algorithm than a declarative scheme names', async () => {
+      const scheme = { header: 'x-acme-signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha1=' } as const;
+      const diagnosis = await diagnose({ scheme, body: COMPACT, headers: { 'x-acme-signature': `sha1=${hmac('sha1', SECRET, COMPACT, 'hex')}` } });
+      expect(diagnosis).toMatchObject({ reason: 'malformed_header', causes: [{ code: 'signature_algorithm' }] });
+      expect(diagnosis.causes[0]!.message).toContain("HMAC-SHA1, and the scheme computes HMAC-SHA256: set the scheme's algorithm to 'sha1'");
+    });
+
     it('finds a base64url signature behind a prefix where a custom scheme reads hex', async () => {
       const scheme = (options: VerifierOptions) =>
         new HmacSchemeVerifier({ header: 'x-acme-signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' }, options);

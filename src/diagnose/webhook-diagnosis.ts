@@ -1,8 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { DEFAULT_TOLERANCE_SECONDS } from '../webhook-security.constants.js';
 import { BUILT_IN_VERIFIERS, isBuiltInScheme } from '../verifiers/built-in-verifiers.js';
+import { HmacSchemeVerifier } from '../verifiers/hmac-scheme.verifier.js';
 import type { VerifierOptions, WebhookRequest, WebhookVerifier } from '../verifiers/webhook-verifier.interface.js';
-import { bodyVariants, encodingVariants, secretVariants, urlVariants, type Variant } from './diagnosis-variants.js';
+import {
+  algorithmVariants,
+  bodyVariants,
+  encodingVariants,
+  secretVariants,
+  urlVariants,
+  type Variant,
+} from './diagnosis-variants.js';
 import type { DiagnosisCause, WebhookDiagnosis, WebhookDiagnosisInput } from './webhook-diagnosis.interface.js';
 
 /** What one verification gets: the request and the HMAC key. */
@@ -12,6 +20,13 @@ interface Attempt {
 }
 
 type VerifierFactory = (options: VerifierOptions) => WebhookVerifier;
+
+/** Inputs and verifier to try, and what it means if they verify: none for the inputs as given. */
+interface Candidate {
+  readonly attempt: Attempt;
+  readonly create?: VerifierFactory;
+  readonly cause?: DiagnosisCause;
+}
 
 // About 35,000 years: wide enough to take any timestamp out of the question.
 const UNBOUNDED_SECONDS = 2 ** 40;
@@ -23,7 +38,7 @@ const UNBOUNDED_SECONDS = 2 ** 40;
  *
  * - the body parsed and serialised again (the app hashes parsed JSON), or its final newline;
  * - the URL with the other of http/https, with or without its port, trailing slash or query string;
- * - the signature re-encoded (hex, base64, base64url);
+ * - the signature re-encoded (hex, base64, base64url), or, for a declarative scheme, another hash;
  * - the secret trimmed, with or without `whsec_`, base64-decoded or used as text;
  * - and, for a signature that is right but late or early, how many minutes outside the tolerance.
  *
@@ -48,35 +63,42 @@ export async function diagnoseWebhook(input: WebhookDiagnosisInput): Promise<Web
   if (result.verified) return { verified: true, causes: [] };
 
   // Time aside, which inputs verify? The timestamp is judged after, on those inputs.
-  const timeless = create({ toleranceSeconds: UNBOUNDED_SECONDS, clock: () => receivedAt });
-  const match = (await verifies(timeless, given)) ? { attempt: given } : await firstMatch(timeless, variantsOf(given, input.secret));
+  const timeless = (factory: VerifierFactory) => factory({ toleranceSeconds: UNBOUNDED_SECONDS, clock: () => receivedAt });
+  const match: Candidate | undefined = (await verifies(timeless(create), given))
+    ? { attempt: given }
+    : await firstMatch(variantsOf(input, given), (candidate) => timeless(candidate.create ?? create));
   if (!match) {
     return { verified: false, reason: result.reason, causes: [unmatchedCause(result.reason)] };
   }
   const causes: DiagnosisCause[] = [];
-  if ('cause' in match) causes.push(match.cause);
-  const late = await timestampCause(create, match.attempt, receivedAt, toleranceSeconds);
+  if (match.cause) causes.push(match.cause);
+  const late = await timestampCause(match.create ?? create, match.attempt, receivedAt, toleranceSeconds);
   if (late) causes.push(late);
   return { verified: false, reason: result.reason, causes };
 }
 
 /** Every single change to try, likeliest first. */
-function* variantsOf(given: Attempt, secret: string): Generator<{ attempt: Attempt; cause: DiagnosisCause }> {
+function* variantsOf(input: WebhookDiagnosisInput, given: Attempt): Generator<Candidate> {
   const { request } = given;
   const each = function* <T>(variants: Variant<T>[], apply: (value: T) => Attempt) {
     for (const { value, cause } of variants) yield { attempt: apply(value), cause };
   };
-  yield* each(secretVariants(secret), (key) => ({ request, key }));
+  yield* each(secretVariants(input.secret), (key) => ({ request, key }));
   yield* each(bodyVariants(request.rawBody), (rawBody) => ({ ...given, request: { ...request, rawBody } }));
   yield* each(urlVariants(request.url), (url) => ({ ...given, request: { ...request, url } }));
   yield* each(encodingVariants(request.headers), (headers) => ({ ...given, request: { ...request, headers } }));
+  if (typeof input.scheme === 'object') {
+    for (const { value: scheme, cause } of algorithmVariants(input.scheme)) {
+      yield { attempt: given, create: (options) => new HmacSchemeVerifier(scheme, options), cause };
+    }
+  }
 }
 
 async function firstMatch(
-  verifier: WebhookVerifier,
-  variants: Iterable<{ attempt: Attempt; cause: DiagnosisCause }>,
-): Promise<{ attempt: Attempt; cause: DiagnosisCause } | undefined> {
-  for (const variant of variants) if (await verifies(verifier, variant.attempt)) return variant;
+  candidates: Iterable<Candidate>,
+  verifierOf: (candidate: Candidate) => WebhookVerifier,
+): Promise<Candidate | undefined> {
+  for (const candidate of candidates) if (await verifies(verifierOf(candidate), candidate.attempt)) return candidate;
   return undefined;
 }
 
@@ -141,6 +163,9 @@ function unmatchedCause(reason: string): DiagnosisCause {
   if (reason === 'malformed_header') {
     return { code: 'malformed_header', message: 'A signature or timestamp header does not parse, in any encoding tried: check that its value was copied whole.' };
   }
+  if (reason === 'unknown_key_version') {
+    return { code: 'unknown_key_version', message: 'The signature header lists no signature of a version the scheme knows (such as v1): check the scheme chosen.' };
+  }
   if (reason === 'timestamp_out_of_tolerance') {
     return {
       code: 'timestamp_stale',
@@ -155,6 +180,7 @@ function unmatchedCause(reason: string): DiagnosisCause {
 
 function verifierFactory(scheme: WebhookDiagnosisInput['scheme']): VerifierFactory {
   if (typeof scheme === 'function') return scheme;
+  if (typeof scheme === 'object') return (options) => new HmacSchemeVerifier(scheme, options);
   if (!isBuiltInScheme(scheme)) {
     throw new TypeError(`Unknown scheme '${String(scheme)}'. Built-in schemes: ${Object.keys(BUILT_IN_VERIFIERS).join(', ')}.`);
   }
