@@ -92,6 +92,16 @@ describe('diagnoseWebhook', () => {
       expect(diagnosis.causes[0]!.message).toContain('12 minutes before the request arrived, 7 minutes outside the tolerance of 5 minutes');
     });
 
+    it('counts in days when a logged request is diagnosed days later without --received-at', async () => {
+      const diagnosis = await diagnose({
+        scheme: 'noyo',
+        receivedAt: ARRIVED + 3 * 86_400_000,
+        body: COMPACT,
+        headers: { 'x-noyo-timestamp': '2024-05-08T21:40:00Z', 'x-noyo-signature': hmac('sha256', SECRET, `2024-05-08T21:40:00Z.${COMPACT}`, 'hex') },
+      });
+      expect(diagnosis.causes[0]!.message).toContain('3 days before the request arrived');
+    });
+
     it('tells a timestamp from the future, which is clock skew', async () => {
       const diagnosis = await noyo('2024-05-08T21:50:00.000000+00:00');
       expect(diagnosis.causes.map((cause) => cause.code)).toEqual(['timestamp_in_future']);

@@ -150,10 +150,13 @@ async function timestampCause(
       };
 }
 
-/** Whole minutes, at least one: "1 minute", "12 minutes". */
+/** A duration in whole minutes, at least one, or in hours or days past two of them: "12 minutes", "7 days". */
 function minutes(seconds: number): string {
-  const count = Math.max(1, Math.round(seconds / 60));
-  return `${count} minute${count === 1 ? '' : 's'}`;
+  const [count, unit] =
+    seconds >= 2 * 86_400 ? [Math.round(seconds / 86_400), 'day']
+    : seconds >= 2 * 3_600 ? [Math.round(seconds / 3_600), 'hour']
+    : [Math.max(1, Math.round(seconds / 60)), 'minute'];
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
 }
 
 function unmatchedCause(reason: string): DiagnosisCause {
