@@ -2,12 +2,14 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Stripe from 'stripe';
 import { runCli } from './run-cli.js';
 
 // Signatures are made with node:crypto from each vendor's documented algorithm.
 const hmacHex = (key: string, content: string) => createHmac('sha256', key).update(content).digest('hex');
 
 const SECRET = 'Sup3r-s3cret-value';
+const WHSEC_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const EVENT = { id: 'evt_1', type: 'user.created', note: 'café' };
 const PRETTY = JSON.stringify(EVENT, null, 2);
 const COMPACT = JSON.stringify(EVENT);
@@ -26,7 +28,7 @@ async function run(argv: string[], options: { env?: Record<string, string>; stdi
   const status = await runCli(argv, {
     stdout: (text) => (stdout += text),
     stderr: (text) => (stderr += text),
-    env: { WEBHOOK_SECRET: SECRET, ...options.env },
+    env: { WEBHOOK_SECRET: SECRET, WHSEC_SECRET, ...options.env },
     readStdin: async () => Buffer.from(options.stdin ?? ''),
   });
   const result = { status, stdout, stderr };
@@ -121,6 +123,24 @@ describe('nestjs-webhook-security CLI', () => {
       expect(JSON.parse(result.stdout)).toMatchObject({ verified: false, reason: 'no_matching_signature', causes: [{ code: 'no_variant_matched' }] });
     });
 
+    it('finds a Stripe secret configured without its whsec_ prefix (signed by stripe-node)', async () => {
+      const header = Stripe.webhooks.generateTestHeaderString({ payload: PRETTY, secret: WHSEC_SECRET, timestamp: 1_700_000_000 });
+      const result = await run(
+        ['diagnose', 'stripe', '--secret-env', 'BARE', '--body', PRETTY, '-H', `Stripe-Signature: ${header}`, '--received-at', '1700000010'],
+        { env: { BARE: WHSEC_SECRET.slice('whsec_'.length) } },
+      );
+      expect(result.stdout).toContain('Not verified by stripe: no_matching_signature\n\nLikeliest cause: secret_prefix\n');
+    });
+
+    it('finds a Standard Webhooks sender that uses the whsec_ secret as text', async () => {
+      const asText = createHmac('sha256', WHSEC_SECRET).update(`msg_1.1614265330.${COMPACT}`).digest('base64');
+      const result = await run([
+        'diagnose', 'standardwebhooks', '--secret-env', 'WHSEC_SECRET', '--body', COMPACT, '--received-at', '1614265330',
+        '-H', 'webhook-id: msg_1', '-H', 'webhook-timestamp: 1614265330', '-H', `webhook-signature: v1,${asText}`,
+      ]);
+      expect(result.stdout).toContain('Likeliest cause: secret_used_as_text\n');
+    });
+
     it('takes a declarative scheme as JSON, and finds another hash algorithm', async () => {
       const scheme = JSON.stringify({ header: 'x-acme-signature', algorithm: 'sha512', encoding: 'hex', prefix: 'sha256=' });
       const result = await run(['diagnose', scheme, '--secret-env', 'WEBHOOK_SECRET', '--body', COMPACT, '-H', `x-acme-signature: sha256=${hmacHex(SECRET, COMPACT)}`]);
@@ -198,9 +218,9 @@ describe('nestjs-webhook-security CLI', () => {
   // Runs last, over the output of every command above.
   it('never writes the secret', () => {
     expect(runs.length).toBeGreaterThan(20);
+    const forms = [SECRET, Buffer.from(SECRET).toString('base64'), WHSEC_SECRET.slice('whsec_'.length)];
     for (const { stdout, stderr } of runs) {
-      expect(stdout + stderr).not.toContain(SECRET);
-      expect(stdout + stderr).not.toContain(Buffer.from(SECRET).toString('base64'));
+      for (const form of forms) expect(stdout + stderr).not.toContain(form);
     }
   });
 });
