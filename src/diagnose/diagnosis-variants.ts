@@ -36,6 +36,7 @@ export function secretVariants(secret: string): Variant<string | Buffer>[] {
   }
   const hasPrefix = trimmed.startsWith(WHSEC);
   const rest = hasPrefix ? trimmed.slice(WHSEC.length) : trimmed;
+  const encoded = hasPrefix ? 'what follows `whsec_`' : 'the secret';
   variants.push({
     value: hasPrefix ? rest : WHSEC + trimmed,
     cause: {
@@ -50,7 +51,7 @@ export function secretVariants(secret: string): Variant<string | Buffer>[] {
       value: Buffer.from(rest, 'base64'),
       cause: {
         code: 'secret_base64_decoded',
-        message: 'The signature verifies with the base64 decoding of what follows `whsec_` as the key: the sender follows Standard Webhooks (Svix and others), while this scheme uses the secret as text, as Stripe does. Use the `standardwebhooks` scheme for this sender.',
+        message: `The signature verifies with the base64 decoding of ${encoded} as the key, as Standard Webhooks (Svix and others) does, while this scheme uses the secret as text, as Stripe does. If the sender follows Standard Webhooks, use the \`standardwebhooks\` scheme.`,
       },
     });
   }
@@ -59,7 +60,7 @@ export function secretVariants(secret: string): Variant<string | Buffer>[] {
     value: WHSEC + Buffer.from(trimmed).toString('base64'),
     cause: {
       code: 'secret_used_as_text',
-      message: 'The signature verifies with the secret used as text, `whsec_` included, as Stripe does, while this scheme base64-decodes it, as Standard Webhooks does. Use the scheme of the sender (`stripe` for Stripe).',
+      message: `The signature verifies with the secret used as text${hasPrefix ? ', `whsec_` included' : ''}, as Stripe does, while this scheme base64-decodes ${encoded}, as Standard Webhooks does. Use the scheme of the sender (\`stripe\` for Stripe).`,
     },
   });
   return variants;
@@ -171,7 +172,7 @@ export function encodingVariants(headers: IncomingHttpHeaders): Variant<Incoming
         value: rewritten,
         cause: {
           code: 'signature_encoding',
-          message: `The header carries the right HMAC written in ${from}, and the scheme reads ${to}: sender and scheme disagree on the encoding. Set the scheme's encoding to '${from}'.`,
+          message: `The header carries the right HMAC written in ${from}, and the scheme reads ${to}: sender and scheme disagree on the encoding. Check that the scheme is the sender's; for a declarative scheme, set its encoding to '${from}'.`,
         },
       });
     }
@@ -212,7 +213,7 @@ function parseJson(text: string): { value: unknown } | undefined {
 }
 
 function escapeNonAscii(json: string): string {
-  return json.replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return json.replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Python's `json.dumps` default layout: `", "` between items and `": "` after keys. */
