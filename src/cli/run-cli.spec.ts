@@ -182,6 +182,12 @@ describe('nestjs-webhook-security CLI', () => {
       expect(result.stdout).toContain(`--data-binary '@${body.replace("'", "'\\''")}'`);
     });
 
+    it('signs a Standard Webhooks id and timestamp given, as the standardwebhooks library does', async () => {
+      const result = await run(['sign', 'standardwebhooks', '--secret-env', 'WHSEC_SECRET', '--body', '{"test": 2432232314}', '--id', 'msg_p5jXN8AQM9LWM0D4loKWxJek', '--timestamp', '1614265330']);
+      expect(result.stdout).toContain("-H 'webhook-id: msg_p5jXN8AQM9LWM0D4loKWxJek'");
+      expect(result.stdout).toContain("-H 'webhook-signature: v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE='");
+    });
+
     it('signs a SignalWire form post over the URL given', async () => {
       const url = 'https://api.example.com/hooks/sw';
       const result = await run(['sign', 'signalwire', '--secret-env', 'WEBHOOK_SECRET', '--format', 'form', '--url', url], { stdin: 'To=%2B1800&From=%2B1415' });

@@ -26,7 +26,7 @@ const COMMANDS = {
     switches: ['json', 'help'],
   },
   sign: {
-    values: [...SECRET_OPTIONS, ...BODY_OPTIONS, 'url', 'timestamp', 'format', 'content-type'],
+    values: [...SECRET_OPTIONS, ...BODY_OPTIONS, 'url', 'timestamp', 'id', 'format', 'content-type'],
     switches: ['help'],
   },
 } as const;
@@ -46,13 +46,14 @@ The body (one of; standard input by default):
   --body TEXT              inline text
 diagnose:
   -H, --header 'name: value'   a request header, as received; repeat for each
-  --url URL                the full URL the sender called (schemes that sign it)
+  --url URL                the URL the request came to, as the app sees it (schemes that sign it)
   --tolerance SECONDS      the app's timestamp tolerance (default 300)
   --received-at TIME       when the request arrived, ISO-8601 or Unix seconds (default now)
   --json                   print the diagnosis as JSON
 sign:
   --url URL                where the curl posts (default http://127.0.0.1:3000/webhooks/<scheme>)
   --timestamp TIME         the signing time, ISO-8601 or Unix seconds (default now)
+  --id ID                  the delivery id, for schemes that sign one (default a random msg_… id)
   --format json|form       the body format, for signalwire (default json)
   --content-type TYPE      the content-type of the request (default by --format)
 
@@ -127,6 +128,7 @@ async function sign(args: CliArguments, io: CliIo): Promise<number> {
       secret: secretOf(args, io),
       body: body.bytes,
       url,
+      id: singleValue(args, 'id'),
       format,
       timestamp: timestamp === undefined ? undefined : new Date(timeOf(timestamp, '--timestamp')),
     } as const;
