@@ -25,7 +25,7 @@ const TOKEN = /[A-Za-z0-9+/_-]+={0,2}/g;
 export function secretVariants(secret: string): Variant<string | Buffer>[] {
   const variants: Variant<string | Buffer>[] = [];
   const trimmed = secret.trim();
-  if (trimmed !== secret) {
+  if (trimmed.length < secret.length) {
     variants.push({
       value: trimmed,
       cause: {
