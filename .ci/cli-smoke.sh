@@ -4,7 +4,8 @@
 # checks that no output holds the secret.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cli=(node dist/cli/cli.js)
+# The command as package.json declares it, wherever the build puts it.
+cli=(node "$(node -p "require('./package.json').bin['nestjs-webhook-security']")")
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 export SMOKE_WEBHOOK_SECRET='smoke-secret-7f3a'
