@@ -85,27 +85,35 @@ export function bodyVariants(rawBody: Buffer): Variant<Buffer>[] {
     : { body: `${text}\n`, change: 'with a final newline', hint: 'the body given here lost the one the sender sent (copying it, or curl -d, which strips newlines; use --data-binary)' };
   add(newline.body, { code: 'body_newline', message: `The signature matches the body ${newline.change}: ${newline.hint}.` });
 
-  const parsed = parseJson(text);
-  if (parsed !== undefined) {
-    const compact = JSON.stringify(parsed.value);
-    const forms: [string, string][] = [
+  for (const [form, body] of jsonForms(text)) {
+    add(body, {
+      code: 'reserialized_json',
+      message: `The signature matches the body written as ${form}, not the bytes given: the JSON was parsed and serialised again between the sender and the HMAC. Your app hashes parsed JSON (such as JSON.stringify(req.body)); hash the exact bytes received instead: create the app with { rawBody: true } and let the guard read req.rawBody. If the body given here was copied from a log of the parsed body, give the raw bytes instead.`,
+    });
+  }
+  return variants;
+}
+
+/**
+ * A JSON body as common serialisers write it, each with its name; none for a
+ * body that is not JSON, or too deeply nested to write again.
+ */
+function jsonForms(text: string): [string, string][] {
+  try {
+    const value: unknown = JSON.parse(text);
+    const compact = JSON.stringify(value);
+    return [
       ['JSON.stringify(body)', compact],
-      ['JSON.stringify(body, null, 2)', JSON.stringify(parsed.value, null, 2)],
-      ['JSON.stringify(body, null, 4)', JSON.stringify(parsed.value, null, 4)],
-      ["JSON.stringify(body, null, '\\t')", JSON.stringify(parsed.value, null, '\t')],
+      ['JSON.stringify(body, null, 2)', JSON.stringify(value, null, 2)],
+      ['JSON.stringify(body, null, 4)', JSON.stringify(value, null, 4)],
+      ["JSON.stringify(body, null, '\\t')", JSON.stringify(value, null, '\t')],
       ['compact JSON with non-ASCII characters escaped as \\uXXXX', escapeNonAscii(compact)],
       ["PHP's json_encode(body) (\"/\" and non-ASCII characters escaped)", escapeNonAscii(compact).replaceAll('/', '\\/')],
-      ["Python's json.dumps(body) (\", \" and \": \" separators, non-ASCII characters escaped)", escapeNonAscii(pythonDumps(parsed.value))],
+      ["Python's json.dumps(body) (\", \" and \": \" separators, non-ASCII characters escaped)", escapeNonAscii(pythonDumps(value))],
     ];
-    for (const [form, body] of forms) {
-      add(body, {
-        code: 'reserialized_json',
-        message: `The signature matches the body written as ${form}, not the bytes given: the JSON was parsed and serialised again between the sender and the HMAC. Your app hashes parsed JSON (such as JSON.stringify(req.body)); hash the exact bytes received instead: create the app with { rawBody: true } and let the guard read req.rawBody. If the body given here was copied from a log of the parsed body, give the raw bytes instead.`,
-      });
-    }
+  } catch {
+    return [];
   }
-
-  return variants;
 }
 
 /**
@@ -202,14 +210,6 @@ function decodeDigest(token: string, encoding: SignatureEncoding): Buffer | unde
     if (digest) return digest;
   }
   return undefined;
-}
-
-function parseJson(text: string): { value: unknown } | undefined {
-  try {
-    return { value: JSON.parse(text) };
-  } catch {
-    return undefined;
-  }
 }
 
 function escapeNonAscii(json: string): string {

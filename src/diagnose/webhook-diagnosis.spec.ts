@@ -220,6 +220,13 @@ describe('diagnoseWebhook', () => {
     });
   });
 
+  it('gives a verdict on bodies that are not JSON, or too deep to write again', async () => {
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    for (const body of [deep, Buffer.from([0xff, 0xfe, 0x00, 0x7b])]) {
+      expect(await codes({ body, headers: { 'fullup-signature': hmac('sha256', 'another-secret', 'x', 'hex') } })).toEqual(['no_variant_matched']);
+    }
+  });
+
   it('reports a missing header', async () => {
     expect(await diagnose({ body: COMPACT })).toMatchObject({ reason: 'missing_header', causes: [{ code: 'missing_header' }] });
   });
