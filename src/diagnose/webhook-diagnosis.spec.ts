@@ -115,6 +115,18 @@ describe('diagnoseWebhook', () => {
       ]);
     });
 
+    it('says the timestamp is outside the tolerance too when no variant verifies', async () => {
+      const diagnosis = await diagnose({
+        scheme: 'noyo',
+        secret: 'another-secret',
+        receivedAt: ARRIVED,
+        body: COMPACT,
+        headers: { 'x-noyo-timestamp': '2024-05-08T21:28:00Z', 'x-noyo-signature': hmac('sha256', SECRET, `2024-05-08T21:28:00Z.${COMPACT}`, 'hex') },
+      });
+      expect(diagnosis).toMatchObject({ reason: 'timestamp_out_of_tolerance', causes: [{ code: 'no_variant_matched' }] });
+      expect(diagnosis.causes[0]!.message).toContain('The timestamp is outside the tolerance too');
+    });
+
     it('finds no timestamp cause for a signature within the tolerance', async () => {
       expect(await noyo('2024-05-08T21:38:00+00:00')).toEqual({ verified: true, causes: [] });
     });

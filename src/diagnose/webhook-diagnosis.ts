@@ -2,7 +2,12 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { DEFAULT_TOLERANCE_SECONDS } from '../webhook-security.constants.js';
 import { BUILT_IN_VERIFIERS, isBuiltInScheme } from '../verifiers/built-in-verifiers.js';
 import { HmacSchemeVerifier } from '../verifiers/hmac-scheme.verifier.js';
-import type { VerifierOptions, WebhookRequest, WebhookVerifier } from '../verifiers/webhook-verifier.interface.js';
+import type {
+  VerificationFailureReason,
+  VerifierOptions,
+  WebhookRequest,
+  WebhookVerifier,
+} from '../verifiers/webhook-verifier.interface.js';
 import {
   algorithmVariants,
   bodyVariants,
@@ -159,7 +164,8 @@ function minutes(seconds: number): string {
   return `${count} ${unit}${count === 1 ? '' : 's'}`;
 }
 
-function unmatchedCause(reason: string): DiagnosisCause {
+/** The cause when nothing tried verifies: what the reason itself says. */
+function unmatchedCause(reason: VerificationFailureReason): DiagnosisCause {
   if (reason === 'missing_header') {
     return { code: 'missing_header', message: 'A header the scheme needs is absent: check that every header was passed, with the names the sender uses.' };
   }
@@ -169,15 +175,11 @@ function unmatchedCause(reason: string): DiagnosisCause {
   if (reason === 'unknown_key_version') {
     return { code: 'unknown_key_version', message: 'The signature header lists no signature of a version the scheme knows (such as v1): check the scheme chosen.' };
   }
-  if (reason === 'timestamp_out_of_tolerance') {
-    return {
-      code: 'timestamp_stale',
-      message: 'The signed timestamp is outside the tolerance, and this verifier ignores the diagnosis clock, so neither how far nor the signature itself could be checked.',
-    };
-  }
   return {
     code: 'no_variant_matched',
-    message: 'No variant of the body, URL, encoding or secret verifies: most likely the secret is not the one the sender signs with (another endpoint, test versus live mode, or rotated). Otherwise the body is not the exact bytes sent, or, for schemes that sign the URL, the URL differs in more than scheme, port, trailing slash and query string.',
+    message:
+      'No variant of the body, URL, encoding or secret verifies: most likely the secret is not the one the sender signs with (another endpoint, test versus live mode, or rotated). Otherwise the body is not the exact bytes sent, or, for schemes that sign the URL, the URL differs in more than scheme, port, trailing slash and query string.' +
+      (reason === 'timestamp_out_of_tolerance' ? ' The timestamp is outside the tolerance too; how far cannot be told without a signature that verifies.' : ''),
   };
 }
 
