@@ -1,11 +1,14 @@
-import { SetMetadata, UseGuards, applyDecorators } from '@nestjs/common';
+import { SetMetadata, UseFilters, UseGuards, UseInterceptors, applyDecorators } from '@nestjs/common';
+import { WebhookReplayFilter } from './replay/webhook-replay.filter.js';
+import { WebhookReplayInterceptor } from './replay/webhook-replay.interceptor.js';
 import { WEBHOOK_PROVIDER_METADATA } from './webhook-security.constants.js';
 import { WebhookSignatureGuard } from './webhook-signature.guard.js';
 
 /**
  * Marks a route, or every route of a controller, as a webhook from
  * `provider`: the signature is verified over the raw body before the handler
- * runs, and a request that fails gets 401.
+ * runs, and a request that fails gets 401. With `replay` on for the
+ * provider, each delivery id runs the handler once.
  *
  * The name must be one of the providers given to `WebhookSecurityModule.forRoot()`;
  * an unknown name fails at startup.
@@ -19,5 +22,10 @@ import { WebhookSignatureGuard } from './webhook-signature.guard.js';
  * ```
  */
 export function VerifiedWebhook(provider: string): ClassDecorator & MethodDecorator {
-  return applyDecorators(SetMetadata(WEBHOOK_PROVIDER_METADATA, provider), UseGuards(WebhookSignatureGuard));
+  return applyDecorators(
+    SetMetadata(WEBHOOK_PROVIDER_METADATA, provider),
+    UseGuards(WebhookSignatureGuard),
+    UseInterceptors(WebhookReplayInterceptor),
+    UseFilters(WebhookReplayFilter),
+  );
 }

@@ -1,4 +1,6 @@
 import type { Type } from '@nestjs/common';
+import type { ReplayOptions, ResolvedReplayOptions } from './replay/replay-options.interface.js';
+import type { ReplayStore } from './replay/replay-store.interface.js';
 import type { BuiltInScheme } from './verifiers/built-in-verifiers.js';
 import type { HmacSchemeOptions } from './verifiers/hmac-scheme.verifier.js';
 import type { VerificationFailureReason, WebhookVerifier } from './verifiers/webhook-verifier.interface.js';
@@ -58,6 +60,13 @@ export interface WebhookProviderOptions {
    * @default the module's `publicBaseUrl`
    */
   publicBaseUrl?: string;
+
+  /**
+   * Replay protection for this provider: each delivery id is handled once.
+   * Its fields override the module's `replay`; `false` turns it off here.
+   * @default the module's `replay`, off if that is unset
+   */
+  replay?: ReplayOptions | false;
 }
 
 /** Options of `WebhookSecurityModule.forRoot()` and `forRootAsync()`. */
@@ -102,6 +111,15 @@ export interface WebhookSecurityModuleOptions {
    * @example ({ provider, reason }) => metrics.increment('webhook.rejected', { provider, reason })
    */
   onVerificationFailure?: (failure: WebhookVerificationFailure) => void | Promise<void>;
+
+  /**
+   * Replay protection for every provider: each delivery id is handled once,
+   * and a duplicate gets 200 (or 409) without running the handler. Providers
+   * can override fields or set `replay: false`.
+   * @default off
+   * @example { store: new RedisReplayStore(redis), ttlSeconds: 86400 }
+   */
+  replay?: ReplayOptions;
 }
 
 /** What `onVerificationFailure` learns of a rejected request. */
@@ -132,6 +150,8 @@ export interface ResolvedWebhookProvider {
     readonly verifier?: Type<WebhookVerifier>;
     readonly secretResolver?: Type<WebhookSecretResolver>;
   };
+  /** Replay protection, or `undefined` when it is off for this provider. */
+  readonly replay?: ResolvedReplayOptions;
 }
 
 /** The module options after validation, with defaults filled in. */
@@ -139,4 +159,6 @@ export interface ResolvedWebhookSecurityOptions {
   readonly providers: ReadonlyMap<string, ResolvedWebhookProvider>;
   readonly maxBodyBytes: number;
   readonly onVerificationFailure: WebhookSecurityModuleOptions['onVerificationFailure'];
+  /** The module-wide replay store: `replay.store`, or an in-memory one. */
+  readonly replayStore?: ReplayStore;
 }

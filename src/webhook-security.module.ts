@@ -1,5 +1,8 @@
 import { Inject, Module, type OnModuleInit, type Type } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
+import { MemoryReplayStore } from './replay/memory-replay.store.js';
+import { checkReplayVerifier, resolveReplayOptions } from './replay/replay-options.resolver.js';
+import { ReplayStore } from './replay/replay-store.interface.js';
 import { BUILT_IN_VERIFIERS, isBuiltInScheme } from './verifiers/built-in-verifiers.js';
 import { HmacSchemeVerifier } from './verifiers/hmac-scheme.verifier.js';
 import type { VerifierOptions, WebhookVerifier } from './verifiers/webhook-verifier.interface.js';
@@ -41,8 +44,13 @@ import type {
       useFactory: resolveOptions,
       inject: [WEBHOOK_SECURITY_OPTIONS],
     },
+    {
+      provide: ReplayStore,
+      useFactory: (options: ResolvedWebhookSecurityOptions) => options.replayStore,
+      inject: [RESOLVED_WEBHOOK_SECURITY_OPTIONS],
+    },
   ],
-  exports: [RESOLVED_WEBHOOK_SECURITY_OPTIONS],
+  exports: [RESOLVED_WEBHOOK_SECURITY_OPTIONS, ReplayStore],
 })
 export class WebhookSecurityModule extends ConfigurableWebhookSecurityModule implements OnModuleInit {
   constructor(
@@ -62,6 +70,7 @@ export class WebhookSecurityModule extends ConfigurableWebhookSecurityModule imp
       if (verifier) {
         provider.verifier = await this.instantiate(verifier, provider.name);
         checkSecrets(provider);
+        checkReplayVerifier(provider);
       }
       if (secretResolver) {
         const resolver = await this.instantiate(secretResolver, provider.name);
@@ -112,10 +121,12 @@ export function resolveOptions(options: WebhookSecurityModuleOptions): ResolvedW
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) {
     throw WebhookSecurityConfigurationError.invalidOption('*', 'maxBodyBytes', 'a positive whole number of bytes');
   }
+  const replayStore = options.replay?.store ?? new MemoryReplayStore();
   return {
     maxBodyBytes,
     onVerificationFailure: options.onVerificationFailure,
-    providers: new Map(entries.map(([name, provider]) => [name, resolveProvider(name, provider, options)])),
+    replayStore,
+    providers: new Map(entries.map(([name, provider]) => [name, resolveProvider(name, provider, options, replayStore)])),
   };
 }
 
@@ -126,6 +137,7 @@ function resolveProvider(
   name: string,
   provider: WebhookProviderOptions,
   options: WebhookSecurityModuleOptions,
+  replayStore: ReplayStore,
 ): ResolvedWebhookProvider {
   const { secret, verifier, toleranceSeconds } = provider ?? {};
   if (toleranceSeconds !== undefined && !(Number.isFinite(toleranceSeconds) && toleranceSeconds > 0)) {
@@ -144,6 +156,7 @@ function resolveProvider(
       verifier: typeof verifier === 'function' ? verifier : undefined,
       secretResolver: isSecretResolverClass(secret) ? secret : undefined,
     },
+    replay: resolveReplayOptions(name, provider.replay, options.replay, replayStore),
   };
   if (!resolved.injectables.secretResolver) {
     resolved.secrets = typeof secret === 'function' ? (secret as WebhookSecretFunction) : staticSecrets(name, secret);
@@ -151,6 +164,7 @@ function resolveProvider(
   if (!resolved.injectables.verifier) {
     resolved.verifier = (verifier as WebhookVerifier | undefined) ?? schemeVerifier(name, provider, { toleranceSeconds, clock: options.clock });
     checkSecrets(resolved);
+    checkReplayVerifier(resolved);
   }
   return resolved;
 }

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { readRawBody, toWebhookHttpRequest, type WebhookHttpRequest } from './raw-body.reader.js';
+import { recordDelivery } from './replay/webhook-delivery.js';
 import type { VerificationFailureReason } from './verifiers/webhook-verifier.interface.js';
 import { LOGGER_CONTEXT, RESOLVED_WEBHOOK_SECURITY_OPTIONS, WEBHOOK_PROVIDER_METADATA } from './webhook-security.constants.js';
 import {
@@ -71,11 +72,11 @@ export class WebhookSignatureGuard implements CanActivate {
     if (rawBody === 'too_large') this.throwVerificationError(request, provider, 'body_too_large');
 
     const secrets = await this.secretsFor(request, provider);
-    const result = await provider.verifier.verify(
-      { rawBody, headers: request.headers, url: this.requestUrl(request, provider) },
-      secrets,
-    );
+    const webhook = { rawBody, headers: request.headers, url: this.requestUrl(request, provider) };
+    const result = await provider.verifier.verify(webhook, secrets);
     if (!result.verified) this.throwVerificationError(request, provider, result.reason);
+    // For the replay interceptor, which runs next; the id is read only now that the request is verified.
+    if (provider.replay) recordDelivery(request.request, { provider: provider.name, id: provider.verifier.deliveryId?.(webhook) });
     return true;
   }
 

@@ -58,6 +58,15 @@ export class FormPostVerifier implements WebhookVerifier {
     return rejected('no_matching_signature');
   }
 
+  /**
+   * The signature's bytes: the scheme carries one signature and no id, and
+   * the bytes stay the same however the base64 or the form is re-encoded.
+   */
+  deliveryId(request: WebhookRequest): string | undefined {
+    const signature = decodeSignature(readHeader(request.headers, this.header)?.trim() ?? '', 'base64', SHA1_BYTES);
+    return signature && `signature:${signature.toString('base64url')}`;
+  }
+
   sign(input: SignInput): Record<string, string> {
     if (input.url === undefined) {
       throw new TypeError(`The '${this.header}' scheme signs the URL: pass the full URL the request goes to as \`url\`.`);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DEFAULT_TOLERANCE_SECONDS } from '../webhook-security.constants.js';
 import { WebhookSecurityConfigurationError } from '../webhook-security.exceptions.js';
 import { readHeader, splitList } from '../utils/headers.js';
@@ -123,12 +123,26 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     return headers;
   }
 
+  /**
+   * The scheme's id header when it has one; otherwise a SHA-256 of exactly
+   * what the signature covers. Not the signature header's text: re-encoding,
+   * re-ordering or dropping one of several signatures would make a replay
+   * look new.
+   */
+  deliveryId(request: WebhookRequest): string | undefined {
+    if (this.scheme.id) return readHeader(request.headers, this.scheme.id.header);
+    const timestamp = this.scheme.timestamp && readHeader(request.headers, this.scheme.timestamp.header);
+    const hash = createHash('sha256');
+    for (const part of this.signedParts({ id: undefined, timestamp, url: request.url, body: request.rawBody })) hash.update(part);
+    return `signed:${hash.digest('base64url')}`;
+  }
+
   private digest(secret: string, fields: Readonly<Record<Field, string | Buffer | undefined>>): Buffer {
-    return hmac(
-      this.scheme.algorithm,
-      secret,
-      this.template.map((part) => (typeof part === 'string' ? part : (fields[part.field] ?? ''))),
-    );
+    return hmac(this.scheme.algorithm, secret, this.signedParts(fields));
+  }
+
+  private signedParts(fields: Readonly<Record<Field, string | Buffer | undefined>>): (string | Buffer)[] {
+    return this.template.map((part) => (typeof part === 'string' ? part : (fields[part.field] ?? '')));
   }
 
   private parseSignatures(header: string): Buffer[] {

@@ -1,5 +1,5 @@
 import { HmacSchemeVerifier } from './hmac-scheme.verifier.js';
-import type { VerifierOptions } from './webhook-verifier.interface.js';
+import type { VerifierOptions, WebhookRequest } from './webhook-verifier.interface.js';
 
 /**
  * Noyo: `x-noyo-signature` lists hex(HMAC-SHA256(key, `${x-noyo-timestamp}.${raw body}`))
@@ -25,5 +25,24 @@ export class NoyoVerifier extends HmacSchemeVerifier {
       },
       options,
     );
+  }
+
+  /**
+   * The event's id, `event.id` in the verified body, which a retry keeps;
+   * the signed content when the body has none.
+   */
+  override deliveryId(request: WebhookRequest): string | undefined {
+    const id = eventId(request.rawBody);
+    return id === undefined ? super.deliveryId(request) : `event:${id}`;
+  }
+}
+
+/** `event.id` of a JSON body, or `undefined`. Never throws. */
+function eventId(rawBody: Buffer): string | undefined {
+  try {
+    const id: unknown = JSON.parse(rawBody.toString('utf8'))?.event?.id;
+    return typeof id === 'string' && id !== '' ? id : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -57,6 +57,16 @@ export class SignalWireVerifier implements WebhookVerifier {
       : this.formPost.verify(request, secrets);
   }
 
+  /**
+   * No delivery id is sent. For JSON, a hash of the URL and body that both
+   * signatures cover; for form posts, the signature's bytes.
+   */
+  deliveryId(request: WebhookRequest): string | undefined {
+    const signature = readHeader(request.headers, SIGNATURE);
+    const form = readHeader(request.headers, SHA256_SIGNATURE) === undefined && signature?.trim().length !== SHA1_HEX_LENGTH;
+    return form ? this.formPost.deliveryId(request) : this.jsonSha1.deliveryId(request);
+  }
+
   sign(input: SignInput): Record<string, string> {
     if (input.format === 'form') return this.formPost.sign(input);
     return { ...this.jsonSha1.sign(input), ...this.jsonSha256.sign(input) };

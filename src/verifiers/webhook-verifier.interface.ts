@@ -70,6 +70,16 @@ export interface WebhookVerifier {
    * `undefined` when it is usable. A secret that fails it stops the app.
    */
   checkSecret?(secret: string): string | undefined;
+
+  /**
+   * The id of a delivery, for replay protection: the sender's own delivery or
+   * event id where it has one, otherwise something that identifies the signed
+   * request, such as a hash of what the signature covers. Called only after
+   * `verify` accepted the request, so it may read the body. Required for a
+   * provider with `replay` on; `undefined` lets the request through unchecked,
+   * with a warning.
+   */
+  deliveryId?(request: WebhookRequest): string | undefined;
 }
 
 /** Options every built-in verifier accepts. */

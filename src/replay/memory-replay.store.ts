@@ -1,0 +1,83 @@
+import type { ReplayStore } from './replay-store.interface.js';
+
+/** Options of {@link MemoryReplayStore}. */
+export interface MemoryReplayStoreOptions {
+  /**
+   * Most keys held at once. When full, expired keys go first, then the
+   * oldest live one: memory stays bounded under any load, at the price of
+   * forgetting the oldest deliveries early.
+   * @default 100000
+   */
+  readonly maxEntries?: number;
+  /**
+   * The clock, in epoch milliseconds. Tests set it to expire keys.
+   * @default Date.now
+   */
+  readonly clock?: () => number;
+}
+
+/** A claimed key: who holds it and until when. */
+interface Claim {
+  readonly token: string;
+  readonly expiresAt: number;
+}
+
+/**
+ * The default {@link ReplayStore}: a `Map` in the process, bounded by size,
+ * with a TTL per key. Claims are atomic because Node runs them on one thread,
+ * but they are not shared: use it for a single app instance, and a shared
+ * store such as {@link RedisReplayStore} behind a load balancer.
+ */
+export class MemoryReplayStore implements ReplayStore {
+  private readonly claims = new Map<string, Claim>();
+  private readonly maxEntries: number;
+  private readonly clock: () => number;
+
+  constructor({ maxEntries = 100_000, clock = Date.now }: MemoryReplayStoreOptions = {}) {
+    if (!Number.isSafeInteger(maxEntries) || maxEntries <= 0) {
+      throw new RangeError('MemoryReplayStore: maxEntries must be a positive whole number.');
+    }
+    this.maxEntries = maxEntries;
+    this.clock = clock;
+  }
+
+  /** Number of keys held, expired ones included until they are swept. */
+  get size(): number {
+    return this.claims.size;
+  }
+
+  claim(key: string, token: string, ttlMs: number): Promise<boolean> {
+    const now = this.clock();
+    const current = this.claims.get(key);
+    if (current && current.expiresAt > now) return Promise.resolve(false);
+
+    // Deleting first re-inserts the key at the end, so the Map stays in claim order.
+    this.claims.delete(key);
+    if (this.claims.size >= this.maxEntries) this.evict(now);
+    this.claims.set(key, { token, expiresAt: now + ttlMs });
+    return Promise.resolve(true);
+  }
+
+  release(key: string, token: string): Promise<void> {
+    if (this.claims.get(key)?.token === token) this.claims.delete(key);
+    return Promise.resolve();
+  }
+
+  /** Forgets every key. */
+  clear(): void {
+    this.claims.clear();
+  }
+
+  /**
+   * Drops expired keys from the oldest on, then the oldest live key if that
+   * freed nothing. Stops at the first live key, so each claim costs O(1)
+   * amortised; with one TTL, claim order is expiry order.
+   */
+  private evict(now: number): void {
+    for (const [key, claim] of this.claims) {
+      if (claim.expiresAt > now) break;
+      this.claims.delete(key);
+    }
+    if (this.claims.size >= this.maxEntries) this.claims.delete(this.claims.keys().next().value!);
+  }
+}

@@ -1,0 +1,55 @@
+import type { ReplayStore } from './replay-store.interface.js';
+
+/**
+ * Replay protection: each delivery id is handled once. Set it module-wide
+ * (`forRoot({ replay })`) for every provider, or per provider, where its
+ * fields override the module's and `false` turns it off.
+ */
+export interface ReplayOptions {
+  /**
+   * Where delivery ids are recorded. Behind a load balancer, give a store
+   * that every instance shares, such as a `RedisReplayStore`.
+   * @default the module's store: an in-memory `MemoryReplayStore` unless `forRoot({ replay: { store } })` names one
+   */
+  store?: ReplayStore;
+
+  /**
+   * How long a delivery id is remembered, in seconds. Cover the sender's
+   * retry schedule (Stripe retries for 3 days) and at least its timestamp
+   * tolerance.
+   * @default 259200 (3 days)
+   */
+  ttlSeconds?: number;
+
+  /**
+   * The answer to a duplicate, whose handler does not run: `'acknowledge'`
+   * gives 200 with an empty body, so the sender stops retrying;
+   * `'conflict'` gives 409.
+   * @default 'acknowledge'
+   */
+  onDuplicate?: 'acknowledge' | 'conflict';
+
+  /**
+   * What happens when the store fails (Redis down): `false` answers 503 and
+   * logs an error, so no delivery runs unchecked and the sender retries
+   * later; `true` runs the handler without the check and logs a warning.
+   * @default false
+   */
+  failOpen?: boolean;
+
+  /**
+   * Prefix of every store key, before `<provider>:`. Give each app its own
+   * when several share one Redis.
+   * @default 'webhook-replay:'
+   */
+  keyPrefix?: string;
+}
+
+/** Replay options of one provider after validation, with defaults filled in. */
+export interface ResolvedReplayOptions {
+  readonly store: ReplayStore;
+  readonly ttlMs: number;
+  readonly onDuplicate: 'acknowledge' | 'conflict';
+  readonly failOpen: boolean;
+  readonly keyPrefix: string;
+}

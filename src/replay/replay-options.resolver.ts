@@ -1,0 +1,55 @@
+import type { ResolvedWebhookProvider } from '../webhook-security-options.interface.js';
+import { WebhookSecurityConfigurationError } from '../webhook-security.exceptions.js';
+import { DEFAULT_REPLAY_KEY_PREFIX, DEFAULT_REPLAY_TTL_SECONDS } from './replay.constants.js';
+import type { ReplayOptions, ResolvedReplayOptions } from './replay-options.interface.js';
+import type { ReplayStore } from './replay-store.interface.js';
+
+const ON_DUPLICATE: readonly string[] = ['acknowledge', 'conflict'];
+
+/**
+ * The replay options of one provider: the module's, overridden field by
+ * field by the provider's, or `undefined` when replay protection is off for
+ * it. Throws at startup on a mistake.
+ */
+export function resolveReplayOptions(
+  name: string,
+  providerReplay: ReplayOptions | false | undefined,
+  moduleReplay: ReplayOptions | undefined,
+  moduleStore: ReplayStore,
+): ResolvedReplayOptions | undefined {
+  if (providerReplay === false || (providerReplay === undefined && moduleReplay === undefined)) return undefined;
+  const replay = { ...moduleReplay, ...providerReplay };
+
+  const store = replay.store ?? moduleStore;
+  if (typeof store?.claim !== 'function' || typeof store.release !== 'function') {
+    throw WebhookSecurityConfigurationError.invalidOption(
+      name,
+      'replay.store',
+      'a ReplayStore with claim() and release(), such as new MemoryReplayStore() or new RedisReplayStore(redis)',
+    );
+  }
+  const ttlSeconds = replay.ttlSeconds ?? DEFAULT_REPLAY_TTL_SECONDS;
+  if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
+    throw WebhookSecurityConfigurationError.invalidOption(name, 'replay.ttlSeconds', 'a positive number of seconds');
+  }
+  const onDuplicate = replay.onDuplicate ?? 'acknowledge';
+  if (!ON_DUPLICATE.includes(onDuplicate)) {
+    throw WebhookSecurityConfigurationError.invalidOption(name, 'replay.onDuplicate', "'acknowledge' or 'conflict'");
+  }
+  const keyPrefix = replay.keyPrefix ?? DEFAULT_REPLAY_KEY_PREFIX;
+  if (typeof keyPrefix !== 'string') {
+    throw WebhookSecurityConfigurationError.invalidOption(name, 'replay.keyPrefix', "a string, e.g. 'billing:'");
+  }
+  return { store, ttlMs: Math.ceil(ttlSeconds * 1000), onDuplicate, failOpen: replay.failOpen === true, keyPrefix };
+}
+
+/** Fails startup when replay protection is on for a provider whose verifier gives no delivery ids. */
+export function checkReplayVerifier({ name, verifier, replay }: ResolvedWebhookProvider): void {
+  if (replay && typeof verifier.deliveryId !== 'function') {
+    throw WebhookSecurityConfigurationError.invalidOption(
+      name,
+      'verifier',
+      'a verifier with a deliveryId(request) method to use replay protection (or set replay: false for this provider)',
+    );
+  }
+}

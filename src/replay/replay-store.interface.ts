@@ -1,0 +1,35 @@
+/**
+ * Where delivery ids are recorded, so a delivery is handled once. Implement
+ * it to keep them in a store the library does not ship (a SQL table, say);
+ * both methods must be atomic across every app instance that shares the store.
+ *
+ * Keys come namespaced and hashed (`<keyPrefix><provider>:<sha256>`): they hold
+ * no secret and no request data, and a store may use them as they are.
+ */
+export interface ReplayStore {
+  /**
+   * Records `key` with `token` for `ttlMs` milliseconds, unless `key` is
+   * already recorded and not yet expired. Must be atomic: of any number of
+   * concurrent calls for one key, exactly one resolves `true`.
+   *
+   * @returns `true` if this call recorded the key (the delivery is new), `false` if it was there
+   */
+  claim(key: string, token: string, ttlMs: number): Promise<boolean>;
+
+  /**
+   * Forgets `key`, but only while it still holds `token`: a claim that
+   * expired and was taken again by another delivery is left alone. Called
+   * when the handler throws, so that the sender's retry is handled.
+   */
+  release(key: string, token: string): Promise<void>;
+}
+
+/**
+ * Injection token of the module-wide {@link ReplayStore}: the `replay.store`
+ * given to `forRoot()`, or the in-memory store the module creates. Inject it
+ * to inspect or reset the store in tests.
+ *
+ * A fixed string, so every copy of the package loaded in one process (an ESM
+ * and a CommonJS build) resolves the same provider.
+ */
+export const ReplayStore = 'nestjs-webhook-security:ReplayStore';

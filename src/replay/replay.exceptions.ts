@@ -1,0 +1,27 @@
+import { ConflictException, ServiceUnavailableException } from '@nestjs/common';
+
+/** The 409 for a duplicate delivery when `replay.onDuplicate` is `'conflict'`. */
+export class DuplicateWebhookException extends ConflictException {
+  constructor() {
+    super('Duplicate webhook delivery');
+  }
+}
+
+/**
+ * The 503 when the replay store cannot be reached and `replay.failOpen` is
+ * off. The handler does not run; the sender retries later.
+ */
+export class WebhookReplayStoreUnavailableException extends ServiceUnavailableException {
+  constructor() {
+    super('Webhook replay protection is unavailable');
+  }
+}
+
+/**
+ * Thrown by the replay interceptor for a duplicate that is acknowledged, and
+ * turned into an empty 200 by the replay filter: an interceptor cannot set
+ * the status itself, as the route's own status is applied after it.
+ */
+export class AcknowledgedDuplicateDelivery extends Error {
+  override readonly name = 'AcknowledgedDuplicateDelivery';
+}
