@@ -1,0 +1,62 @@
+import { MemoryReplayStore } from '../../src/index.js';
+import { describeReplayStoreContract } from './replay-store.contract.js';
+
+/** A clock that moves only when told. */
+function manualClock() {
+  let now = 1_700_000_000_000;
+  return { now: () => now, elapse: (ms: number) => void (now += ms) };
+}
+
+describeReplayStoreContract('MemoryReplayStore', async () => {
+  const clock = manualClock();
+  return {
+    store: new MemoryReplayStore({ clock: clock.now }),
+    elapse: async (ms) => clock.elapse(ms),
+  };
+});
+
+describe('MemoryReplayStore bounds', () => {
+  it('holds at most maxEntries keys, dropping expired ones first', async () => {
+    const clock = manualClock();
+    const store = new MemoryReplayStore({ maxEntries: 3, clock: clock.now });
+    await store.claim('short', 't', 10);
+    await store.claim('long-1', 't', 60_000);
+    await store.claim('long-2', 't', 60_000);
+    clock.elapse(20);
+
+    await expect(store.claim('new', 't', 60_000)).resolves.toBe(true);
+    expect(store.size).toBe(3);
+    await expect(store.claim('long-1', 't', 60_000)).resolves.toBe(false);
+    await expect(store.claim('long-2', 't', 60_000)).resolves.toBe(false);
+  });
+
+  it('drops the oldest live key when none has expired', async () => {
+    const store = new MemoryReplayStore({ maxEntries: 2 });
+    await store.claim('first', 't', 60_000);
+    await store.claim('second', 't', 60_000);
+    await store.claim('third', 't', 60_000);
+
+    expect(store.size).toBe(2);
+    await expect(store.claim('second', 't', 60_000)).resolves.toBe(false);
+    await expect(store.claim('third', 't', 60_000)).resolves.toBe(false);
+    await expect(store.claim('first', 't', 60_000)).resolves.toBe(true);
+  });
+
+  it('stays bounded under many distinct keys', async () => {
+    const store = new MemoryReplayStore({ maxEntries: 100 });
+    for (let i = 0; i < 5_000; i++) await store.claim(`k${i}`, 't', 60_000);
+    expect(store.size).toBe(100);
+    await expect(store.claim('k4999', 't', 60_000)).resolves.toBe(false);
+  });
+
+  it('forgets every key on clear()', async () => {
+    const store = new MemoryReplayStore();
+    await store.claim('k', 't', 60_000);
+    store.clear();
+    await expect(store.claim('k', 't', 60_000)).resolves.toBe(true);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])('rejects maxEntries %p', (maxEntries) => {
+    expect(() => new MemoryReplayStore({ maxEntries })).toThrow(/maxEntries must be a positive whole number/);
+  });
+});

@@ -1,0 +1,109 @@
+import { Body, Controller, HttpCode, Post, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { VerifiedWebhook } from '../../src/index.js';
+import { CapturingLogger } from '../app/create-app.js';
+
+/** What the test vendors send: an event id, and switches that make the handler fail or wait. */
+export interface TestEvent {
+  readonly id: string;
+  /** The handler throws on this event's first attempt, and succeeds on the next. */
+  readonly failOnce?: boolean;
+  /** The handler waits this long before it records the event, to overlap concurrent deliveries. */
+  readonly delayMs?: number;
+}
+
+/** Records what reached the handlers of one app instance. */
+export class HandlerLog {
+  /** Every call of a handler, including those that threw. */
+  readonly attempts: string[] = [];
+  /** Every call that completed. */
+  readonly handled: string[] = [];
+}
+
+/** Events that already failed once, shared by every instance, as one downstream system would be. */
+export const failedOnce = new Set<string>();
+
+async function handle(log: HandlerLog, event: TestEvent): Promise<{ handled: string }> {
+  log.attempts.push(event.id);
+  if (event.failOnce && !failedOnce.has(event.id)) {
+    failedOnce.add(event.id);
+    throw new Error(`handler failed on ${event.id}`);
+  }
+  if (event.delayMs) await new Promise((resolve) => setTimeout(resolve, event.delayMs));
+  log.handled.push(event.id);
+  return { handled: event.id };
+}
+
+@Controller('webhooks')
+export class ReplayWebhooksController {
+  constructor(private readonly log: HandlerLog) {}
+
+  @Post('noyo')
+  @HttpCode(200)
+  @VerifiedWebhook('noyo')
+  noyo(@Body() body: { event?: TestEvent; data: TestEvent }) {
+    return handle(this.log, body.event ?? body.data);
+  }
+
+  @Post('fullup')
+  @HttpCode(200)
+  @VerifiedWebhook('fullup')
+  fullup(@Body() body: TestEvent) {
+    return handle(this.log, body);
+  }
+
+  /** No `@HttpCode`: Nest's default for POST is 201, which a duplicate must not get. */
+  @Post('trophy')
+  @VerifiedWebhook('trophy')
+  trophy(@Body() body: TestEvent) {
+    return handle(this.log, body);
+  }
+
+  @Post('signalwire')
+  @HttpCode(200)
+  @VerifiedWebhook('signalwire')
+  signalwire(@Body() body: TestEvent) {
+    return handle(this.log, body);
+  }
+}
+
+/** Every route of the controller verified, and deduplicated, by one class-level decorator. */
+@Controller('class-level')
+@VerifiedWebhook('fullup')
+export class ClassLevelReplayController {
+  constructor(private readonly log: HandlerLog) {}
+
+  @Post()
+  @HttpCode(200)
+  handle(@Body() body: TestEvent) {
+    return handle(this.log, body);
+  }
+}
+
+export interface ReplayTestApp {
+  readonly app: INestApplication;
+  readonly log: HandlerLog;
+  readonly logger: CapturingLogger;
+  /** Base URL of the listening server, e.g. `http://127.0.0.1:43123`. */
+  readonly baseUrl: string;
+}
+
+/** A listening app instance with the replay controllers and the given WebhookSecurityModule import. */
+export async function createReplayApp(webhookModule: DynamicModule): Promise<ReplayTestApp> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [webhookModule],
+    controllers: [ReplayWebhooksController, ClassLevelReplayController],
+    providers: [HandlerLog],
+  }).compile();
+  const logger = new CapturingLogger();
+  const app = moduleRef.createNestApplication({ rawBody: true, logger });
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
+  return { app, log: app.get(HandlerLog), logger, baseUrl: `http://127.0.0.1:${port}` };
+}
+
+/** Posts `body` exactly as given, with `headers`; returns the status and the body text. */
+export async function post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  return { status: response.status, text: await response.text() };
+}

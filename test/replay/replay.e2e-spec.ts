@@ -1,0 +1,293 @@
+import {
+  MemoryReplayStore,
+  ReplayStore,
+  WebhookSecurityModule,
+  type ReplayOptions,
+  type WebhookSecurityModuleOptions,
+  type WebhookVerifier,
+} from '../../src/index.js';
+import { signWebhook } from '../../src/testing/index.js';
+import { SECRETS } from '../app/create-app.js';
+import { createReplayApp, failedOnce, post, type ReplayTestApp } from './replay-app.js';
+
+type Vendor = 'noyo' | 'fullup' | 'trophy' | 'signalwire';
+
+const providers = (replay?: Partial<Record<Vendor, ReplayOptions | false>>): WebhookSecurityModuleOptions['providers'] => ({
+  noyo: { secret: SECRETS.noyo, replay: replay?.noyo },
+  fullup: { secret: SECRETS.fullup, replay: replay?.fullup },
+  trophy: { secret: SECRETS.trophy, replay: replay?.trophy },
+  signalwire: { secret: SECRETS.signalwire, replay: replay?.signalwire },
+});
+
+/** A store that records the keys it is given and can be made to fail. */
+class RecordingStore implements ReplayStore {
+  readonly keys: string[] = [];
+  failClaim = false;
+  failRelease = false;
+  private readonly inner = new MemoryReplayStore();
+
+  async claim(key: string, token: string, ttlMs: number): Promise<boolean> {
+    this.keys.push(key);
+    if (this.failClaim) throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
+    return this.inner.claim(key, token, ttlMs);
+  }
+
+  async release(key: string, token: string): Promise<void> {
+    if (this.failRelease) throw new Error('Connection is closed.');
+    return this.inner.release(key, token);
+  }
+}
+
+let n = 0;
+const eventId = () => `evt_${process.pid}_${n++}`;
+
+describe('Replay protection', () => {
+  let t: ReplayTestApp;
+  afterEach(() => t?.app.close());
+
+  const start = async (options: Partial<WebhookSecurityModuleOptions> & { providers?: WebhookSecurityModuleOptions['providers'] }) => {
+    t = await createReplayApp(WebhookSecurityModule.forRoot({ providers: providers(), ...options }));
+    return t;
+  };
+  const url = (vendor: Vendor) => `${t.baseUrl}/webhooks/${vendor}`;
+  const signed = (vendor: Vendor, body: string, timestamp?: Date) =>
+    signWebhook(vendor, { secret: SECRETS[vendor], body, url: url(vendor), timestamp });
+  const deliver = (vendor: Vendor, body: string, headers = signed(vendor, body)) => post(url(vendor), body, headers);
+
+  describe('off (the default)', () => {
+    it('runs the handler for every delivery of the same signed request', async () => {
+      await start({});
+      const body = JSON.stringify({ id: eventId() });
+      const headers = signed('fullup', body);
+      expect((await deliver('fullup', body, headers)).status).toBe(200);
+      expect((await deliver('fullup', body, headers)).status).toBe(200);
+      expect(t.log.handled).toHaveLength(2);
+    });
+
+    it('is turned off for one provider with replay: false', async () => {
+      await start({ replay: {}, providers: providers({ trophy: false }) });
+      const body = JSON.stringify({ id: eventId() });
+      const headers = signed('trophy', body);
+      await deliver('trophy', body, headers);
+      await deliver('trophy', body, headers);
+      expect(t.log.handled).toHaveLength(2);
+    });
+  });
+
+  describe('with the in-memory store', () => {
+    it('runs the first delivery and answers a duplicate 200 with an empty body, without the handler', async () => {
+      await start({ replay: {} });
+      const id = eventId();
+      const body = JSON.stringify({ id });
+      const headers = signed('fullup', body);
+      expect(await deliver('fullup', body, headers)).toEqual({ status: 200, text: JSON.stringify({ handled: id }) });
+      expect(await deliver('fullup', body, headers)).toEqual({ status: 200, text: '' });
+      expect(t.log.attempts).toEqual([id]);
+      expect(t.logger.lines).toContainEqual({ level: 'log', message: expect.stringMatching(/^Duplicate webhook from 'fullup' \(webhook-replay:fullup:[\w-]{43}\): handler not run$/) });
+    });
+
+    it('answers a duplicate 200 even on a route whose own status is 201', async () => {
+      await start({ replay: {} });
+      const body = JSON.stringify({ id: eventId() });
+      const headers = signed('trophy', body);
+      expect((await deliver('trophy', body, headers)).status).toBe(201);
+      expect(await deliver('trophy', body, headers)).toEqual({ status: 200, text: '' });
+      expect(t.log.handled).toHaveLength(1);
+    });
+
+    it("answers 409 with onDuplicate: 'conflict', set per provider over the module's default", async () => {
+      await start({ replay: {}, providers: providers({ fullup: { onDuplicate: 'conflict' } }) });
+      const body = JSON.stringify({ id: eventId() });
+      const headers = signed('fullup', body);
+      expect((await deliver('fullup', body, headers)).status).toBe(200);
+      const duplicate = await deliver('fullup', body, headers);
+      expect(duplicate.status).toBe(409);
+      expect(JSON.parse(duplicate.text)).toEqual({ statusCode: 409, message: 'Duplicate webhook delivery', error: 'Conflict' });
+      expect(await deliver('trophy', JSON.stringify({ id: 'x' }), signed('trophy', JSON.stringify({ id: 'x' })))).toMatchObject({ status: 201 });
+      expect(t.log.handled).toHaveLength(2);
+    });
+
+    it('releases the claim when the handler throws, so the retry runs; a later duplicate does not', async () => {
+      await start({ replay: {} });
+      const id = eventId();
+      const body = JSON.stringify({ id, failOnce: true });
+      const headers = signed('fullup', body);
+      expect((await deliver('fullup', body, headers)).status).toBe(500);
+      expect(await deliver('fullup', body, headers)).toEqual({ status: 200, text: JSON.stringify({ handled: id }) });
+      expect(await deliver('fullup', body, headers)).toEqual({ status: 200, text: '' });
+      expect(failedOnce.has(id)).toBe(true);
+      expect(t.log.attempts).toEqual([id, id]);
+      expect(t.log.handled).toEqual([id]);
+    });
+
+    it('runs the handler once for 20 concurrent deliveries of one request', async () => {
+      await start({ replay: {} });
+      const id = eventId();
+      const body = JSON.stringify({ id, delayMs: 50 });
+      const headers = signed('fullup', body);
+      const responses = await Promise.all(Array.from({ length: 20 }, () => deliver('fullup', body, headers)));
+      expect(responses.every((response) => response.status === 200)).toBe(true);
+      expect(responses.filter((response) => response.text === '')).toHaveLength(19);
+      expect(t.log.attempts).toEqual([id]);
+    });
+
+    it('deduplicates every route of a class-level @VerifiedWebhook', async () => {
+      await start({ replay: {} });
+      const body = JSON.stringify({ id: eventId() });
+      const headers = signWebhook('fullup', { secret: SECRETS.fullup, body });
+      await post(`${t.baseUrl}/class-level`, body, headers);
+      expect(await post(`${t.baseUrl}/class-level`, body, headers)).toEqual({ status: 200, text: '' });
+      expect(t.log.handled).toHaveLength(1);
+    });
+
+    it("treats a Noyo retry, re-signed with a new timestamp, as a duplicate of the same event.id", async () => {
+      await start({ replay: {} });
+      const id = eventId();
+      const body = JSON.stringify({ data: { id: 'd1' }, event: { id } });
+      expect((await deliver('noyo', body, signed('noyo', body, new Date(Date.now() - 60_000)))).status).toBe(200);
+      expect(await deliver('noyo', body, signed('noyo', body))).toEqual({ status: 200, text: '' });
+      const other = JSON.stringify({ data: { id: 'd1' }, event: { id: eventId() } });
+      expect((await deliver('noyo', other)).text).not.toBe('');
+      expect(t.log.handled).toEqual([id, JSON.parse(other).event.id]);
+    });
+
+    it('does not let a re-encoded signature header make a replay look new', async () => {
+      await start({ replay: {} });
+      const body = JSON.stringify({ id: eventId() });
+      const { 'fullup-signature': signature } = signed('fullup', body);
+      await deliver('fullup', body, { 'fullup-signature': signature! });
+      expect(await deliver('fullup', body, { 'fullup-signature': signature!.toUpperCase() })).toEqual({ status: 200, text: '' });
+
+      const noyoBody = JSON.stringify({ data: { id: eventId() } }); // no event.id: the signed content is the id
+      const noyo = signed('noyo', noyoBody);
+      const padded = { ...noyo, 'x-noyo-signature': `${'0'.repeat(64)}, ${noyo['x-noyo-signature']!.toUpperCase()}` };
+      await deliver('noyo', noyoBody, noyo);
+      expect(await deliver('noyo', noyoBody, padded)).toEqual({ status: 200, text: '' });
+
+      const swBody = JSON.stringify({ id: eventId() });
+      const sw = signed('signalwire', swBody);
+      await deliver('signalwire', swBody, sw);
+      expect(await deliver('signalwire', swBody, { 'x-signalwire-signature': sw['x-signalwire-signature']! })).toEqual({ status: 200, text: '' });
+      expect(t.log.handled).toHaveLength(3);
+    });
+
+    it('forgets a delivery after ttlSeconds', async () => {
+      let now = Date.now();
+      const store = new MemoryReplayStore({ clock: () => now });
+      await start({ replay: { store, ttlSeconds: 60 } });
+      const body = JSON.stringify({ id: eventId() });
+      const headers = signed('fullup', body);
+      await deliver('fullup', body, headers);
+      now += 59_000;
+      expect((await deliver('fullup', body, headers)).text).toBe('');
+      now += 2_000;
+      expect((await deliver('fullup', body, headers)).text).not.toBe('');
+      expect(t.log.handled).toHaveLength(2);
+    });
+
+    it('keys the store by prefix, provider and a hash of the id: no id, signature or secret in a key', async () => {
+      const store = new RecordingStore();
+      await start({ replay: { store }, providers: providers({ noyo: { keyPrefix: 'billing:' } }) });
+      const id = eventId();
+      const body = JSON.stringify({ id, event: { id } });
+      const fullup = signed('fullup', body);
+      const noyo = signed('noyo', body);
+      await deliver('fullup', body, fullup);
+      await deliver('noyo', body, noyo);
+      expect(store.keys).toEqual([expect.stringMatching(/^webhook-replay:fullup:[\w-]{43}$/), expect.stringMatching(/^billing:noyo:[\w-]{43}$/)]);
+      for (const secret of [id, fullup['fullup-signature']!, noyo['x-noyo-signature']!, SECRETS.fullup, SECRETS.noyo]) {
+        expect(store.keys.join()).not.toContain(secret);
+      }
+    });
+
+    it('provides the module-wide store under the ReplayStore token', async () => {
+      const store = new MemoryReplayStore();
+      await start({ replay: { store } });
+      expect(t.app.get(ReplayStore)).toBe(store);
+      await t.app.close();
+      await start({});
+      expect(t.app.get(ReplayStore)).toBeInstanceOf(MemoryReplayStore);
+    });
+  });
+
+  describe('when the store fails', () => {
+    const body = JSON.stringify({ id: 'evt_store_down' });
+
+    it('fails closed by default: 503, the handler does not run, an error log without secrets', async () => {
+      const store = new RecordingStore();
+      store.failClaim = true;
+      await start({ replay: { store } });
+      const headers = signed('fullup', body);
+      const response = await deliver('fullup', body, headers);
+      expect(response.status).toBe(503);
+      expect(JSON.parse(response.text)).toEqual({ statusCode: 503, message: 'Webhook replay protection is unavailable', error: 'Service Unavailable' });
+      expect(t.log.attempts).toEqual([]);
+      const errors = t.logger.lines.filter((line) => line.level === 'error');
+      expect(errors).toEqual([{ level: 'error', message: "Replay store failed for 'fullup'; answering 503: Error: connect ECONNREFUSED 127.0.0.1:6379" }]);
+      expect(JSON.stringify(t.logger.lines)).not.toContain(headers['fullup-signature']!);
+      expect(JSON.stringify(t.logger.lines)).not.toContain(SECRETS.fullup);
+    });
+
+    it('runs the handler unchecked, with a warning, when failOpen is set', async () => {
+      const store = new RecordingStore();
+      store.failClaim = true;
+      await start({ replay: { store, failOpen: true } });
+      expect((await deliver('fullup', body)).status).toBe(200);
+      expect(t.log.handled).toEqual(['evt_store_down']);
+      expect(t.logger.lines).toContainEqual({
+        level: 'warn',
+        message: "Replay store failed for 'fullup'; handling the webhook unchecked (failOpen): Error: connect ECONNREFUSED 127.0.0.1:6379",
+      });
+    });
+
+    it("logs a failed release and still answers with the handler's error", async () => {
+      const store = new RecordingStore();
+      store.failRelease = true;
+      await start({ replay: { store } });
+      const failing = JSON.stringify({ id: eventId(), failOnce: true });
+      expect((await deliver('fullup', failing)).status).toBe(500);
+      expect(t.logger.lines).toContainEqual({ level: 'error', message: expect.stringMatching(/^Replay store failed to release a failed delivery from 'fullup' \(webhook-replay:fullup:[\w-]{43}\); its retries count as duplicates until the claim expires: Error: Connection is closed\.$/) });
+    });
+  });
+
+  describe('custom verifiers', () => {
+    const verifier = (deliveryId?: () => string | undefined): WebhookVerifier => ({
+      verify: () => ({ verified: true }),
+      ...(deliveryId && { deliveryId }),
+    });
+
+    it('uses the id a custom verifier gives', async () => {
+      await start({ replay: {}, providers: { ...providers(), fullup: { secret: 's', verifier: verifier(() => 'delivery-1') } } });
+      await deliver('fullup', JSON.stringify({ id: 'a' }), {});
+      expect(await deliver('fullup', JSON.stringify({ id: 'b' }), {})).toEqual({ status: 200, text: '' });
+      expect(t.log.handled).toEqual(['a']);
+    });
+
+    it('lets a request without an id through, with a warning', async () => {
+      await start({ replay: {}, providers: { ...providers(), fullup: { secret: 's', verifier: verifier(() => undefined) } } });
+      await deliver('fullup', JSON.stringify({ id: 'a' }), {});
+      await deliver('fullup', JSON.stringify({ id: 'a' }), {});
+      expect(t.log.handled).toEqual(['a', 'a']);
+      expect(t.logger.lines).toContainEqual({ level: 'warn', message: "Webhook from 'fullup' has no delivery id: handled without replay protection" });
+    });
+  });
+
+  describe('configuration', () => {
+    const fails = (options: Partial<WebhookSecurityModuleOptions>) =>
+      createReplayApp(WebhookSecurityModule.forRoot({ providers: providers(), ...options }));
+
+    it.each<[string, Partial<WebhookSecurityModuleOptions>, RegExp]>([
+      ['a zero TTL', { replay: { ttlSeconds: 0 } }, /'noyo': replay\.ttlSeconds must be a positive number of seconds/],
+      ['an unknown onDuplicate', { replay: { onDuplicate: 'drop' as never } }, /replay\.onDuplicate must be 'acknowledge' or 'conflict'/],
+      ['a store without claim()', { replay: { store: {} as never } }, /replay\.store must be a ReplayStore with claim\(\) and release\(\)/],
+      ['a provider override with a bad TTL', { providers: providers({ trophy: { ttlSeconds: -1 } }) }, /'trophy': replay\.ttlSeconds/],
+      [
+        'a custom verifier without deliveryId()',
+        { replay: {}, providers: { ...providers(), fullup: { secret: 's', verifier: { verify: () => ({ verified: true }) } } } },
+        /'fullup': verifier must be a verifier with a deliveryId\(request\) method to use replay protection/,
+      ],
+    ])('stops startup on %s', async (_name, options, message) => {
+      await expect(fails(options)).rejects.toThrow(message);
+    });
+  });
+});
