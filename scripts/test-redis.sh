@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 run_suites() {
-  NODE_OPTIONS=--experimental-vm-modules npx jest --testRegex '\.redis-spec\.ts$' "$@"
+  NODE_OPTIONS=--experimental-vm-modules npx jest "$@" --testRegex='\.redis-spec\.ts$'
 }
 
 if [ -n "${REDIS_URL:-}" ]; then

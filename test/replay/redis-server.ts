@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { connect as connectTcp, createServer } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
 
 /**
@@ -18,7 +18,8 @@ export function connect(url: string, options: RedisOptions = {}): Redis {
   return new Redis(url, {
     maxRetriesPerRequest: 1,
     retryStrategy: () => 50,
-    connectTimeout: 1000,
+    connectTimeout: 500,
+    disconnectTimeout: 100,
     lazyConnect: false,
     ...options,
   });
@@ -50,26 +51,16 @@ export async function startRedisServer(port?: number): Promise<OwnRedisServer> {
   const child: ChildProcess = spawn(
     process.env.REDIS_SERVER ?? 'redis-server',
     ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: 'ignore' },
   );
-  const url = `redis://127.0.0.1:${chosen}`;
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  try {
-    for (let attempt = 0; ; attempt++) {
-      if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
-      try {
-        await probe.connect();
-        await probe.ping();
-        break;
-      } catch (error) {
-        probe.disconnect();
-        if (attempt === 100) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
-  } finally {
-    probe.disconnect();
+  let spawnError: Error | undefined;
+  child.once('error', (error) => (spawnError = error));
+  for (let attempt = 0; !(await accepts(chosen)); attempt++) {
+    if (spawnError) throw new Error(`redis-server could not be started (is it installed?): ${spawnError.message}`);
+    if (child.exitCode !== null || attempt === 100) throw new Error(`redis-server did not start on port ${chosen}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  const url = `redis://127.0.0.1:${chosen}`;
   return {
     url,
     port: chosen,
@@ -80,4 +71,16 @@ export async function startRedisServer(port?: number): Promise<OwnRedisServer> {
       await exited;
     },
   };
+}
+
+/** True once something accepts TCP connections on the loopback `port`. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connectTcp(port, '127.0.0.1');
+    const done = (accepted: boolean) => {
+      socket.destroy();
+      resolve(accepted);
+    };
+    socket.once('connect', () => done(true)).once('error', () => done(false));
+  });
 }
