@@ -4,6 +4,9 @@ import type { VerifierOptions } from './webhook-verifier.interface.js';
 /**
  * GitHub: `X-Hub-Signature-256` is `sha256=` + lowercase hex(HMAC-SHA256(secret, raw body)).
  * No timestamp; the delivery id is in `X-GitHub-Delivery`, unsigned.
+ * Replay protection therefore keys on the signed body, which GitHub's
+ * redeliveries repeat, and not on that header, which a replayed request
+ * could change at will.
  * The legacy SHA-1 `X-Hub-Signature` header is not read.
  *
  * @see https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries

@@ -1,6 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DEFAULT_TOLERANCE_SECONDS } from '../webhook-security.constants.js';
 import { WebhookSecurityConfigurationError } from '../webhook-security.exceptions.js';
+import { signedContentId } from '../utils/delivery-id.js';
 import { readHeader, splitList } from '../utils/headers.js';
 import {
   DIGEST_BYTES,
@@ -132,9 +133,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
   deliveryId(request: WebhookRequest): string | undefined {
     if (this.scheme.id) return readHeader(request.headers, this.scheme.id.header);
     const timestamp = this.scheme.timestamp && readHeader(request.headers, this.scheme.timestamp.header);
-    const hash = createHash('sha256');
-    for (const part of this.signedParts({ id: undefined, timestamp, url: request.url, body: request.rawBody })) hash.update(part);
-    return `signed:${hash.digest('base64url')}`;
+    return signedContentId(this.signedParts({ id: undefined, timestamp, url: request.url, body: request.rawBody }));
   }
 
   private digest(secret: string, fields: Readonly<Record<Field, string | Buffer | undefined>>): Buffer {

@@ -1,3 +1,4 @@
+import { jsonString } from '../utils/delivery-id.js';
 import { HmacSchemeVerifier } from './hmac-scheme.verifier.js';
 import type { VerifierOptions, WebhookRequest } from './webhook-verifier.interface.js';
 
@@ -32,17 +33,8 @@ export class NoyoVerifier extends HmacSchemeVerifier {
    * the signed content when the body has none.
    */
   override deliveryId(request: WebhookRequest): string | undefined {
-    const id = eventId(request.rawBody);
+    const id = jsonString(request.rawBody, ['event', 'id']);
     return id === undefined ? super.deliveryId(request) : `event:${id}`;
   }
 }
 
-/** `event.id` of a JSON body, or `undefined`. Never throws. */
-function eventId(rawBody: Buffer): string | undefined {
-  try {
-    const id: unknown = JSON.parse(rawBody.toString('utf8'))?.event?.id;
-    return typeof id === 'string' && id !== '' ? id : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -1,5 +1,6 @@
+import { jsonString } from '../utils/delivery-id.js';
 import { HmacSchemeVerifier } from './hmac-scheme.verifier.js';
-import type { VerifierOptions } from './webhook-verifier.interface.js';
+import type { VerifierOptions, WebhookRequest } from './webhook-verifier.interface.js';
 
 /**
  * Slack: `X-Slack-Signature` is `v0=` + lowercase hex(HMAC-SHA256(signing secret,
@@ -23,5 +24,15 @@ export class SlackVerifier extends HmacSchemeVerifier {
       },
       options,
     );
+  }
+
+  /**
+   * The Events API's `event_id` from the verified body, which Slack's retries
+   * (sent with `X-Slack-Retry-Num`, re-signed) keep; for slash commands and
+   * interactivity, which carry none, the signed timestamp and body.
+   */
+  override deliveryId(request: WebhookRequest): string | undefined {
+    const id = jsonString(request.rawBody, ['event_id']);
+    return id === undefined ? super.deliveryId(request) : `event:${id}`;
   }
 }

@@ -93,6 +93,12 @@ export class StandardWebhooksVerifier implements WebhookVerifier {
     };
   }
 
+  /** The message id (`webhook-id`, or `svix-id`), which the signature covers and the sender's retries keep. */
+  deliveryId(request: WebhookRequest): string | undefined {
+    const prefix = readHeader(request.headers, 'webhook-signature') === undefined ? 'svix' : 'webhook';
+    return readHeader(request.headers, `${prefix}-id`);
+  }
+
   /** Rejects, at startup, a secret that is neither `whsec_<base64>` (or bare base64) nor `whpk_<base64 Ed25519 key>`. */
   checkSecret(secret: string): string | undefined {
     return parseKey(secret)

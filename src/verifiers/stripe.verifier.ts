@@ -1,4 +1,5 @@
 import { DEFAULT_TOLERANCE_SECONDS } from '../webhook-security.constants.js';
+import { jsonString, signedContentId } from '../utils/delivery-id.js';
 import { readHeader, splitList } from '../utils/headers.js';
 import { anyMatch, decodeSignature, encodeSignature, hmac } from '../utils/signature.js';
 import { isWithinTolerance, parseTimestamp, signingTimestamp } from '../utils/timestamp.js';
@@ -56,6 +57,17 @@ export class StripeVerifier implements WebhookVerifier {
     const timestamp = signingTimestamp(input.timestamp, this.clock(), 'unix');
     const signature = encodeSignature(hmac('sha256', input.secret, [timestamp, '.', input.body]), 'hex');
     return { [HEADER]: `t=${timestamp},v1=${signature}` };
+  }
+
+  /**
+   * The event's `id` (`evt_...`) from the verified body, which Stripe's
+   * retries keep while re-signing; the signed timestamp and body if it has none.
+   */
+  deliveryId(request: WebhookRequest): string | undefined {
+    const id = jsonString(request.rawBody, ['id']);
+    if (id !== undefined) return `event:${id}`;
+    const timestamp = parseHeader(readHeader(request.headers, HEADER) ?? '')?.timestamp;
+    return timestamp === undefined ? undefined : signedContentId([timestamp, '.', request.rawBody]);
   }
 }
 

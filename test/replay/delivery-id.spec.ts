@@ -1,10 +1,18 @@
 import { createHash } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import {
   FullupVerifier,
+  GitHubVerifier,
   HmacSchemeVerifier,
   NoyoVerifier,
+  ShopifyVerifier,
   SignalWireVerifier,
+  SlackVerifier,
+  StandardWebhooksVerifier,
+  StripeVerifier,
+  SvixVerifier,
   TrophyVerifier,
+  TwilioVerifier,
 } from '../../src/index.js';
 import { webhookRequest } from '../support/webhook-request.js';
 
@@ -59,6 +67,79 @@ describe('deliveryId', () => {
       expect(signalwire.deliveryId(webhookRequest('To=1', { 'x-signalwire-signature': signature }))).toBe(expected);
       expect(signalwire.deliveryId(webhookRequest('To=1', { 'x-signalwire-signature': ` ${signature.slice(0, -1)} ` }))).toBe(expected);
     });
+  });
+
+  describe('Stripe', () => {
+    const stripe = new StripeVerifier();
+
+    it("is the event's id from the body, whatever the signing time", () => {
+      const body = '{"id":"evt_1NG8Du2eZvKYlo2CUI79vXWy","object":"event"}';
+      for (const header of ['t=1,v1=' + 'a'.repeat(64), 't=2,v1=' + 'b'.repeat(64)]) {
+        expect(stripe.deliveryId(webhookRequest(body, { 'stripe-signature': header }))).toBe('event:evt_1NG8Du2eZvKYlo2CUI79vXWy');
+      }
+    });
+
+    it('is the hash of the signed timestamp and body when the body has no id', () => {
+      const header = `t=1614265330,v1=${'a'.repeat(64)},v1=${'b'.repeat(64)}`;
+      expect(stripe.deliveryId(webhookRequest('{}', { 'stripe-signature': header }))).toBe(`signed:${sha256('1614265330', '.', '{}')}`);
+    });
+  });
+
+  describe('Standard Webhooks and Svix', () => {
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const body = '{"test": 2432232314}';
+
+    it("is the message id the standardwebhooks library signs, on every retry's new timestamp", () => {
+      const webhook = new Webhook(secret);
+      const verifier = new StandardWebhooksVerifier();
+      for (const at of [new Date(1614265330_000), new Date(1614265390_000)]) {
+        const headers = {
+          'webhook-id': 'msg_p5jXN8AQM9LWM0D4loKWxJek',
+          'webhook-timestamp': String(at.getTime() / 1000),
+          'webhook-signature': webhook.sign('msg_p5jXN8AQM9LWM0D4loKWxJek', at, body),
+        };
+        expect(verifier.deliveryId(webhookRequest(body, headers))).toBe('msg_p5jXN8AQM9LWM0D4loKWxJek');
+      }
+    });
+
+    it('reads svix-id when the svix headers carry the signature', () => {
+      const headers = { 'svix-id': 'msg_svix', 'svix-timestamp': '1614265330', 'svix-signature': 'v1,x', 'webhook-id': 'other' };
+      expect(new SvixVerifier().deliveryId(webhookRequest(body, headers))).toBe('msg_svix');
+      expect(new StandardWebhooksVerifier().deliveryId(webhookRequest(body, headers))).toBe('msg_svix');
+    });
+  });
+
+  describe('Slack', () => {
+    const slack = new SlackVerifier();
+
+    it("is the Events API's event_id, which a retry keeps", () => {
+      const body = '{"type":"event_callback","event_id":"Ev0PV52K21","event":{"type":"app_mention"}}';
+      for (const [timestamp, retry] of [['1531420618', '0'], ['1531420678', '1']]) {
+        const headers = { 'x-slack-request-timestamp': timestamp!, 'x-slack-signature': 'v0=x', 'x-slack-retry-num': retry! };
+        expect(slack.deliveryId(webhookRequest(body, headers))).toBe('event:Ev0PV52K21');
+      }
+    });
+
+    it('is the hash of the signed content for a slash command, which has no event id', () => {
+      const body = 'token=xyzz0WbapA4vBCDEFasx0q6G&command=%2Fweather&text=94070';
+      const headers = { 'x-slack-request-timestamp': '1531420618', 'x-slack-signature': 'v0=x' };
+      expect(slack.deliveryId(webhookRequest(body, headers))).toBe(`signed:${sha256('v0:', '1531420618', ':', body)}`);
+    });
+  });
+
+  it('GitHub and Shopify: the signed body, not their unsigned id headers', () => {
+    const body = '{"zen":"Design for failure."}';
+    const github = new GitHubVerifier();
+    const shopify = new ShopifyVerifier();
+    expect(github.deliveryId(webhookRequest(body, { 'x-github-delivery': 'a' }))).toBe(`signed:${sha256(body)}`);
+    expect(github.deliveryId(webhookRequest(body, { 'x-github-delivery': 'b' }))).toBe(`signed:${sha256(body)}`);
+    expect(shopify.deliveryId(webhookRequest(body, { 'x-shopify-webhook-id': 'c' }))).toBe(`signed:${sha256(body)}`);
+  });
+
+  it("Twilio: the signature's bytes", () => {
+    const signature = '0/KCTR6DLpKmkAf8muzZqo1nDgQ=';
+    expect(new TwilioVerifier().deliveryId(webhookRequest('To=1', { 'x-twilio-signature': signature })))
+      .toBe(`signature:${Buffer.from(signature, 'base64').toString('base64url')}`);
   });
 
   it("is a scheme's id header when it names one", () => {

@@ -3,7 +3,7 @@ import { RedisReplayStore, WebhookSecurityModule, type ReplayOptions } from '../
 import { signWebhook } from '../../src/testing/index.js';
 import { SECRETS } from '../app/create-app.js';
 import { connect, redisUrl, startRedisServer, type OwnRedisServer } from './redis-server.js';
-import { createReplayApp, post, type ReplayTestApp } from './replay-app.js';
+import { REPLAY_SECRETS, createReplayApp, post, type ReplayTestApp } from './replay-app.js';
 
 const clients: Redis[] = [];
 const apps: ReplayTestApp[] = [];
@@ -25,7 +25,7 @@ async function instance(url: string, replay: ReplayOptions = {}): Promise<Replay
   const t = await createReplayApp(
     WebhookSecurityModule.forRoot({
       replay: { store: new RedisReplayStore(client(url)), ...replay },
-      providers: Object.fromEntries(Object.entries(SECRETS).map(([name, secret]) => [name, { secret }])),
+      providers: Object.fromEntries(Object.entries(REPLAY_SECRETS).map(([name, secret]) => [name, { secret }])),
     }),
   );
   apps.push(t);

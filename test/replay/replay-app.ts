@@ -1,7 +1,14 @@
 import { Body, Controller, HttpCode, Post, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { VerifiedWebhook } from '../../src/index.js';
-import { CapturingLogger } from '../app/create-app.js';
+import { CapturingLogger, SECRETS } from '../app/create-app.js';
+
+/** Secrets of every provider the replay app verifies. */
+export const REPLAY_SECRETS = {
+  ...SECRETS,
+  stripe: 'whsec_replay_test_secret',
+  github: "It's a Secret to Everybody",
+} as const;
 
 /** What the test vendors send: an event id, and switches that make the handler fail or wait. */
 export interface TestEvent {
@@ -56,6 +63,20 @@ export class ReplayWebhooksController {
   @Post('trophy')
   @VerifiedWebhook('trophy')
   trophy(@Body() body: TestEvent) {
+    return handle(this.log, body);
+  }
+
+  @Post('stripe')
+  @HttpCode(200)
+  @VerifiedWebhook('stripe')
+  stripe(@Body() body: TestEvent) {
+    return handle(this.log, body);
+  }
+
+  @Post('github')
+  @HttpCode(200)
+  @VerifiedWebhook('github')
+  github(@Body() body: TestEvent) {
     return handle(this.log, body);
   }
 

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { sign as githubSign } from '@octokit/webhooks-methods';
+import Stripe from 'stripe';
 import {
   MemoryReplayStore,
   ReplayStore,
@@ -7,17 +10,12 @@ import {
   type WebhookVerifier,
 } from '../../src/index.js';
 import { signWebhook } from '../../src/testing/index.js';
-import { SECRETS } from '../app/create-app.js';
-import { createReplayApp, failedOnce, post, type ReplayTestApp } from './replay-app.js';
+import { REPLAY_SECRETS as SECRETS, createReplayApp, failedOnce, post, type ReplayTestApp } from './replay-app.js';
 
-type Vendor = 'noyo' | 'fullup' | 'trophy' | 'signalwire';
+type Vendor = keyof typeof SECRETS;
 
-const providers = (replay?: Partial<Record<Vendor, ReplayOptions | false>>): WebhookSecurityModuleOptions['providers'] => ({
-  noyo: { secret: SECRETS.noyo, replay: replay?.noyo },
-  fullup: { secret: SECRETS.fullup, replay: replay?.fullup },
-  trophy: { secret: SECRETS.trophy, replay: replay?.trophy },
-  signalwire: { secret: SECRETS.signalwire, replay: replay?.signalwire },
-});
+const providers = (replay?: Partial<Record<Vendor, ReplayOptions | false>>): WebhookSecurityModuleOptions['providers'] =>
+  Object.fromEntries(Object.entries(SECRETS).map(([name, secret]) => [name, { secret, replay: replay?.[name as Vendor] }]));
 
 /** A store that records the keys it is given and can be made to fail. */
 class RecordingStore implements ReplayStore {
@@ -171,6 +169,28 @@ describe('Replay protection', () => {
       expect(t.log.handled).toHaveLength(3);
     });
 
+    it("treats a Stripe retry, re-signed by Stripe's SDK, as a duplicate of the same event id", async () => {
+      await start({ replay: {} });
+      const id = eventId();
+      const body = JSON.stringify({ id, object: 'event', type: 'invoice.paid' });
+      const stripeHeader = (timestamp: number) => ({
+        'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: body, secret: SECRETS.stripe, timestamp }),
+      });
+      const now = Math.floor(Date.now() / 1000);
+      expect(await deliver('stripe', body, stripeHeader(now - 120))).toEqual({ status: 200, text: JSON.stringify({ handled: id }) });
+      expect(await deliver('stripe', body, stripeHeader(now))).toEqual({ status: 200, text: '' });
+      expect(t.log.handled).toEqual([id]);
+    });
+
+    it('catches a GitHub replay whose X-GitHub-Delivery was changed: the signed body is the id', async () => {
+      await start({ replay: {} });
+      const body = JSON.stringify({ id: eventId(), zen: 'Keep it logically awesome.' });
+      const headers = { 'x-hub-signature-256': await githubSign(SECRETS.github, body), 'x-github-event': 'ping' };
+      await deliver('github', body, { ...headers, 'x-github-delivery': randomUUID() });
+      expect(await deliver('github', body, { ...headers, 'x-github-delivery': randomUUID() })).toEqual({ status: 200, text: '' });
+      expect(t.log.handled).toHaveLength(1);
+    });
+
     it('forgets a delivery after ttlSeconds', async () => {
       let now = Date.now();
       const store = new MemoryReplayStore({ clock: () => now });
@@ -277,10 +297,10 @@ describe('Replay protection', () => {
       createReplayApp(WebhookSecurityModule.forRoot({ providers: providers(), ...options }));
 
     it.each<[string, Partial<WebhookSecurityModuleOptions>, RegExp]>([
-      ['a zero TTL', { replay: { ttlSeconds: 0 } }, /'noyo': replay\.ttlSeconds must be a positive number of seconds/],
+      ['a zero TTL', { replay: { ttlSeconds: 0 } }, /'trophy': replay\.ttlSeconds must be a positive number of seconds/],
       ['an unknown onDuplicate', { replay: { onDuplicate: 'drop' as never } }, /replay\.onDuplicate must be 'acknowledge' or 'conflict'/],
       ['a store without claim()', { replay: { store: {} as never } }, /replay\.store must be a ReplayStore with claim\(\) and release\(\)/],
-      ['a provider override with a bad TTL', { providers: providers({ trophy: { ttlSeconds: -1 } }) }, /'trophy': replay\.ttlSeconds/],
+      ['a provider override with a bad TTL', { providers: providers({ github: { ttlSeconds: -1 } }) }, /'github': replay\.ttlSeconds/],
       [
         'a custom verifier without deliveryId()',
         { replay: {}, providers: { ...providers(), fullup: { secret: 's', verifier: { verify: () => ({ verified: true }) } } } },
