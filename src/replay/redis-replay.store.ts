@@ -1,8 +1,8 @@
 import type { ReplayStore } from './replay-store.interface.js';
 
 /**
- * The two commands {@link RedisReplayStore} sends. An `ioredis` client (`Redis`
- * or `Cluster`) fits as it is; so does any client with the same two methods.
+ * The two commands {@link RedisReplayStore} sends. An `ioredis` client
+ * fits as it is; so does any client with the same two methods.
  */
 export interface RedisReplayClient {
   /** `SET key value PX ttl NX`: resolves `'OK'` when set, `null` when the key exists. */
