@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Post, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { VerifiedWebhook } from '../../src/index.js';
-import { CapturingLogger, SECRETS } from '../app/create-app.js';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { CapturingLogger, SECRETS, type Adapter } from '../app/create-app.js';
 
 /** Secrets of every provider the replay app verifies. */
 export const REPLAY_SECRETS = {
@@ -110,14 +111,17 @@ export interface ReplayTestApp {
 }
 
 /** A listening app instance with the replay controllers and the given WebhookSecurityModule import. */
-export async function createReplayApp(webhookModule: DynamicModule): Promise<ReplayTestApp> {
+export async function createReplayApp(webhookModule: DynamicModule, adapter: Adapter = 'express'): Promise<ReplayTestApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [webhookModule],
     controllers: [ReplayWebhooksController, ClassLevelReplayController],
     providers: [HandlerLog],
   }).compile();
   const logger = new CapturingLogger();
-  const app = moduleRef.createNestApplication({ rawBody: true, logger });
+  const app =
+    adapter === 'fastify'
+      ? moduleRef.createNestApplication(new FastifyAdapter(), { rawBody: true, logger })
+      : moduleRef.createNestApplication({ rawBody: true, logger });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   return { app, log: app.get(HandlerLog), logger, baseUrl: `http://127.0.0.1:${port}` };

@@ -10,6 +10,7 @@ import {
   type WebhookVerifier,
 } from '../../src/index.js';
 import { signWebhook } from '../../src/testing/index.js';
+import { ADAPTERS } from '../app/create-app.js';
 import { REPLAY_SECRETS as SECRETS, createReplayApp, failedOnce, post, type ReplayTestApp } from './replay-app.js';
 
 type Vendor = keyof typeof SECRETS;
@@ -39,12 +40,12 @@ class RecordingStore implements ReplayStore {
 let n = 0;
 const eventId = () => `evt_${process.pid}_${n++}`;
 
-describe('Replay protection', () => {
+describe.each(ADAPTERS)('Replay protection on %s', (adapter) => {
   let t: ReplayTestApp;
   afterEach(() => t?.app.close());
 
   const start = async (options: Partial<WebhookSecurityModuleOptions> & { providers?: WebhookSecurityModuleOptions['providers'] }) => {
-    t = await createReplayApp(WebhookSecurityModule.forRoot({ providers: providers(), ...options }));
+    t = await createReplayApp(WebhookSecurityModule.forRoot({ providers: providers(), ...options }), adapter);
     return t;
   };
   const url = (vendor: Vendor) => `${t.baseUrl}/webhooks/${vendor}`;
@@ -294,7 +295,7 @@ describe('Replay protection', () => {
 
   describe('configuration', () => {
     const fails = (options: Partial<WebhookSecurityModuleOptions>) =>
-      createReplayApp(WebhookSecurityModule.forRoot({ providers: providers(), ...options }));
+      createReplayApp(WebhookSecurityModule.forRoot({ providers: providers(), ...options }), adapter);
 
     it.each<[string, Partial<WebhookSecurityModuleOptions>, RegExp]>([
       ['a zero TTL', { replay: { ttlSeconds: 0 } }, /'trophy': replay\.ttlSeconds must be a positive number of seconds/],

@@ -4,7 +4,7 @@
 # redis-server if it is missing, starts one on a free loopback port without
 # persistence, runs the suites, and stops the server by its PID.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 run_suites() {
   NODE_OPTIONS=--experimental-vm-modules npx jest "$@" --testRegex='\.redis-spec\.ts$'
