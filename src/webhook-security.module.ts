@@ -156,7 +156,7 @@ function resolveProvider(
       verifier: typeof verifier === 'function' ? verifier : undefined,
       secretResolver: isSecretResolverClass(secret) ? secret : undefined,
     },
-    replay: resolveReplayOptions(name, provider.replay, options.replay, replayStore),
+    replay: resolveReplayOptions(name, provider?.replay, options.replay, replayStore),
   };
   if (!resolved.injectables.secretResolver) {
     resolved.secrets = typeof secret === 'function' ? (secret as WebhookSecretFunction) : staticSecrets(name, secret);
