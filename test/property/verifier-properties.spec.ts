@@ -1,0 +1,239 @@
+import fc from 'fast-check';
+import { cryptoCalls } from '../support/crypto-calls.js';
+import { configureFastCheck } from '../support/fast-check-seed.js';
+import { webhookRequest } from '../support/webhook-request.js';
+import { MAX_SIGNATURES_PER_HEADER } from '../../src/utils/headers.js';
+import type {
+  SignInput,
+  VerificationFailureReason,
+  VerificationResult,
+  WebhookRequest,
+} from '../../src/verifiers/webhook-verifier.interface.js';
+import { SCHEME_DESCRIPTIONS, type SchemeVariant } from './scheme-descriptions.js';
+
+// After crypto-calls, so the library links to the counting node:crypto.
+const { BUILT_IN_VERIFIERS } = await import('../../src/verifiers/built-in-verifiers.js');
+
+configureFastCheck('verifier properties');
+
+const NOW = Date.UTC(2026, 0, 15, 12);
+const ONE_MIB = 1024 * 1024;
+const REASONS: readonly VerificationFailureReason[] = [
+  'missing_header',
+  'malformed_header',
+  'no_matching_signature',
+  'timestamp_out_of_tolerance',
+  'unknown_key_version',
+];
+
+type Headers = Record<string, string>;
+/** Built-in verifiers sign, and verify synchronously. */
+interface Signer {
+  sign(input: SignInput): Headers;
+  verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult;
+}
+
+const secretArb = fc.string({ unit: 'binary', minLength: 1, maxLength: 64 });
+const bytesArb = fc.oneof(
+  fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes)),
+  fc.string({ unit: 'binary', maxLength: 512 }).map((text) => Buffer.from(text)),
+);
+const formArb = fc
+  .array(
+    fc.tuple(
+      fc.oneof(fc.constantFrom('CallSid', 'From', 'Body', 'a', 'A'), fc.string({ unit: 'grapheme', maxLength: 12 })),
+      fc.string({ unit: 'grapheme', maxLength: 24 }),
+    ),
+    { maxLength: 8 },
+  )
+  .map((pairs) => Buffer.from(new URLSearchParams(pairs).toString()));
+const urlArb = fc.webUrl({ withQueryParameters: true });
+const offsetSecondsArb = fc.integer({ min: -290, max: 290 });
+
+/** Body bytes the variant can sign: any bytes, or an urlencoded form. */
+const bodyArb = (variant: SchemeVariant, minLength = 0) =>
+  (variant.body === 'form' ? formArb : bytesArb).filter((body) => body.length >= minLength);
+
+/**
+ * HMAC pads a short key with zero bytes, and secrets go in as UTF-8, so `'k'`
+ * and `'k\0'` (or two lone surrogates) are the same key. Only different keys
+ * can be expected to fail.
+ */
+const sameHmacKey = (a: string, b: string) =>
+  Buffer.from(a).toString('hex').replace(/(00)+$/, '') === Buffer.from(b).toString('hex').replace(/(00)+$/, '');
+
+/**
+ * What the form scheme signs after the URL: the decoded keys in sorted order,
+ * each followed by its value, with no delimiter. Two bodies with the same text
+ * (`a=bc` and `ab=c`, `%2a` and `%2A`) share a signature by the vendor's design.
+ */
+const formSignedText = (body: Buffer) =>
+  [...new URLSearchParams(body.toString('utf8'))]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, value]) => key + value)
+    .join('');
+
+/** Deterministic bytes from a seed (xorshift32), for bodies too large to generate byte by byte. */
+function seededBytes(length: number, seed: number): Buffer {
+  const bytes = Buffer.alloc(length);
+  let state = seed | 1;
+  for (let i = 0; i < length; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    bytes[i] = state & 0xff;
+  }
+  return bytes;
+}
+
+function flipBit(bytes: Buffer, bit: number): Buffer {
+  const copy = Buffer.from(bytes);
+  copy[(bit >> 3) % copy.length]! ^= 1 << (bit & 7);
+  return copy;
+}
+
+/** Flips one of the low seven bits of one character of a header value or URL. */
+function flipCharBit(text: string, bit: number): string {
+  const index = (bit >> 3) % text.length;
+  return text.slice(0, index) + String.fromCharCode(text.charCodeAt(index) ^ (1 << (bit % 7))) + text.slice(index + 1);
+}
+
+describe.each(Object.keys(BUILT_IN_VERIFIERS))('%s', (scheme) => {
+  const variants = SCHEME_DESCRIPTIONS[scheme];
+  if (!variants) {
+    it('is described for the property tests', () => {
+      throw new Error(
+        `The built-in scheme '${scheme}' is not described in test/property/scheme-descriptions.ts, so no property covers it. ` +
+          `Add SCHEME_DESCRIPTIONS.${scheme}: what it signs (body, timestamp, url), its body format (bytes or form) and its signature header.`,
+      );
+    });
+    return;
+  }
+
+  const verifier = new BUILT_IN_VERIFIERS[scheme as keyof typeof BUILT_IN_VERIFIERS]({ clock: () => NOW }) as Signer;
+
+  describe.each(variants.map((variant) => [variant.name, variant] as const))('%s', (_name, variant) => {
+    const sign = (secret: string, body: Buffer, url: string, offsetSeconds = 0): Headers => {
+      const timestamp = new Date(NOW + offsetSeconds * 1000);
+      const headers = verifier.sign({ secret, body, url, timestamp, format: variant.format });
+      for (const name of variant.omit ?? []) delete headers[name];
+      return headers;
+    };
+    const verify = (body: Buffer, headers: Record<string, string | string[]>, url: string, secrets: string[]) =>
+      verifier.verify(webhookRequest(body, headers, url), secrets);
+    const { header, encoding, prefix = '', separator } = variant.signature;
+    const readDigest = (headers: Headers) => Buffer.from(headers[header]!.slice(prefix.length), encoding);
+    const withDigest = (headers: Headers, digest: Buffer): Headers => ({ ...headers, [header]: prefix + digest.toString(encoding) });
+
+    it('verifies what it signs, for any secret, body bytes and URL', () => {
+      fc.assert(
+        fc.property(secretArb, bodyArb(variant), urlArb, offsetSecondsArb, (secret, body, url, offset) => {
+          expect(verify(body, sign(secret, body, url, offset), url, [secret])).toEqual({ verified: true });
+        }),
+      );
+    });
+
+    it('verifies a 1 MiB body', () => {
+      fc.assert(
+        fc.property(secretArb, fc.integer(), urlArb, (secret, seed, url) => {
+          const bytes = seededBytes(ONE_MIB, seed);
+          const body = variant.body === 'form' ? Buffer.from(new URLSearchParams({ payload: bytes.toString('latin1') }).toString()) : bytes;
+          expect(body.length).toBeGreaterThanOrEqual(ONE_MIB);
+          expect(verify(body, sign(secret, body, url), url, [secret])).toEqual({ verified: true });
+        }),
+        { numRuns: 3 },
+      );
+    });
+
+    const signedParts = new Set<string>(variant.signs);
+    const changes = ['body', 'signature', 'url', ...(variant.timestamp ? ['timestamp'] : [])];
+    it.each(changes)(`rejects a single-bit change of the %s, unless the scheme does not sign it (it signs: ${variant.signs.join(', ')})`, (part) => {
+      fc.assert(
+        fc.property(secretArb, bodyArb(variant, 1), urlArb, offsetSecondsArb, fc.nat(), (secret, sent: Buffer, url, offset, bit) => {
+          let body = sent;
+          let headers = sign(secret, body, url, offset);
+          let expected = !signedParts.has(part) && part !== 'signature';
+          if (part === 'body') {
+            const changed = flipBit(body, bit);
+            if (variant.body === 'form') expected = formSignedText(changed) === formSignedText(body);
+            body = changed;
+          } else if (part === 'signature') {
+            headers = withDigest(headers, flipBit(readDigest(headers), bit));
+          } else if (part === 'url') {
+            url = flipCharBit(url, bit);
+          } else {
+            const name = variant.timestamp!.header;
+            headers = { ...headers, [name]: flipCharBit(headers[name]!, bit) };
+          }
+          expect(verify(body, headers, url, [secret]).verified).toBe(expected);
+        }),
+      );
+    });
+
+    it('rejects a request signed with another secret, and accepts it when that secret is also configured', () => {
+      fc.assert(
+        fc.property(secretArb, secretArb, bodyArb(variant), urlArb, (secret, other, body, url) => {
+          fc.pre(!sameHmacKey(secret, other));
+          const headers = sign(other, body, url);
+          expect(verify(body, headers, url, [secret])).toEqual({ verified: false, reason: 'no_matching_signature' });
+          expect(verify(body, headers, url, [secret, other])).toEqual({ verified: true });
+        }),
+      );
+    });
+
+    const junkArb = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.string({ unit: fc.integer({ min: 0, max: 0x1f }).map((code) => String.fromCharCode(code)), maxLength: 40 }),
+      fc.tuple(fc.string({ minLength: 1, maxLength: 8 }), fc.nat()).map(([unit, extra]) => unit.repeat(16 * 1024).slice(0, 16 * 1024 - (extra % 2))),
+      fc.constantFrom('', ' ', ',', ', , ,', '=', 'sha256=', 't=1,v1=', prefix, '0'.repeat(64), 'A'.repeat(44)),
+    );
+    it('returns a rejection reason, never a throw, for arbitrary header values, duplicated headers included', () => {
+      fc.assert(
+        fc.property(
+          secretArb,
+          bodyArb(variant),
+          urlArb,
+          fc.dictionary(fc.string({ unit: 'binary', maxLength: 20 }), fc.oneof(junkArb, fc.array(junkArb, { minLength: 2, maxLength: 4 })), { maxKeys: 3 }),
+          fc.array(fc.oneof(junkArb, fc.array(junkArb, { minLength: 2, maxLength: 3 }), fc.constant('keep-signed'), fc.constant('duplicate-signed'))),
+          (secret, body, url, extra, choices) => {
+            const signed = sign(secret, body, url);
+            const headers: Record<string, string | string[]> = { ...extra };
+            let keptSigned = false;
+            Object.entries(signed).forEach(([name, value], i) => {
+              const choice = choices[i] ?? 'keep-signed';
+              keptSigned ||= choice === 'keep-signed' || choice === 'duplicate-signed';
+              headers[name] = choice === 'keep-signed' ? value : choice === 'duplicate-signed' ? [value, value] : choice;
+            });
+            const result = verify(body, headers, url, [secret]);
+            if (result.verified) expect(keptSigned).toBe(true);
+            else expect(REASONS).toContain(result.reason);
+          },
+        ),
+      );
+    });
+
+    it(`rejects a header listing up to 10,000 signatures after at most ${variant.maxComparesPerSecret} comparison(s) per secret`, () => {
+      const length = readDigest(sign('secret', Buffer.from('{}'), 'https://example.com/')).length;
+      fc.assert(
+        fc.property(
+          fc.oneof({ arbitrary: fc.integer({ min: 1, max: 2 * MAX_SIGNATURES_PER_HEADER }), weight: 8 }, { arbitrary: fc.constantFrom(10_000), weight: 1 }, { arbitrary: fc.integer({ min: 1, max: 10_000 }), weight: 1 }),
+          fc.array(secretArb, { minLength: 1, maxLength: 3 }),
+          (count, secrets) => {
+            const url = 'https://example.com/hook';
+            const headers = sign('not-configured', Buffer.from('{}'), url);
+            const wrong = prefix + flipBit(Buffer.alloc(length), 0).toString(encoding);
+            headers[header] = Array.from({ length: count }, () => wrong).join(separator ?? ', ');
+            cryptoCalls.reset();
+            expect(verify(Buffer.from('{}'), headers, url, secrets).verified).toBe(false);
+            expect(cryptoCalls.compares.length).toBeLessThanOrEqual(variant.maxComparesPerSecret * secrets.length);
+            if (count > MAX_SIGNATURES_PER_HEADER) expect(cryptoCalls.compares).toEqual([]);
+          },
+        ),
+      );
+    });
+  });
+});
+
+it('describes only built-in schemes', () => {
+  expect(Object.keys(SCHEME_DESCRIPTIONS).filter((name) => !Object.hasOwn(BUILT_IN_VERIFIERS, name))).toEqual([]);
+});
