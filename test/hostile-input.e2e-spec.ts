@@ -122,6 +122,17 @@ describe('Content-Encoding: gzip', () => {
     expect((await post('/webhooks/fullup', { ...OCTETS, ...gzip, ...sign('fullup', gzipped) }, gzipped)).status).toBe(200);
     expect(t.log.deliveries.map((d) => d.rawBody)).toEqual([gzipped.toString('utf8')]);
   });
+
+  it('gets 415 from parsers registered with inflate: false, before the guard runs', async () => {
+    const strict = await startHostileApp({ inflate: false });
+    try {
+      const res = await send(strict.port, '/webhooks/fullup', { ...JSON_TYPE, ...gzip, ...sign('fullup', BODY) }, gzipped);
+      expect(res.status).toBe(415);
+      expect(strict.log.deliveries).toEqual([]);
+    } finally {
+      await strict.app.close();
+    }
+  });
 });
 
 describe('a wrong Content-Type', () => {

@@ -53,8 +53,12 @@ export interface HostileApp {
  * The test app behind the hostile-input catalogue, listening on 127.0.0.1:
  * the built-in providers plus a second Fullup provider, body limits of
  * {@link BODY_LIMIT} on the guard and on the parsers, and small server timeouts.
+ * `inflate: false` makes the parsers refuse compressed bodies.
  */
-export async function startHostileApp({ rawBody = true }: Pick<NestApplicationOptions, 'rawBody'> = {}): Promise<HostileApp> {
+export async function startHostileApp({
+  rawBody = true,
+  inflate = true,
+}: Pick<NestApplicationOptions, 'rawBody'> & { inflate?: boolean } = {}): Promise<HostileApp> {
   const providers = Object.fromEntries(Object.entries(SECRETS).map(([name, secret]) => [name, { secret }]));
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -69,8 +73,8 @@ export async function startHostileApp({ rawBody = true }: Pick<NestApplicationOp
   const logger = new CapturingLogger();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ rawBody, logger });
   // Registered before init, so they take the place of Nest's default parsers.
-  app.useBodyParser('json', { limit: BODY_LIMIT });
-  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: true });
+  app.useBodyParser('json', { limit: BODY_LIMIT, inflate });
+  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, inflate, extended: true });
 
   const server = app.getHttpServer() as Server & { connectionsCheckingInterval: number };
   server.headersTimeout = HEADERS_TIMEOUT_MS;
