@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import { BUILT_IN_VERIFIERS } from '../../src/verifiers/built-in-verifiers.js';
 import type { SignInput } from '../../src/verifiers/webhook-verifier.interface.js';
-import { SCHEME_DESCRIPTIONS, type SchemeVariant } from '../property/scheme-descriptions.js';
+import { SCHEME_DESCRIPTIONS, secretFor, type SchemeVariant } from '../property/scheme-descriptions.js';
 import { startLoadApp } from './load-app.js';
 
 /*
@@ -51,7 +51,7 @@ const targets: Target[] = providers.flatMap((provider) =>
     provider,
     variant,
     signer: new BUILT_IN_VERIFIERS[provider]() as Signer,
-    secret: `${provider}-load-secret`,
+    secret: secretFor(variant, `${provider}-load-secret`),
   })),
 );
 
@@ -73,7 +73,7 @@ function build(index: number, port: number) {
 
   let headers = sign({});
   if (kind === 'tampered body') body = Buffer.from(body.toString().replace('xxxx', 'xxyx'));
-  if (kind === 'wrong secret') headers = sign({ secret: `${secret}-old` });
+  if (kind === 'wrong secret') headers = sign({ secret: secretFor(variant, `${provider}-old-secret`) });
   if (kind === 'stale timestamp') headers = sign({ timestamp: new Date(Date.now() - 3_600_000) });
   if (kind === 'junk headers') headers = Object.fromEntries(Object.keys(headers).map((name, i) => [name, JUNK[(index + i) % JUNK.length]!]));
   headers['content-type'] = form ? 'application/x-www-form-urlencoded' : 'application/json';

@@ -3,12 +3,12 @@ import type { SignatureEncoding } from '../../src/utils/signature.js';
 import { MAX_SIGNATURES_PER_HEADER } from '../../src/utils/headers.js';
 
 /** A part of a request that a scheme may put under its signature. */
-export type SignedPart = 'body' | 'timestamp' | 'url';
+export type SignedPart = 'body' | 'id' | 'timestamp' | 'url';
 
-/** Where a value sits in a header: the whole value after `prefix`. */
+/** Where a value sits in a header: the first group of `pattern`, or the whole value. */
 export interface HeaderValue {
   readonly header: string;
-  readonly prefix?: string;
+  readonly pattern?: RegExp;
 }
 
 /**
@@ -21,16 +21,19 @@ export interface SchemeVariant {
   readonly signs: readonly SignedPart[];
   /**
    * `'bytes'`: any bytes, signed as received. `'form'`: an urlencoded body,
-   * signed as its decoded parameters, so two spellings of the same
-   * parameters (`%2a` and `%2A`) verify alike.
+   * signed as its decoded parameters.
    */
   readonly body: 'bytes' | 'form';
   /** `SignInput.format` to sign this variant with. */
   readonly format?: SignInput['format'];
-  /** The header whose signature decides, with its encoding, and the separator if it lists several. */
+  /** The signature that decides, with its encoding, and the separator of its entries if the header lists several. */
   readonly signature: HeaderValue & { readonly encoding: SignatureEncoding; readonly separator?: string };
-  /** The signed timestamp, for schemes that sign one. */
   readonly timestamp?: HeaderValue;
+  readonly id?: HeaderValue;
+  /** How secrets are written: any text, or `whsec_` + the base64 of the HMAC key. @default 'text' */
+  readonly secret?: 'text' | 'whsec';
+  /** The URL is also tried as `new URL()` writes it, so a change that normalises away (`HTTP://` for `http://`) still verifies. */
+  readonly urlNormalized?: boolean;
   /** Headers the signer adds that this variant leaves out. */
   readonly omit?: readonly string[];
   /**
@@ -41,26 +44,35 @@ export interface SchemeVariant {
   readonly maxComparesPerSecret: number;
 }
 
+/** A secret for `variant` made from `text`, written the way that scheme's secrets are. */
+export function secretFor(variant: SchemeVariant, text: string): string {
+  return variant.secret === 'whsec' ? `whsec_${Buffer.from(text).toString('base64')}` : text;
+}
+
+/**
+ * The URL tried in 3 spellings (as received, as `new URL()` writes it, with
+ * its query re-encoded), each with and without its port, and repeated keys in
+ * 2 orders: at most 3 × 3 × 2 comparisons.
+ */
+const FORM_POST_COMPARES = 18;
+
+const standardWebhooks = (prefix: 'webhook' | 'svix'): SchemeVariant[] => [
+  {
+    name: 'v1 (HMAC-SHA256 with a whsec_ key), listed signatures',
+    signs: ['id', 'timestamp', 'body'],
+    body: 'bytes',
+    secret: 'whsec',
+    signature: { header: `${prefix}-signature`, pattern: /v1,(\S+)/, encoding: 'base64', separator: ' ' },
+    timestamp: { header: `${prefix}-timestamp` },
+    id: { header: `${prefix}-id` },
+    maxComparesPerSecret: MAX_SIGNATURES_PER_HEADER,
+  },
+];
+
 /** One entry per built-in scheme. The harness fails on a built-in scheme missing here. */
 export const SCHEME_DESCRIPTIONS: Readonly<Record<string, readonly SchemeVariant[]>> = {
-  trophy: [
-    {
-      name: 'raw body',
-      signs: ['body'],
-      body: 'bytes',
-      signature: { header: 'x-trophy-signature', encoding: 'base64' },
-      maxComparesPerSecret: 1,
-    },
-  ],
-  fullup: [
-    {
-      name: 'raw body',
-      signs: ['body'],
-      body: 'bytes',
-      signature: { header: 'fullup-signature', encoding: 'hex' },
-      maxComparesPerSecret: 1,
-    },
-  ],
+  trophy: [{ name: 'raw body', signs: ['body'], body: 'bytes', signature: { header: 'x-trophy-signature', encoding: 'base64' }, maxComparesPerSecret: 1 }],
+  fullup: [{ name: 'raw body', signs: ['body'], body: 'bytes', signature: { header: 'fullup-signature', encoding: 'hex' }, maxComparesPerSecret: 1 }],
   noyo: [
     {
       name: 'timestamp.body, listed signatures',
@@ -88,14 +100,55 @@ export const SCHEME_DESCRIPTIONS: Readonly<Record<string, readonly SchemeVariant
       maxComparesPerSecret: 1,
     },
     {
-      // Tried with the URL as received, with its port removed and with the
-      // default port added, and with repeated keys in two orders: 3 × 2.
       name: 'cXML form post',
       signs: ['url', 'body'],
       body: 'form',
       format: 'form',
       signature: { header: 'x-signalwire-signature', encoding: 'base64' },
-      maxComparesPerSecret: 6,
+      urlNormalized: true,
+      maxComparesPerSecret: FORM_POST_COMPARES,
     },
   ],
+  stripe: [
+    {
+      name: 't=…,v1=… over timestamp.body',
+      signs: ['timestamp', 'body'],
+      body: 'bytes',
+      signature: { header: 'stripe-signature', pattern: /v1=([0-9a-f]+)/, encoding: 'hex', separator: ',' },
+      timestamp: { header: 'stripe-signature', pattern: /t=(\d+)/ },
+      maxComparesPerSecret: MAX_SIGNATURES_PER_HEADER,
+    },
+  ],
+  github: [
+    {
+      name: 'sha256= over the raw body',
+      signs: ['body'],
+      body: 'bytes',
+      signature: { header: 'x-hub-signature-256', pattern: /^sha256=(.*)$/, encoding: 'hex' },
+      maxComparesPerSecret: 1,
+    },
+  ],
+  slack: [
+    {
+      name: 'v0= over v0:timestamp:body',
+      signs: ['timestamp', 'body'],
+      body: 'bytes',
+      signature: { header: 'x-slack-signature', pattern: /^v0=(.*)$/, encoding: 'hex' },
+      timestamp: { header: 'x-slack-request-timestamp' },
+      maxComparesPerSecret: 1,
+    },
+  ],
+  shopify: [{ name: 'raw body', signs: ['body'], body: 'bytes', signature: { header: 'x-shopify-hmac-sha256', encoding: 'base64' }, maxComparesPerSecret: 1 }],
+  twilio: [
+    {
+      name: 'form post',
+      signs: ['url', 'body'],
+      body: 'form',
+      signature: { header: 'x-twilio-signature', encoding: 'base64' },
+      urlNormalized: true,
+      maxComparesPerSecret: FORM_POST_COMPARES,
+    },
+  ],
+  standardwebhooks: standardWebhooks('webhook'),
+  svix: standardWebhooks('svix'),
 };

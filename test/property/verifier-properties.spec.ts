@@ -9,7 +9,7 @@ import type {
   VerificationResult,
   WebhookRequest,
 } from '../../src/verifiers/webhook-verifier.interface.js';
-import { SCHEME_DESCRIPTIONS, type SchemeVariant } from './scheme-descriptions.js';
+import { SCHEME_DESCRIPTIONS, secretFor, type HeaderValue, type SchemeVariant } from './scheme-descriptions.js';
 
 // After crypto-calls, so the library links to the counting node:crypto.
 const { BUILT_IN_VERIFIERS } = await import('../../src/verifiers/built-in-verifiers.js');
@@ -33,7 +33,9 @@ interface Signer {
   verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult;
 }
 
-const secretArb = fc.string({ unit: 'binary', minLength: 1, maxLength: 64 });
+const textSecretArb = fc.string({ unit: 'binary', minLength: 1, maxLength: 64 });
+const whsecSecretArb = fc.uint8Array({ minLength: 1, maxLength: 64 }).map((key) => `whsec_${Buffer.from(key).toString('base64')}`);
+const secretArb = (variant: SchemeVariant) => (variant.secret === 'whsec' ? whsecSecretArb : textSecretArb);
 const bytesArb = fc.oneof(
   fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes)),
   fc.string({ unit: 'binary', maxLength: 512 }).map((text) => Buffer.from(text)),
@@ -55,12 +57,33 @@ const bodyArb = (variant: SchemeVariant, minLength = 0) =>
   (variant.body === 'form' ? formArb : bytesArb).filter((body) => body.length >= minLength);
 
 /**
- * HMAC pads a short key with zero bytes, and secrets go in as UTF-8, so `'k'`
- * and `'k\0'` (or two lone surrogates) are the same key. Only different keys
- * can be expected to fail.
+ * HMAC pads a short key with zero bytes, and text secrets go in as UTF-8, so
+ * `'k'` and `'k\0'` (or two lone surrogates) are the same key. Only different
+ * keys can be expected to fail.
  */
-const sameHmacKey = (a: string, b: string) =>
-  Buffer.from(a).toString('hex').replace(/(00)+$/, '') === Buffer.from(b).toString('hex').replace(/(00)+$/, '');
+const sameHmacKey = (variant: SchemeVariant, a: string, b: string) => {
+  const key = (secret: string) =>
+    (variant.secret === 'whsec' ? Buffer.from(secret.slice('whsec_'.length), 'base64') : Buffer.from(secret)).toString('hex').replace(/(00)+$/, '');
+  return key(a) === key(b);
+};
+
+/** True when `new URL()` writes `changed` as exactly the URL that was signed (`HTTP://` for `http://`, say). */
+const normalisesTo = (changed: string, signed: string) => {
+  try {
+    return new URL(changed).href === signed;
+  } catch {
+    return false;
+  }
+};
+
+/** Where a header value's located part starts and ends. */
+function locate(value: string, pattern: RegExp | undefined): { start: number; end: number } {
+  const match = pattern?.exec(value);
+  if (!pattern) return { start: 0, end: value.length };
+  if (!match?.[1]) throw new Error(`${pattern} does not find its value in ${value}`);
+  const start = match.index + match[0].indexOf(match[1]);
+  return { start, end: start + match[1].length };
+}
 
 /**
  * What the form scheme signs after the URL: the decoded keys in sorted order,
@@ -92,9 +115,9 @@ function flipBit(bytes: Buffer, bit: number): Buffer {
   return copy;
 }
 
-/** Flips one of the low seven bits of one character of a header value or URL. */
-function flipCharBit(text: string, bit: number): string {
-  const index = (bit >> 3) % text.length;
+/** Flips one of the low seven bits of one character of `text`, between `start` and `end`. */
+function flipCharBit(text: string, bit: number, { start, end } = { start: 0, end: text.length }): string {
+  const index = start + ((bit >> 3) % (end - start));
   return text.slice(0, index) + String.fromCharCode(text.charCodeAt(index) ^ (1 << (bit % 7))) + text.slice(index + 1);
 }
 
@@ -104,7 +127,7 @@ describe.each(Object.keys(BUILT_IN_VERIFIERS))('%s', (scheme) => {
     it('is described for the property tests', () => {
       throw new Error(
         `The built-in scheme '${scheme}' is not described in test/property/scheme-descriptions.ts, so no property covers it. ` +
-          `Add SCHEME_DESCRIPTIONS.${scheme}: what it signs (body, timestamp, url), its body format (bytes or form) and its signature header.`,
+          `Add SCHEME_DESCRIPTIONS.${scheme}: what it signs (body, id, timestamp, url), its body format (bytes or form) and where its signature is.`,
       );
     });
     return;
@@ -121,13 +144,31 @@ describe.each(Object.keys(BUILT_IN_VERIFIERS))('%s', (scheme) => {
     };
     const verify = (body: Buffer, headers: Record<string, string | string[]>, url: string, secrets: string[]) =>
       verifier.verify(webhookRequest(body, headers, url), secrets);
-    const { header, encoding, prefix = '', separator } = variant.signature;
-    const readDigest = (headers: Headers) => Buffer.from(headers[header]!.slice(prefix.length), encoding);
-    const withDigest = (headers: Headers, digest: Buffer): Headers => ({ ...headers, [header]: prefix + digest.toString(encoding) });
+    const { header, encoding, pattern, separator } = variant.signature;
+    const secrets = secretArb(variant);
+    const readDigest = (headers: Headers) => {
+      const { start, end } = locate(headers[header]!, pattern);
+      return Buffer.from(headers[header]!.slice(start, end), encoding);
+    };
+    /** The signature header with `count` entries whose digest is `digest`, in place of the signed one. */
+    const withDigest = (headers: Headers, digest: Buffer, count = 1): Headers => {
+      const value = headers[header]!;
+      const { start, end } = locate(value, pattern);
+      const match = pattern?.exec(value);
+      const entryStart = match?.index ?? 0;
+      const entryEnd = match ? entryStart + match[0].length : value.length;
+      const entry = value.slice(entryStart, start) + digest.toString(encoding) + value.slice(end, entryEnd);
+      const entries = Array.from({ length: count }, () => entry).join(separator ?? ', ');
+      return { ...headers, [header]: value.slice(0, entryStart) + entries + value.slice(entryEnd) };
+    };
+    const flipIn = (headers: Headers, where: HeaderValue, bit: number): Headers => {
+      const value = headers[where.header]!;
+      return { ...headers, [where.header]: flipCharBit(value, bit, locate(value, where.pattern)) };
+    };
 
     it('verifies what it signs, for any secret, body bytes and URL', () => {
       fc.assert(
-        fc.property(secretArb, bodyArb(variant), urlArb, offsetSecondsArb, (secret, body, url, offset) => {
+        fc.property(secrets, bodyArb(variant), urlArb, offsetSecondsArb, (secret, body, url, offset) => {
           expect(verify(body, sign(secret, body, url, offset), url, [secret])).toEqual({ verified: true });
         }),
       );
@@ -135,7 +176,7 @@ describe.each(Object.keys(BUILT_IN_VERIFIERS))('%s', (scheme) => {
 
     it('verifies a 1 MiB body', () => {
       fc.assert(
-        fc.property(secretArb, fc.integer(), urlArb, (secret, seed, url) => {
+        fc.property(secrets, fc.integer(), urlArb, (secret, seed, url) => {
           const bytes = seededBytes(ONE_MIB, seed);
           const body = variant.body === 'form' ? Buffer.from(new URLSearchParams({ payload: bytes.toString('latin1') }).toString()) : bytes;
           expect(body.length).toBeGreaterThanOrEqual(ONE_MIB);
@@ -146,10 +187,10 @@ describe.each(Object.keys(BUILT_IN_VERIFIERS))('%s', (scheme) => {
     });
 
     const signedParts = new Set<string>(variant.signs);
-    const changes = ['body', 'signature', 'url', ...(variant.timestamp ? ['timestamp'] : [])];
+    const changes = ['body', 'signature', 'url', ...(variant.timestamp ? ['timestamp'] : []), ...(variant.id ? ['id'] : [])];
     it.each(changes)(`rejects a single-bit change of the %s, unless the scheme does not sign it (it signs: ${variant.signs.join(', ')})`, (part) => {
       fc.assert(
-        fc.property(secretArb, bodyArb(variant, 1), urlArb, offsetSecondsArb, fc.nat(), (secret, sent: Buffer, url, offset, bit) => {
+        fc.property(secrets, bodyArb(variant, 1), urlArb, offsetSecondsArb, fc.nat(), (secret, sent: Buffer, url, offset, bit) => {
           let body = sent;
           let headers = sign(secret, body, url, offset);
           let expected = !signedParts.has(part) && part !== 'signature';
@@ -160,10 +201,11 @@ describe.each(Object.keys(BUILT_IN_VERIFIERS))('%s', (scheme) => {
           } else if (part === 'signature') {
             headers = withDigest(headers, flipBit(readDigest(headers), bit));
           } else if (part === 'url') {
-            url = flipCharBit(url, bit);
+            const changed = flipCharBit(url, bit);
+            if (signedParts.has('url') && variant.urlNormalized) expected = normalisesTo(changed, url);
+            url = changed;
           } else {
-            const name = variant.timestamp!.header;
-            headers = { ...headers, [name]: flipCharBit(headers[name]!, bit) };
+            headers = flipIn(headers, part === 'id' ? variant.id! : variant.timestamp!, bit);
           }
           expect(verify(body, headers, url, [secret]).verified).toBe(expected);
         }),
@@ -172,8 +214,8 @@ describe.each(Object.keys(BUILT_IN_VERIFIERS))('%s', (scheme) => {
 
     it('rejects a request signed with another secret, and accepts it when that secret is also configured', () => {
       fc.assert(
-        fc.property(secretArb, secretArb, bodyArb(variant), urlArb, (secret, other, body, url) => {
-          fc.pre(!sameHmacKey(secret, other));
+        fc.property(secrets, secrets, bodyArb(variant), urlArb, (secret, other, body, url) => {
+          fc.pre(!sameHmacKey(variant, secret, other));
           const headers = sign(other, body, url);
           expect(verify(body, headers, url, [secret])).toEqual({ verified: false, reason: 'no_matching_signature' });
           expect(verify(body, headers, url, [secret, other])).toEqual({ verified: true });
@@ -185,12 +227,12 @@ describe.each(Object.keys(BUILT_IN_VERIFIERS))('%s', (scheme) => {
       fc.string({ unit: 'binary', maxLength: 300 }),
       fc.string({ unit: fc.integer({ min: 0, max: 0x1f }).map((code) => String.fromCharCode(code)), maxLength: 40 }),
       fc.tuple(fc.string({ minLength: 1, maxLength: 8 }), fc.nat()).map(([unit, extra]) => unit.repeat(16 * 1024).slice(0, 16 * 1024 - (extra % 2))),
-      fc.constantFrom('', ' ', ',', ', , ,', '=', 'sha256=', 't=1,v1=', prefix, '0'.repeat(64), 'A'.repeat(44)),
+      fc.constantFrom('', ' ', ',', ', , ,', '=', 'sha256=', 'v0=', 't=1,v1=', 'v1,', 'v1a,' + 'A'.repeat(88), 'v2,x', '0'.repeat(64), 'A'.repeat(44)),
     );
     it('returns a rejection reason, never a throw, for arbitrary header values, duplicated headers included', () => {
       fc.assert(
         fc.property(
-          secretArb,
+          secrets,
           bodyArb(variant),
           urlArb,
           fc.dictionary(fc.string({ unit: 'binary', maxLength: 20 }), fc.oneof(junkArb, fc.array(junkArb, { minLength: 2, maxLength: 4 })), { maxKeys: 3 }),
@@ -213,19 +255,18 @@ describe.each(Object.keys(BUILT_IN_VERIFIERS))('%s', (scheme) => {
     });
 
     it(`rejects a header listing up to 10,000 signatures after at most ${variant.maxComparesPerSecret} comparison(s) per secret`, () => {
-      const length = readDigest(sign('secret', Buffer.from('{}'), 'https://example.com/')).length;
+      const length = readDigest(sign(secretFor(variant, 'secret'), Buffer.from('{}'), 'https://example.com/')).length;
       fc.assert(
         fc.property(
           fc.oneof({ arbitrary: fc.integer({ min: 1, max: 2 * MAX_SIGNATURES_PER_HEADER }), weight: 8 }, { arbitrary: fc.constantFrom(10_000), weight: 1 }, { arbitrary: fc.integer({ min: 1, max: 10_000 }), weight: 1 }),
-          fc.array(secretArb, { minLength: 1, maxLength: 3 }),
-          (count, secrets) => {
+          fc.array(secrets, { minLength: 1, maxLength: 3 }),
+          (count, configured) => {
             const url = 'https://example.com/hook';
-            const headers = sign('not-configured', Buffer.from('{}'), url);
-            const wrong = prefix + flipBit(Buffer.alloc(length), 0).toString(encoding);
-            headers[header] = Array.from({ length: count }, () => wrong).join(separator ?? ', ');
+            const signed = sign(secretFor(variant, 'not-configured'), Buffer.from('{}'), url);
+            const headers = withDigest(signed, flipBit(Buffer.alloc(length), 0), count);
             cryptoCalls.reset();
-            expect(verify(Buffer.from('{}'), headers, url, secrets).verified).toBe(false);
-            expect(cryptoCalls.compares.length).toBeLessThanOrEqual(variant.maxComparesPerSecret * secrets.length);
+            expect(verify(Buffer.from('{}'), headers, url, configured).verified).toBe(false);
+            expect(cryptoCalls.compares.length).toBeLessThanOrEqual(variant.maxComparesPerSecret * configured.length);
             if (count > MAX_SIGNATURES_PER_HEADER) expect(cryptoCalls.compares).toEqual([]);
           },
         ),
