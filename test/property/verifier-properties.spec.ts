@@ -226,6 +226,7 @@ describe.each(Object.keys(BUILT_IN_VERIFIERS))('%s', (scheme) => {
     const junkArb = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 300 }),
       fc.string({ unit: fc.integer({ min: 0, max: 0x1f }).map((code) => String.fromCharCode(code)), maxLength: 40 }),
+      // About 16 KB: the most a header carries under Node's default limit.
       fc.tuple(fc.string({ minLength: 1, maxLength: 8 }), fc.nat()).map(([unit, extra]) => unit.repeat(16 * 1024).slice(0, 16 * 1024 - (extra % 2))),
       fc.constantFrom('', ' ', ',', ', , ,', '=', 'sha256=', 'v0=', 't=1,v1=', 'v1,', 'v1a,' + 'A'.repeat(88), 'v2,x', '0'.repeat(64), 'A'.repeat(44)),
     );
@@ -235,8 +236,13 @@ describe.each(Object.keys(BUILT_IN_VERIFIERS))('%s', (scheme) => {
           secrets,
           bodyArb(variant),
           urlArb,
-          fc.dictionary(fc.string({ unit: 'binary', maxLength: 20 }), fc.oneof(junkArb, fc.array(junkArb, { minLength: 2, maxLength: 4 })), { maxKeys: 3 }),
-          fc.array(fc.oneof(junkArb, fc.array(junkArb, { minLength: 2, maxLength: 3 }), fc.constant('keep-signed'), fc.constant('duplicate-signed'))),
+          // Extra headers, then for each signed header: junk, duplicated junk, kept, or kept twice.
+          fc.dictionary(fc.string({ unit: 'binary', maxLength: 20 }), fc.oneof(junkArb, fc.array(junkArb, { minLength: 2, maxLength: 4 })), {
+            maxKeys: 3,
+          }),
+          fc.array(
+            fc.oneof(junkArb, fc.array(junkArb, { minLength: 2, maxLength: 3 }), fc.constant('keep-signed'), fc.constant('duplicate-signed')),
+          ),
           (secret, body, url, extra, choices) => {
             const signed = sign(secret, body, url);
             const headers: Record<string, string | string[]> = { ...extra };
@@ -258,7 +264,11 @@ describe.each(Object.keys(BUILT_IN_VERIFIERS))('%s', (scheme) => {
       const length = readDigest(sign(secretFor(variant, 'secret'), Buffer.from('{}'), 'https://example.com/')).length;
       fc.assert(
         fc.property(
-          fc.oneof({ arbitrary: fc.integer({ min: 1, max: 2 * MAX_SIGNATURES_PER_HEADER }), weight: 8 }, { arbitrary: fc.constantFrom(10_000), weight: 1 }, { arbitrary: fc.integer({ min: 1, max: 10_000 }), weight: 1 }),
+          fc.oneof(
+            { arbitrary: fc.integer({ min: 1, max: 2 * MAX_SIGNATURES_PER_HEADER }), weight: 8 },
+            { arbitrary: fc.constant(10_000), weight: 1 },
+            { arbitrary: fc.integer({ min: 1, max: 10_000 }), weight: 1 },
+          ),
           fc.array(secrets, { minLength: 1, maxLength: 3 }),
           (count, configured) => {
             const url = 'https://example.com/hook';
@@ -267,7 +277,7 @@ describe.each(Object.keys(BUILT_IN_VERIFIERS))('%s', (scheme) => {
             cryptoCalls.reset();
             expect(verify(Buffer.from('{}'), headers, url, configured).verified).toBe(false);
             expect(cryptoCalls.compares.length).toBeLessThanOrEqual(variant.maxComparesPerSecret * configured.length);
-            if (count > MAX_SIGNATURES_PER_HEADER) expect(cryptoCalls.compares).toEqual([]);
+            if (count > MAX_SIGNATURES_PER_HEADER) expect(cryptoCalls).toMatchObject({ compares: [], hmacs: 0 });
           },
         ),
       );
