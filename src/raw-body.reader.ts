@@ -75,11 +75,14 @@ export type RawBodyResult = Buffer | 'unavailable' | 'too_large';
  *    content type it has no parser for before any guard runs.
  *
  * When a parser consumed the stream and kept no copy, the bytes are gone:
- * `'unavailable'`. The body is never rebuilt from the parsed object.
+ * `'unavailable'`. The body is never rebuilt from the parsed object. A
+ * stream that nobody read but whose client has gone rejects, as a broken
+ * request rather than a misconfiguration.
  */
 export async function readRawBody({ request, stream }: WebhookHttpRequest, limit: number): Promise<RawBodyResult> {
   if (Buffer.isBuffer(request.rawBody)) return request.rawBody;
-  if (stream.readableDidRead || stream.readableEnded || stream.destroyed) return 'unavailable';
+  if (stream.readableDidRead || stream.readableEnded) return 'unavailable';
+  if (stream.destroyed) throw new Error('The client closed the request before its body was read');
 
   const declared = Number(stream.headers['content-length']);
   if (declared > limit) return 'too_large';

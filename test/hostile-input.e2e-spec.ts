@@ -1,8 +1,16 @@
+import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { signWebhook } from '../src/testing/index.js';
 import { SECRETS } from './app/create-app.js';
-import { BODY_LIMIT, FULLUP_EU_SECRET, startHostileApp, type HostileApp } from './app/hostile-app.js';
+import {
+  BODY_LIMIT,
+  FULLUP_EU_SECRET,
+  HELD_REQUEST_ANSWERED,
+  HOLD_UNTIL_CLOSED,
+  startHostileApp,
+  type HostileApp,
+} from './app/hostile-app.js';
 import { rawExchange, send } from './support/raw-http.js';
 
 /*
@@ -206,6 +214,16 @@ describe('a request aborted mid-body', () => {
     expect(t.log.deliveries).toEqual([]);
     expect(errorLogs()).toEqual([]);
     expect((await post('/webhooks/fullup', { ...JSON_TYPE, ...headers }, BODY)).status).toBe(200);
+  });
+
+  it('gets 400, not the raw-body misconfiguration 500, when the client left before the guard ran', async () => {
+    const headers = sign('fullup', BODY);
+    const answered = once(t.server, HELD_REQUEST_ANSWERED);
+    const head = `POST /webhooks/fullup HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n${HOLD_UNTIL_CLOSED}: 1\r\nfullup-signature: ${headers['fullup-signature']}\r\nContent-Length: 1000\r\n\r\n${BODY.slice(0, 10)}`;
+    await rawExchange(t.port, head, { abort: true });
+    expect(await answered).toEqual([400]);
+    expect(t.log.deliveries).toEqual([]);
+    expect(errorLogs()).toEqual([]);
   });
 });
 

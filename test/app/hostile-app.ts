@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Body, Controller, HttpCode, Post, Req, type INestApplication, type NestApplicationOptions } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
@@ -11,6 +11,10 @@ export const BODY_LIMIT = 64 * 1024;
 /** Server timeouts of the hostile-input app, small so a trickled request is cut quickly. */
 export const HEADERS_TIMEOUT_MS = 500;
 export const REQUEST_TIMEOUT_MS = 1_000;
+/** A request with this header reaches the routes only once its connection has closed. */
+export const HOLD_UNTIL_CLOSED = 'x-test-hold-until-closed';
+/** Server event with the status the app answered a held request with. */
+export const HELD_REQUEST_ANSWERED = 'test:held-request-answered';
 /** Secret of a second provider on the Fullup scheme. */
 export const FULLUP_EU_SECRET = 'fullup-eu-test-secret';
 
@@ -77,6 +81,17 @@ export async function startHostileApp({
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, inflate, extended: true });
 
   const server = app.getHttpServer() as Server & { connectionsCheckingInterval: number };
+  // Stands in for slow middleware (an auth lookup, say): holds a request until its client has gone,
+  // then reports the status the app answers with, which no client is left to read.
+  app.use((request: IncomingMessage, response: ServerResponse, next: () => void) => {
+    if (request.headers[HOLD_UNTIL_CLOSED] === undefined) return next();
+    const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
+    response.end = ((...args: unknown[]) => {
+      server.emit(HELD_REQUEST_ANSWERED, response.statusCode);
+      return end(...args);
+    }) as ServerResponse['end'];
+    request.socket.once('close', () => next());
+  });
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   // Read when the server starts listening; Node's default checks timeouts every 30 s.
