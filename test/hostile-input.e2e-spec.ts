@@ -8,6 +8,7 @@ import {
   FULLUP_EU_SECRET,
   HELD_REQUEST_ANSWERED,
   HOLD_UNTIL_CLOSED,
+  STRIPE_SECRET,
   startHostileApp,
   type HostileApp,
 } from './app/hostile-app.js';
@@ -55,6 +56,14 @@ describe('duplicated signature headers (Node joins them with ", ")', () => {
     const res = await post('/webhooks/fullup', { ...JSON_TYPE, 'fullup-signature': [headers['fullup-signature']!, headers['fullup-signature']!] }, BODY);
     expect(res.status).toBe(401);
     expect(t.log.deliveries).toEqual([]);
+  });
+
+  it('rejects a duplicated Stripe-Signature, whose joined value names t= twice: 401', async () => {
+    const headers = signWebhook('stripe', { secret: STRIPE_SECRET, body: BODY });
+    expect((await post('/replay/stripe', { ...JSON_TYPE, ...headers }, BODY)).status).toBe(200);
+    const duplicated = { 'stripe-signature': [headers['stripe-signature']!, headers['stripe-signature']!] };
+    expect((await post('/replay/stripe', { ...JSON_TYPE, ...duplicated }, BODY)).status).toBe(401);
+    expect(t.log.deliveries).toHaveLength(1);
   });
 
   it('rejects a duplicated timestamp (Noyo): 401', async () => {

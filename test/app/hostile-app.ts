@@ -17,8 +17,10 @@ export const HOLD_UNTIL_CLOSED = 'x-test-hold-until-closed';
 export const HELD_REQUEST_ANSWERED = 'test:held-request-answered';
 /** Secret of a second provider on the Fullup scheme. */
 export const FULLUP_EU_SECRET = 'fullup-eu-test-secret';
+/** Secret of the Stripe provider. */
+export const STRIPE_SECRET = 'whsec_stripe_test_secret';
 
-/** Routes for replaying a signature to another route or provider. */
+/** Routes for replaying a signature to another route or provider, and a Stripe route. */
 @Controller('replay')
 export class ReplayController {
   constructor(private readonly log: DeliveryLog) {}
@@ -35,6 +37,13 @@ export class ReplayController {
   @VerifiedWebhook('fullup')
   fullupAgain(@Body() body: unknown, @Req() request: RawBodyRequest) {
     this.log.deliveries.push({ provider: 'fullup-again', body, rawBody: request.rawBody?.toString('utf8') });
+  }
+
+  @Post('stripe')
+  @HttpCode(200)
+  @VerifiedWebhook('stripe')
+  stripe(@Body() body: unknown, @Req() request: RawBodyRequest) {
+    this.log.deliveries.push({ provider: 'stripe', body, rawBody: request.rawBody?.toString('utf8') });
   }
 
   @Post('signalwire-again')
@@ -55,7 +64,7 @@ export interface HostileApp {
 
 /**
  * The test app behind the hostile-input catalogue, listening on 127.0.0.1:
- * the built-in providers plus a second Fullup provider, body limits of
+ * the providers of the other e2e tests plus Stripe and a second Fullup provider, body limits of
  * {@link BODY_LIMIT} on the guard and on the parsers, and small server timeouts.
  * `inflate: false` makes the parsers refuse compressed bodies.
  */
@@ -68,7 +77,7 @@ export async function startHostileApp({
     imports: [
       WebhookSecurityModule.forRoot({
         maxBodyBytes: BODY_LIMIT,
-        providers: { ...providers, fullupEu: { scheme: 'fullup', secret: FULLUP_EU_SECRET } },
+        providers: { ...providers, fullupEu: { scheme: 'fullup', secret: FULLUP_EU_SECRET }, stripe: { secret: STRIPE_SECRET } },
       }),
     ],
     controllers: [WebhooksController, ReplayController],
