@@ -103,18 +103,24 @@ async function run(agent: Agent, port: number, from: number, to: number, statuse
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 }
 
+/**
+ * Counts requests `from` to `to - 1` by outcome. A false accept is a forged
+ * request answered 2xx or whose handler ran; a false reject is a valid one
+ * not answered 2xx or whose handler did not run exactly once.
+ */
 function tally(from: number, to: number, statuses: Uint16Array, kinds: Kind[], handlerRuns: Uint8Array): Tally {
-  const t: Tally = { sent: 0, accepted: 0, rejected: 0, serverErrors: 0, networkErrors: 0, falseAccepts: 0, falseRejects: 0, byKind: Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<Kind, number> };
+  const byKind = Object.fromEntries(KINDS.map((kind) => [kind, 0])) as Record<Kind, number>;
+  const t: Tally = { sent: 0, accepted: 0, rejected: 0, serverErrors: 0, networkErrors: 0, falseAccepts: 0, falseRejects: 0, byKind };
   for (let index = from; index < to; index++) {
     const status = statuses[index]!;
+    const ok = status >= 200 && status < 300;
     const valid = kinds[index] === 'valid';
     t.sent++;
     t.byKind[kinds[index]!]++;
-    if (status >= 200 && status < 300) t.accepted++;
+    if (ok) t.accepted++;
     else if (status >= 400 && status < 500) t.rejected++;
     else if (status >= 500) t.serverErrors++;
     else t.networkErrors++;
-    const ok = status >= 200 && status < 300;
     if (valid && (!ok || handlerRuns[index] !== 1)) t.falseRejects++;
     if (!valid && (ok || handlerRuns[index] !== 0)) t.falseAccepts++;
   }
