@@ -6,7 +6,7 @@ import { findSignatureComparisons } from './support/signature-comparisons.js';
 import { webhookRequest } from './support/webhook-request.js';
 import type { HmacAlgorithm, SignatureEncoding } from '../src/utils/signature.js';
 import type { SignInput, VerificationResult, WebhookRequest } from '../src/verifiers/webhook-verifier.interface.js';
-import { SCHEME_DESCRIPTIONS, secretFor } from './property/scheme-descriptions.js';
+import { SCHEME_DESCRIPTIONS, secretFor, urlFor } from './property/scheme-descriptions.js';
 
 // After crypto-calls, so the library links to the counting node:crypto.
 const { safeEqual, DIGEST_BYTES } = await import('../src/utils/signature.js');
@@ -27,9 +27,9 @@ beforeEach(() => cryptoCalls.reset());
 function expectVerdictFromTimingSafeEqual(
   verifier: Signer,
   sign: (secret: string) => Record<string, string>,
-  { body = BODY, right = 'right', forged = 'forged' } = {},
+  { body = BODY, url = HOOK_URL, right = 'right', forged = 'forged' } = {},
 ): void {
-  const request = (secret: string) => webhookRequest(body, sign(secret), HOOK_URL);
+  const request = (secret: string) => webhookRequest(body, sign(secret), url);
   expect(verifier.verify(request(right), [right])).toEqual({ verified: true });
   expect(cryptoCalls.compares.length).toBeGreaterThan(0);
   expect(verifier.verify(request(forged), [right]).verified).toBe(false);
@@ -76,14 +76,15 @@ describe.each(Object.keys(BUILT_IN_VERIFIERS))('built-in scheme %s', (scheme) =>
 
   it.each(variants.map((variant) => [variant.name, variant] as const))('takes its verdict from timingSafeEqual (%s)', (_name, variant) => {
     const body = variant.body === 'form' ? 'CallSid=CA1&From=%2B1415&Body=hi' : BODY;
+    const url = urlFor(variant, HOOK_URL, body);
     expectVerdictFromTimingSafeEqual(
       verifier,
       (secret) => {
-        const headers = verifier.sign({ secret, body, url: HOOK_URL, format: variant.format });
+        const headers = verifier.sign({ secret, body, url, format: variant.format });
         for (const name of variant.omit ?? []) delete headers[name];
         return headers;
       },
-      { body, right: secretFor(variant, 'right'), forged: secretFor(variant, 'forged') },
+      { body, url, right: secretFor(variant, 'right'), forged: secretFor(variant, 'forged') },
     );
   });
 });

@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import { BUILT_IN_VERIFIERS } from '../../src/verifiers/built-in-verifiers.js';
 import type { SignInput } from '../../src/verifiers/webhook-verifier.interface.js';
-import { SCHEME_DESCRIPTIONS, secretFor, type SchemeVariant } from '../property/scheme-descriptions.js';
+import { SCHEME_DESCRIPTIONS, secretFor, urlFor, type SchemeVariant } from '../property/scheme-descriptions.js';
 import { startLoadApp } from './load-app.js';
 
 /*
@@ -64,7 +64,8 @@ function build(index: number, port: number) {
   const form = variant.body === 'form';
   const fields = { id: `load-${index}`, provider, padding: PADDING };
   let body = Buffer.from(form ? new URLSearchParams(fields).toString() : JSON.stringify(fields));
-  const url = `http://127.0.0.1:${port}/load/${provider}`;
+  const origin = `http://127.0.0.1:${port}`;
+  const url = urlFor(variant, `${origin}/load/${provider}`, body);
   const sign = (input: Partial<SignInput>) => {
     const headers = signer.sign({ secret, body, url, format: variant.format, ...input });
     for (const name of variant.omit ?? []) delete headers[name];
@@ -77,7 +78,7 @@ function build(index: number, port: number) {
   if (kind === 'stale timestamp') headers = sign({ timestamp: new Date(Date.now() - 3_600_000) });
   if (kind === 'junk headers') headers = Object.fromEntries(Object.keys(headers).map((name, i) => [name, JUNK[(index + i) % JUNK.length]!]));
   headers['content-type'] = form ? 'application/x-www-form-urlencoded' : 'application/json';
-  return { kind, provider, body, headers };
+  return { kind, path: url.slice(origin.length), body, headers };
 }
 
 function send(agent: Agent, port: number, path: string, headers: Record<string, string>, body: Buffer): Promise<number> {
@@ -95,9 +96,9 @@ async function run(agent: Agent, port: number, from: number, to: number, statuse
   let next = from;
   const worker = async () => {
     for (let index = next++; index < to; index = next++) {
-      const { kind, provider, body, headers } = build(index, port);
+      const { kind, path, body, headers } = build(index, port);
       kinds[index] = kind;
-      statuses[index] = await send(agent, port, `/load/${provider}`, headers, body);
+      statuses[index] = await send(agent, port, path, headers, body);
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { SignInput } from '../../src/verifiers/webhook-verifier.interface.js';
 import type { SignatureEncoding } from '../../src/utils/signature.js';
 import { MAX_SIGNATURES_PER_HEADER } from '../../src/utils/headers.js';
@@ -32,6 +33,8 @@ export interface SchemeVariant {
   readonly id?: HeaderValue;
   /** How secrets are written: any text, or `whsec_` + the base64 of the HMAC key. @default 'text' */
   readonly secret?: 'text' | 'whsec';
+  /** A JSON body signed through the URL: the request goes to the URL plus `bodySHA256=<sha256 hex of the body>`, and only the URL is signed. */
+  readonly bodyHashInUrl?: boolean;
   /** The URL is also tried as `new URL()` writes it, so a change that normalises away (`HTTP://` for `http://`) still verifies. */
   readonly urlNormalized?: boolean;
   /** Headers the signer adds that this variant leaves out. */
@@ -49,12 +52,30 @@ export function secretFor(variant: SchemeVariant, text: string): string {
   return variant.secret === 'whsec' ? `whsec_${Buffer.from(text).toString('base64')}` : text;
 }
 
+/** The URL a request of `variant` with `body` goes to: `url`, plus `bodySHA256` for variants that sign the body through it. */
+export function urlFor(variant: SchemeVariant, url: string, body: string | Buffer): string {
+  if (!variant.bodyHashInUrl) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}bodySHA256=${createHash('sha256').update(body).digest('hex')}`;
+}
+
 /**
  * The URL tried in 3 spellings (as received, as `new URL()` writes it, with
  * its query re-encoded), each with and without its port, and repeated keys in
  * 2 orders: at most 3 × 3 × 2 comparisons.
  */
 const FORM_POST_COMPARES = 18;
+
+/** The form-post scheme's JSON variant, under the header `header`; SignalWire signs it with `format: 'form'`. */
+const bodyHashInUrl = (header: string): SchemeVariant => ({
+  name: 'JSON, body hash in the URL (bodySHA256)',
+  signs: ['url', 'body'],
+  body: 'bytes',
+  format: 'form',
+  bodyHashInUrl: true,
+  signature: { header, encoding: 'base64' },
+  urlNormalized: true,
+  maxComparesPerSecret: FORM_POST_COMPARES,
+});
 
 const standardWebhooks = (prefix: 'webhook' | 'svix'): SchemeVariant[] => [
   {
@@ -108,6 +129,7 @@ export const SCHEME_DESCRIPTIONS: Readonly<Record<string, readonly SchemeVariant
       urlNormalized: true,
       maxComparesPerSecret: FORM_POST_COMPARES,
     },
+    bodyHashInUrl('x-signalwire-signature'),
   ],
   stripe: [
     {
@@ -148,6 +170,7 @@ export const SCHEME_DESCRIPTIONS: Readonly<Record<string, readonly SchemeVariant
       urlNormalized: true,
       maxComparesPerSecret: FORM_POST_COMPARES,
     },
+    bodyHashInUrl('x-twilio-signature'),
   ],
   standardwebhooks: standardWebhooks('webhook'),
   svix: standardWebhooks('svix'),
