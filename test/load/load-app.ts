@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Injectable, Post, type INestApplication, type Type } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, type INestApplication, type Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { VerifiedWebhook, WebhookSecurityModule } from '../../src/index.js';
 
@@ -6,12 +6,14 @@ import { VerifiedWebhook, WebhookSecurityModule } from '../../src/index.js';
  * How many times a handler ran for each request number. Allocated before the
  * run, so that counting adds nothing to the memory measured after it.
  */
-@Injectable()
 export class HandlerRuns {
-  static size = 0;
-  readonly byRequest = new Uint8Array(HandlerRuns.size);
+  readonly byRequest: Uint8Array;
   /** Runs whose body carried no request number this run sent. */
   unknown = 0;
+
+  constructor(requests: number) {
+    this.byRequest = new Uint8Array(requests);
+  }
 
   record(body: { id?: unknown } | undefined): void {
     const match = /^load-(\d+)$/.exec(String(body?.id));
@@ -37,13 +39,19 @@ function loadController(provider: string): Type {
   return LoadController;
 }
 
-/** A silent app with one verified route per provider, listening on 127.0.0.1 on a free port. */
-export async function startLoadApp(secrets: Record<string, string>, requests: number): Promise<{ app: INestApplication; runs: HandlerRuns; port: number }> {
-  HandlerRuns.size = requests;
+/**
+ * A silent app with one verified route per provider, listening on 127.0.0.1
+ * on a free port, counting handler runs for request numbers below `requests`.
+ */
+export async function startLoadApp(
+  secrets: Record<string, string>,
+  requests: number,
+): Promise<{ app: INestApplication; runs: HandlerRuns; port: number }> {
+  const providers = Object.fromEntries(Object.entries(secrets).map(([name, secret]) => [name, { secret }]));
   const moduleRef = await Test.createTestingModule({
-    imports: [WebhookSecurityModule.forRoot({ providers: Object.fromEntries(Object.entries(secrets).map(([name, secret]) => [name, { secret }])) })],
+    imports: [WebhookSecurityModule.forRoot({ providers })],
     controllers: Object.keys(secrets).map(loadController),
-    providers: [HandlerRuns],
+    providers: [{ provide: HandlerRuns, useValue: new HandlerRuns(requests) }],
   }).compile();
   const app = moduleRef.createNestApplication({ rawBody: true, logger: false });
   await app.listen(0, '127.0.0.1');
