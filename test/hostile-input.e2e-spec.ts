@@ -60,9 +60,9 @@ describe('duplicated signature headers (Node joins them with ", ")', () => {
 
   it('rejects a duplicated Stripe-Signature, whose joined value names t= twice: 401', async () => {
     const headers = signWebhook('stripe', { secret: STRIPE_SECRET, body: BODY });
-    expect((await post('/replay/stripe', { ...JSON_TYPE, ...headers }, BODY)).status).toBe(200);
+    expect((await post('/other/stripe', { ...JSON_TYPE, ...headers }, BODY)).status).toBe(200);
     const duplicated = { 'stripe-signature': [headers['stripe-signature']!, headers['stripe-signature']!] };
-    expect((await post('/replay/stripe', { ...JSON_TYPE, ...duplicated }, BODY)).status).toBe(401);
+    expect((await post('/other/stripe', { ...JSON_TYPE, ...duplicated }, BODY)).status).toBe(401);
     expect(t.log.deliveries).toHaveLength(1);
   });
 
@@ -255,8 +255,8 @@ describe('a slowloris trickle', () => {
 
 describe('a signature replayed to another route or provider', () => {
   it('is rejected by a provider with its own secret, on the same scheme: 401', async () => {
-    expect((await post('/replay/fullup-eu', { ...JSON_TYPE, ...sign('fullup', BODY) }, BODY)).status).toBe(401);
-    expect((await post('/replay/fullup-eu', { ...JSON_TYPE, ...sign('fullup', BODY, '/', FULLUP_EU_SECRET) }, BODY)).status).toBe(200);
+    expect((await post('/other/fullup-eu', { ...JSON_TYPE, ...sign('fullup', BODY) }, BODY)).status).toBe(401);
+    expect((await post('/other/fullup-eu', { ...JSON_TYPE, ...sign('fullup', BODY, '/', FULLUP_EU_SECRET) }, BODY)).status).toBe(200);
     expect(t.log.deliveries.map((d) => d.provider)).toEqual(['fullupEu']);
   });
 
@@ -268,13 +268,13 @@ describe('a signature replayed to another route or provider', () => {
 
   it('is rejected on another route by a scheme that signs the URL (SignalWire): 401', async () => {
     const headers = sign('signalwire', BODY);
-    expect((await post('/replay/signalwire-again', { ...JSON_TYPE, ...headers }, BODY)).status).toBe(401);
+    expect((await post('/other/signalwire-again', { ...JSON_TYPE, ...headers }, BODY)).status).toBe(401);
     expect((await post('/webhooks/signalwire', { ...JSON_TYPE, ...headers }, BODY)).status).toBe(200);
     expect(t.log.deliveries.map((d) => d.provider)).toEqual(['signalwire']);
   });
 
   it('is accepted on another route of the same provider by a scheme that signs only the body (documented): 200', async () => {
-    expect((await post('/replay/fullup-again', { ...JSON_TYPE, ...sign('fullup', BODY) }, BODY)).status).toBe(200);
+    expect((await post('/other/fullup-again', { ...JSON_TYPE, ...sign('fullup', BODY) }, BODY)).status).toBe(200);
     expect(t.log.deliveries.map((d) => d.provider)).toEqual(['fullup-again']);
   });
 

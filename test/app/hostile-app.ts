@@ -20,9 +20,9 @@ export const FULLUP_EU_SECRET = 'fullup-eu-test-secret';
 /** Secret of the Stripe provider. */
 export const STRIPE_SECRET = 'whsec_stripe_test_secret';
 
-/** Routes for replaying a signature to another route or provider, and a Stripe route. */
-@Controller('replay')
-export class ReplayController {
+/** Routes beside the vendors' own: a second Fullup provider, a second Fullup and SignalWire route, and Stripe. */
+@Controller('other')
+export class OtherRoutesController {
   constructor(private readonly log: DeliveryLog) {}
 
   @Post('fullup-eu')
@@ -80,7 +80,7 @@ export async function startHostileApp({
         providers: { ...providers, fullupEu: { scheme: 'fullup', secret: FULLUP_EU_SECRET }, stripe: { secret: STRIPE_SECRET } },
       }),
     ],
-    controllers: [WebhooksController, ReplayController],
+    controllers: [WebhooksController, OtherRoutesController],
     providers: [DeliveryLog],
   }).compile();
   const logger = new CapturingLogger();
