@@ -118,6 +118,12 @@ it('verifies a chunked body as the bytes of all its chunks, parsed or read by th
   expect(t.log.deliveries.map((d) => d.rawBody)).toEqual([BODY, BODY]);
 });
 
+it('answers 400 to both Content-Length and Transfer-Encoding (request smuggling), before the app sees it', async () => {
+  const head = `POST /webhooks/fullup HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n`;
+  expect(await rawExchange(t.port, head)).toMatch(/^HTTP\/1\.1 400 /);
+  expect(t.log.deliveries).toEqual([]);
+});
+
 describe('Content-Encoding: gzip', () => {
   const gzipped = gzipSync(BODY);
   const gzip = { 'content-encoding': 'gzip' };
