@@ -11,11 +11,8 @@ export interface WebhookSecurityModuleExtras {
   isGlobal?: boolean;
 }
 
-export const {
-  ConfigurableModuleClass: ConfigurableWebhookSecurityModule,
-  OPTIONS_TYPE: WEBHOOK_SECURITY_OPTIONS_TYPE,
-  ASYNC_OPTIONS_TYPE: WEBHOOK_SECURITY_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<WebhookSecurityModuleOptions>({ optionsInjectionToken: WEBHOOK_SECURITY_OPTIONS })
+/** The base class that gives `WebhookSecurityModule` its `forRoot` and `forRootAsync`. */
+export const { ConfigurableModuleClass: ConfigurableWebhookSecurityModule } = new ConfigurableModuleBuilder<WebhookSecurityModuleOptions>({ optionsInjectionToken: WEBHOOK_SECURITY_OPTIONS })
   .setClassMethodName('forRoot')
   .setExtras<WebhookSecurityModuleExtras>({ isGlobal: true }, (definition, extras) => ({
     ...definition,

@@ -9,6 +9,7 @@ import type { VerifierOptions, WebhookVerifier } from './verifiers/webhook-verif
 import type { WebhookSecretFunction, WebhookSecretResolver } from './webhook-secret-resolver.interface.js';
 import {
   DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_TOLERANCE_SECONDS,
   RESOLVED_WEBHOOK_SECURITY_OPTIONS,
   WEBHOOK_PROVIDER_METADATA,
   WEBHOOK_SECURITY_OPTIONS,
@@ -139,24 +140,23 @@ function resolveProvider(
   options: WebhookSecurityModuleOptions,
   replayStore: ReplayStore,
 ): ResolvedWebhookProvider {
-  const { secret, verifier, toleranceSeconds } = provider ?? {};
+  if (typeof provider !== 'object' || provider === null) {
+    throw WebhookSecurityConfigurationError.invalidOption(name, 'its options', "an object, e.g. { secret: process.env.WEBHOOK_SECRET }");
+  }
+  const { secret, verifier, toleranceSeconds } = provider;
   if (toleranceSeconds !== undefined && !(Number.isFinite(toleranceSeconds) && toleranceSeconds > 0)) {
     throw WebhookSecurityConfigurationError.invalidOption(name, 'toleranceSeconds', 'a positive number of seconds');
   }
-  const publicBaseUrl = provider.publicBaseUrl ?? options.publicBaseUrl;
-  if (publicBaseUrl !== undefined && !/^https?:\/\/[^/?#]+/i.test(publicBaseUrl)) {
-    throw WebhookSecurityConfigurationError.invalidOption(name, 'publicBaseUrl', "an absolute http(s) URL, e.g. 'https://api.example.com'");
-  }
   const resolved: ResolvedWebhookProvider = {
     name,
-    publicBaseUrl: publicBaseUrl?.replace(/\/+$/, ''),
+    publicBaseUrl: resolvePublicBaseUrl(name, provider.publicBaseUrl ?? options.publicBaseUrl),
     secrets: [],
     verifier: UNRESOLVED,
     injectables: {
       verifier: typeof verifier === 'function' ? verifier : undefined,
       secretResolver: isSecretResolverClass(secret) ? secret : undefined,
     },
-    replay: resolveReplayOptions(name, provider?.replay, options.replay, replayStore),
+    replay: resolveReplayOptions(name, provider.replay, options.replay, replayStore, toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS),
   };
   if (!resolved.injectables.secretResolver) {
     resolved.secrets = typeof secret === 'function' ? (secret as WebhookSecretFunction) : staticSecrets(name, secret);
@@ -167,6 +167,28 @@ function resolveProvider(
     checkReplayVerifier(resolved);
   }
   return resolved;
+}
+
+/**
+ * The public origin, without a trailing slash, to which the request's path
+ * and query are appended. It may hold a path prefix, but no query or fragment.
+ */
+function resolvePublicBaseUrl(name: string, publicBaseUrl: string | undefined): string | undefined {
+  if (publicBaseUrl === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(publicBaseUrl);
+  } catch {
+    // Reported below.
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.search !== '' || url.hash !== '' || publicBaseUrl.includes('?') || publicBaseUrl.includes('#')) {
+    throw WebhookSecurityConfigurationError.invalidOption(
+      name,
+      'publicBaseUrl',
+      "an absolute http(s) URL with no query or fragment, e.g. 'https://api.example.com'",
+    );
+  }
+  return publicBaseUrl.replace(/\/+$/, '');
 }
 
 /** Lets the verifier reject, at startup, a static secret of the wrong format (never quoting it). */

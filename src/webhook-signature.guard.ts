@@ -1,8 +1,10 @@
 import {
   BadRequestException,
+  HttpException,
   Inject,
   Injectable,
   Logger,
+  ServiceUnavailableException,
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
@@ -33,6 +35,7 @@ import type {
  * - 413 for a body over `maxBodyBytes` that the guard had to read itself.
  * - 500 when the raw bytes are gone (no `rawBody: true`), with an error log
  *   that says how to fix it.
+ * - 503 when a secret function or resolver fails, so that the sender retries.
  *
  * It works the same on the Express and the Fastify adapter.
  */
@@ -67,47 +70,60 @@ export class WebhookSignatureGuard implements CanActivate {
     }
     if (rawBody === 'unavailable') {
       this.logger.error(`${routeOf(request)}: ${RAW_BODY_FIX}`);
+      this.notifyFailure({ provider: provider.name, reason: 'raw_body_unavailable', request: request.request });
       throw new WebhookSecurityMisconfiguredException(RAW_BODY_FIX);
     }
-    if (rawBody === 'too_large') this.throwVerificationError(request, provider, 'body_too_large');
+    if (rawBody === 'too_large') throw this.rejection(request, provider, 'body_too_large');
 
     const secrets = await this.secretsFor(request, provider);
     const webhook = { rawBody, headers: request.headers, url: this.requestUrl(request, provider) };
     const result = await provider.verifier.verify(webhook, secrets);
-    if (!result.verified) this.throwVerificationError(request, provider, result.reason);
+    if (!result.verified) throw this.rejection(request, provider, result.reason);
     // For the replay interceptor, which runs next; the id is read only now that the request is verified.
     if (provider.replay) recordDelivery(request.request, { provider: provider.name, id: provider.verifier.deliveryId?.(webhook) });
     return true;
   }
 
-  /** The provider's secrets; for a secret function or resolver, those it picks from the params and headers. */
+  /**
+   * The provider's secrets; for a secret function or resolver, those it picks
+   * from the params and headers. A lookup that fails (a database down, say)
+   * gets 503, so that the sender retries, and an error log.
+   */
   private async secretsFor(request: WebhookHttpRequest, provider: ResolvedWebhookProvider): Promise<readonly string[]> {
     if (typeof provider.secrets !== 'function') return provider.secrets;
-    const picked = await provider.secrets({ provider: provider.name, params: request.params, headers: request.headers });
+    let picked;
+    try {
+      picked = await provider.secrets({ provider: provider.name, params: request.params, headers: request.headers });
+    } catch (error) {
+      this.logger.error(`Secret lookup for '${provider.name}' on ${routeOf(request)} failed: ${describeError(error)}`);
+      throw new ServiceUnavailableException('Webhook secret lookup failed');
+    }
     return (typeof picked === 'string' ? [picked] : (picked ?? [])).filter((secret) => typeof secret === 'string' && secret !== '');
   }
 
   /**
    * Logs a rejection (provider, route and reason, never a secret or a
-   * signature) and throws its 4xx. Override it to change the response.
+   * signature), tells `onVerificationFailure`, and returns the 4xx the guard
+   * throws. Override it to change the response; the guard throws whatever it
+   * returns, so a request it rejects never reaches the handler.
    */
-  protected throwVerificationError(
+  protected rejection(
     request: WebhookHttpRequest,
     provider: ResolvedWebhookProvider,
     reason: VerificationFailureReason,
-  ): never {
+  ): HttpException {
     this.logger.warn(`Rejected webhook from '${provider.name}' on ${routeOf(request)}: ${reason}`);
     this.notifyFailure({ provider: provider.name, reason, request: request.request });
-    if (reason === 'body_too_large') throw new WebhookPayloadTooLargeException(this.options.maxBodyBytes);
-    throw new InvalidWebhookSignatureException();
+    return reason === 'body_too_large'
+      ? new WebhookPayloadTooLargeException(this.options.maxBodyBytes)
+      : new InvalidWebhookSignatureException();
   }
 
   /** Calls `onVerificationFailure`; whatever it throws is logged and leaves the response as it is. */
   private notifyFailure(failure: WebhookVerificationFailure): void {
     const { onVerificationFailure } = this.options;
     if (!onVerificationFailure) return;
-    const logError = (error: unknown) =>
-      this.logger.error(`onVerificationFailure threw: ${error instanceof Error ? error.message : String(error)}`);
+    const logError = (error: unknown) => this.logger.error(`onVerificationFailure threw: ${describeError(error)}`);
     try {
       void Promise.resolve(onVerificationFailure(failure)).catch(logError);
     } catch (error) {
@@ -120,6 +136,11 @@ export class WebhookSignatureGuard implements CanActivate {
     if (provider.publicBaseUrl !== undefined) return provider.publicBaseUrl + request.path;
     return `${request.protocol}://${request.headers.host ?? ''}${request.path}`;
   }
+}
+
+/** An error's message for a log line. */
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Method and path of a request, without its query string, for logs. */

@@ -1,8 +1,10 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, HttpCode, HttpException, Post, SetMetadata, UseGuards } from '@nestjs/common';
 import request from 'supertest';
 import {
   VerifiedWebhook,
+  WEBHOOK_PROVIDER_METADATA,
   WebhookSecurityModule,
+  WebhookSignatureGuard,
   type WebhookRequest,
   type WebhookSecurityModuleOptions,
   type WebhookVerifier,
@@ -84,6 +86,21 @@ describe('configuration mistakes fail at startup with a message that names the f
     );
   });
 
+  it('rejects a provider given no options object', async () => {
+    await expect(createApp(forRoot({ fullup: undefined as never }), { controllers: [] })).rejects.toThrow(
+      "Webhook provider 'fullup': its options must be an object",
+    );
+  });
+
+  it.each(['https://api.example.com?x=1', 'https://api.example.com/#top', 'ftp://api.example.com'])(
+    'rejects a publicBaseUrl that cannot prefix a path: %s',
+    async (publicBaseUrl) => {
+      await expect(createApp(forRoot({ signalwire: { secret: 's' } }, { publicBaseUrl }), { controllers: [] })).rejects.toThrow(
+        "Webhook provider 'signalwire': publicBaseUrl must be an absolute http(s) URL with no query or fragment",
+      );
+    },
+  );
+
   it('rejects no providers, a bad tolerance and a relative publicBaseUrl', async () => {
     await expect(createApp(forRoot({}), { controllers: [] })).rejects.toThrow('WebhookSecurityModule has no providers');
     await expect(createApp(forRoot({ noyo: { secret: 's', toleranceSeconds: -1 } }), { controllers: [] })).rejects.toThrow(
@@ -97,7 +114,11 @@ describe('configuration mistakes fail at startup with a message that names the f
 
 describe('an app created without rawBody', () => {
   it('answers 500, logs the fix once, and never runs the handler', async () => {
-    const t = await createApp(forRoot(ALL), { rawBody: false, controllers: [WebhooksController] });
+    const failures: string[] = [];
+    const t = await createApp(forRoot(ALL, { onVerificationFailure: ({ provider, reason }) => void failures.push(`${provider}:${reason}`) }), {
+      rawBody: false,
+      controllers: [WebhooksController],
+    });
     const response = await request(t.app.getHttpServer())
       .post('/webhooks/fullup')
       .set('content-type', 'application/json')
@@ -109,6 +130,7 @@ describe('an app created without rawBody', () => {
     const errors = t.logger.lines.filter((line) => line.level === 'error');
     expect(errors).toHaveLength(1);
     expect(errors[0]?.message).toMatch(/^POST \/webhooks\/fullup: .*NestFactory\.create\(AppModule, \{ rawBody: true \}\)/);
+    expect(failures).toEqual(['fullup:raw_body_unavailable']);
     await t.app.close();
   });
 
@@ -173,6 +195,69 @@ describe('publicBaseUrl for apps behind a TLS-terminating proxy', () => {
     await send(signedFor('https://hooks.example.com/webhooks/signalwire?x=1')).expect(200);
     await send(signedFor('http://127.0.0.1/webhooks/signalwire?x=1')).expect(401);
     expect(t.log.deliveries).toHaveLength(1);
+    await t.app.close();
+  });
+});
+
+/** A guard whose rejection hook answers 403 instead of 401, as a user's subclass might. */
+class ForbiddingGuard extends WebhookSignatureGuard {
+  protected override rejection(): HttpException {
+    return new ForbiddenException('nope');
+  }
+}
+
+@Controller('custom-guard')
+class CustomGuardController {
+  constructor(private readonly log: DeliveryLog) {}
+
+  @Post()
+  @HttpCode(200)
+  @SetMetadata(WEBHOOK_PROVIDER_METADATA, 'fullup')
+  @UseGuards(ForbiddingGuard)
+  handle(@Body() body: unknown) {
+    this.log.deliveries.push({ provider: 'custom-guard', body, rawBody: undefined });
+  }
+}
+
+describe('a guard subclass that overrides the rejection', () => {
+  it('answers with the exception it returns, and the handler still never runs', async () => {
+    const t = await createApp(forRoot({ fullup: { secret: SECRETS.fullup } }), { controllers: [CustomGuardController] });
+    const send = (secret: string) =>
+      request(t.app.getHttpServer())
+        .post('/custom-guard')
+        .set('content-type', 'application/json')
+        .set(signWebhook('fullup', { secret, body: BODY }))
+        .send(BODY);
+    await send('forged').expect(403);
+    await send(SECRETS.fullup).expect(200);
+    expect(t.log.deliveries.map((d) => d.provider)).toEqual(['custom-guard']);
+    await t.app.close();
+  });
+});
+
+describe('a secret function that fails', () => {
+  it('answers 503 so the sender retries, logs the error, and never runs the handler', async () => {
+    const t = await createApp(
+      forRoot({
+        ...ALL,
+        fullup: {
+          secret: async () => {
+            throw new Error('connection to the tenant database refused');
+          },
+        },
+      }),
+      { controllers: [WebhooksController] },
+    );
+    await request(t.app.getHttpServer())
+      .post('/webhooks/fullup')
+      .set('content-type', 'application/json')
+      .set(signWebhook('fullup', { secret: SECRETS.fullup, body: BODY }))
+      .send(BODY)
+      .expect(503);
+    expect(t.log.deliveries).toEqual([]);
+    expect(t.logger.lines.filter((line) => line.level === 'error').map((line) => line.message)).toEqual([
+      "Secret lookup for 'fullup' on POST /webhooks/fullup failed: connection to the tenant database refused",
+    ]);
     await t.app.close();
   });
 });

@@ -212,7 +212,8 @@ function headersOf(lines: readonly string[]): Record<string, string | string[]> 
     const colon = line.indexOf(':');
     const name = line.slice(0, colon).trim().toLowerCase();
     if (colon === -1 || !/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name)) {
-      throw new CliUsageError(`A header is 'name: value'; got '${line.slice(0, 40)}'.`);
+      // The value is not echoed: a mistyped line may hold the signature.
+      throw new CliUsageError(`A header is 'name: value', with a colon; got a line without one or with an invalid name.`);
     }
     const value = line.slice(colon + 1).trim();
     const previous = headers[name];

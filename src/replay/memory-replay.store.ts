@@ -69,15 +69,19 @@ export class MemoryReplayStore implements ReplayStore {
   }
 
   /**
-   * Drops expired keys from the oldest on, then the oldest live key if that
-   * freed nothing. Stops at the first live key, so each claim costs O(1)
-   * amortised; with one TTL, claim order is expiry order.
+   * Makes room for one claim. Expired keys go first: those at the old end
+   * (claim order is expiry order when every provider has one TTL, so this
+   * usually frees room in O(1) amortised), then, if none was there, all
+   * expired keys (providers with different TTLs). Only when every key is
+   * live does the oldest live claim go.
    */
   private evict(now: number): void {
     for (const [key, claim] of this.claims) {
       if (claim.expiresAt > now) break;
       this.claims.delete(key);
     }
+    if (this.claims.size < this.maxEntries) return;
+    for (const [key, claim] of this.claims) if (claim.expiresAt <= now) this.claims.delete(key);
     if (this.claims.size >= this.maxEntries) this.claims.delete(this.claims.keys().next().value!);
   }
 }

@@ -16,6 +16,7 @@ export function resolveReplayOptions(
   providerReplay: ReplayOptions | false | undefined,
   moduleReplay: ReplayOptions | undefined,
   moduleStore: ReplayStore,
+  toleranceSeconds: number,
 ): ResolvedReplayOptions | undefined {
   if (providerReplay === false || (providerReplay === undefined && moduleReplay === undefined)) return undefined;
   const replay = { ...moduleReplay, ...providerReplay };
@@ -31,6 +32,16 @@ export function resolveReplayOptions(
   const ttlSeconds = replay.ttlSeconds ?? DEFAULT_REPLAY_TTL_SECONDS;
   if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
     throw WebhookSecurityConfigurationError.invalidOption(name, 'replay.ttlSeconds', 'a positive number of seconds');
+  }
+  // A signed timestamp is accepted from `tolerance` before now to `tolerance`
+  // after: a delivery can be replayed for twice the tolerance after it first
+  // arrives, so its claim must last at least that long.
+  if (ttlSeconds < 2 * toleranceSeconds) {
+    throw WebhookSecurityConfigurationError.invalidOption(
+      name,
+      'replay.ttlSeconds',
+      `at least twice the timestamp tolerance (${2 * toleranceSeconds} s), or a replay inside the tolerance outlives its claim`,
+    );
   }
   const onDuplicate = replay.onDuplicate ?? 'acknowledge';
   if (!ON_DUPLICATE.includes(onDuplicate)) {

@@ -7,6 +7,12 @@ export interface WebhookDelivery {
   readonly provider: string;
   /** The delivery id the verifier gave, or `undefined` if it found none. */
   readonly id: string | undefined;
+  /**
+   * Set by the replay interceptor once it has claimed the id. `@VerifiedWebhook`
+   * on a controller and on its method attaches the interceptor twice; the
+   * second must not see the first one's claim as a duplicate.
+   */
+  claimed?: boolean;
 }
 
 /** Leaves a verified delivery on the request for the replay interceptor. */

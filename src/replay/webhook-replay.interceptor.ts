@@ -41,7 +41,7 @@ export class WebhookReplayInterceptor implements NestInterceptor {
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const delivery = deliveryOf(context.switchToHttp().getRequest<object>());
     const replay = delivery && this.options.providers.get(delivery.provider)?.replay;
-    if (!delivery || !replay) return next.handle();
+    if (!delivery || !replay || delivery.claimed) return next.handle();
     if (delivery.id === undefined) {
       this.logger.warn(`Webhook from '${delivery.provider}' has no delivery id: handled without replay protection`);
       return next.handle();
@@ -60,6 +60,7 @@ export class WebhookReplayInterceptor implements NestInterceptor {
       this.logger.warn(`Replay store failed for '${delivery.provider}'; handling the webhook unchecked (failOpen): ${describe(error)}`);
       return next.handle();
     }
+    delivery.claimed = claimed;
     if (!claimed) {
       this.logger.log(`Duplicate webhook from '${delivery.provider}' (${key}): handler not run`);
       throw replay.onDuplicate === 'conflict' ? new DuplicateWebhookException() : new AcknowledgedDuplicateDelivery();

@@ -30,6 +30,19 @@ describe('MemoryReplayStore bounds', () => {
     await expect(store.claim('long-2', 't', 60_000)).resolves.toBe(false);
   });
 
+  it('drops expired keys before a live one when TTLs differ, wherever the expired keys are', async () => {
+    const clock = manualClock();
+    const store = new MemoryReplayStore({ maxEntries: 3, clock: clock.now });
+    await store.claim('long', 't', 60_000);
+    await store.claim('short-1', 't', 10);
+    await store.claim('short-2', 't', 10);
+    clock.elapse(20);
+
+    await expect(store.claim('new', 't', 60_000)).resolves.toBe(true);
+    expect(store.size).toBe(2);
+    await expect(store.claim('long', 't', 60_000)).resolves.toBe(false);
+  });
+
   it('drops the oldest live key when none has expired', async () => {
     const store = new MemoryReplayStore({ maxEntries: 2 });
     await store.claim('first', 't', 60_000);

@@ -102,6 +102,20 @@ export class ClassLevelReplayController {
   }
 }
 
+/** The same decorator on the controller and on its method: guard and interceptor are attached twice. */
+@Controller('both-levels')
+@VerifiedWebhook('fullup')
+export class BothLevelsReplayController {
+  constructor(private readonly log: HandlerLog) {}
+
+  @Post()
+  @HttpCode(200)
+  @VerifiedWebhook('fullup')
+  handle(@Body() body: TestEvent) {
+    return handle(this.log, body);
+  }
+}
+
 export interface ReplayTestApp {
   readonly app: INestApplication;
   readonly log: HandlerLog;
@@ -114,7 +128,7 @@ export interface ReplayTestApp {
 export async function createReplayApp(webhookModule: DynamicModule, adapter: Adapter = 'express'): Promise<ReplayTestApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [webhookModule],
-    controllers: [ReplayWebhooksController, ClassLevelReplayController],
+    controllers: [ReplayWebhooksController, ClassLevelReplayController, BothLevelsReplayController],
     providers: [HandlerLog],
   }).compile();
   const logger = new CapturingLogger();

@@ -139,6 +139,16 @@ describe.each(ADAPTERS)('Replay protection on %s', (adapter) => {
       expect(t.log.handled).toHaveLength(1);
     });
 
+    it('runs the handler once when @VerifiedWebhook is on the controller and on the method', async () => {
+      await start({ replay: {} });
+      const id = eventId();
+      const body = JSON.stringify({ id });
+      const headers = signWebhook('fullup', { secret: SECRETS.fullup, body });
+      expect(await post(`${t.baseUrl}/both-levels`, body, headers)).toEqual({ status: 200, text: JSON.stringify({ handled: id }) });
+      expect(await post(`${t.baseUrl}/both-levels`, body, headers)).toEqual({ status: 200, text: '' });
+      expect(t.log.attempts).toEqual([id]);
+    });
+
     it("treats a Noyo retry, re-signed with a new timestamp, as a duplicate of the same event.id", async () => {
       await start({ replay: {} });
       const id = eventId();
@@ -195,11 +205,11 @@ describe.each(ADAPTERS)('Replay protection on %s', (adapter) => {
     it('forgets a delivery after ttlSeconds', async () => {
       let now = Date.now();
       const store = new MemoryReplayStore({ clock: () => now });
-      await start({ replay: { store, ttlSeconds: 60 } });
+      await start({ replay: { store, ttlSeconds: 600 } });
       const body = JSON.stringify({ id: eventId() });
       const headers = signed('fullup', body);
       await deliver('fullup', body, headers);
-      now += 59_000;
+      now += 599_000;
       expect((await deliver('fullup', body, headers)).text).toBe('');
       now += 2_000;
       expect((await deliver('fullup', body, headers)).text).not.toBe('');
@@ -301,6 +311,11 @@ describe.each(ADAPTERS)('Replay protection on %s', (adapter) => {
       ['a zero TTL', { replay: { ttlSeconds: 0 } }, /'trophy': replay\.ttlSeconds must be a positive number of seconds/],
       ['an unknown onDuplicate', { replay: { onDuplicate: 'drop' as never } }, /replay\.onDuplicate must be 'acknowledge' or 'conflict'/],
       ['a store without claim()', { replay: { store: {} as never } }, /replay\.store must be a ReplayStore with claim\(\) and release\(\)/],
+      [
+        'a TTL shorter than twice the timestamp tolerance',
+        { replay: { ttlSeconds: 599 } },
+        /'trophy': replay\.ttlSeconds must be at least twice the timestamp tolerance \(600 s\)/,
+      ],
       ['a provider override with a bad TTL', { providers: providers({ github: { ttlSeconds: -1 } }) }, /'github': replay\.ttlSeconds/],
       [
         'a custom verifier without deliveryId()',
