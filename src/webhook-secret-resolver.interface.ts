@@ -39,5 +39,6 @@ export type WebhookSecretFunction = (request: WebhookSecretRequest) => WebhookSe
  * ```
  */
 export interface WebhookSecretResolver {
+  /** The secrets that may have signed this request; nothing makes it fail with 401, a throw with 503. */
   resolveSecret(request: WebhookSecretRequest): WebhookSecrets | Promise<WebhookSecrets>;
 }

@@ -141,9 +141,13 @@ export type ResolvedSecrets = readonly string[] | WebhookSecretFunction;
  * dependency injection when the module starts, and set here then.
  */
 export interface ResolvedWebhookProvider {
+  /** The name `@VerifiedWebhook(name)` uses. */
   readonly name: string;
+  /** The verifier of the provider's scheme. */
   verifier: WebhookVerifier;
+  /** Fixed secrets, or the function that picks them per request. */
   secrets: ResolvedSecrets;
+  /** The public origin, without a trailing slash, for schemes that sign the URL. */
   readonly publicBaseUrl: string | undefined;
   /** Classes still to resolve through dependency injection at startup. */
   readonly injectables: {

@@ -27,7 +27,8 @@ export class WebhookSecurityMisconfiguredException extends InternalServerErrorEx
   }
 }
 
-const CONFIGURED = (names: readonly string[]): string =>
+/** `'a', 'b'`, or `none`. */
+const quoteList = (names: readonly string[]): string =>
   names.length === 0 ? 'none' : names.map((name) => `'${name}'`).join(', ');
 
 /**
@@ -36,13 +37,15 @@ const CONFIGURED = (names: readonly string[]): string =>
 export class WebhookSecurityConfigurationError extends Error {
   override readonly name = 'WebhookSecurityConfigurationError';
 
+  /** A `@VerifiedWebhook(name)` whose name is not among the configured providers. */
   static unknownProvider(provider: string, route: string, configured: readonly string[]): WebhookSecurityConfigurationError {
     return new WebhookSecurityConfigurationError(
       `@VerifiedWebhook('${provider}') on ${route} names a provider that is not configured. ` +
-        `Add '${provider}' to WebhookSecurityModule.forRoot({ providers: { ... } }), or fix the name (configured: ${CONFIGURED(configured)}).`,
+        `Add '${provider}' to WebhookSecurityModule.forRoot({ providers: { ... } }), or fix the name (configured: ${quoteList(configured)}).`,
     );
   }
 
+  /** A static secret that is missing or empty, often an unset environment variable. */
   static missingSecret(provider: string): WebhookSecurityConfigurationError {
     return new WebhookSecurityConfigurationError(
       `Webhook provider '${provider}' has no secret. Set providers.${provider}.secret to a non-empty string or array of strings ` +
@@ -50,23 +53,27 @@ export class WebhookSecurityConfigurationError extends Error {
     );
   }
 
+  /** A provider whose scheme is no built-in one and that has no verifier of its own. */
   static unknownScheme(provider: string, scheme: string, builtIn: readonly string[]): WebhookSecurityConfigurationError {
     return new WebhookSecurityConfigurationError(
-      `Webhook provider '${provider}' uses the scheme '${scheme}', which is not built in (built in: ${CONFIGURED(builtIn)}). ` +
+      `Webhook provider '${provider}' uses the scheme '${scheme}', which is not built in (built in: ${quoteList(builtIn)}). ` +
         `Set providers.${provider}.scheme to one of those, or pass your own verifier as providers.${provider}.verifier.`,
     );
   }
 
+  /** An option with a value of the wrong kind; `expected` says what it must be. */
   static invalidOption(provider: string, option: string, expected: string): WebhookSecurityConfigurationError {
     return new WebhookSecurityConfigurationError(`Webhook provider '${provider}': ${option} must be ${expected}.`);
   }
 
+  /** A declarative scheme whose signed content names a field that no header provides. */
   static templateFieldWithoutHeader(header: string, field: string): WebhookSecurityConfigurationError {
     return new WebhookSecurityConfigurationError(
       `The signature scheme of header '${header}' signs {${field}} but names no ${field} header. Add \`${field}: { header: '...' }\` to the scheme.`,
     );
   }
 
+  /** An injectable verifier or secret resolver class that dependency injection cannot create. */
   static unresolvableClass(provider: string, className: string, cause: unknown): WebhookSecurityConfigurationError {
     return new WebhookSecurityConfigurationError(
       `Webhook provider '${provider}': ${className} could not be created (${cause instanceof Error ? cause.message : String(cause)}). ` +
@@ -74,6 +81,7 @@ export class WebhookSecurityConfigurationError extends Error {
     );
   }
 
+  /** A module configured with no providers at all. */
   static noProviders(): WebhookSecurityConfigurationError {
     return new WebhookSecurityConfigurationError(
       `WebhookSecurityModule has no providers. Pass at least one, e.g. forRoot({ providers: { github: { secret: process.env.GITHUB_WEBHOOK_SECRET } } }).`,

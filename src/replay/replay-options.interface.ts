@@ -15,8 +15,9 @@ export interface ReplayOptions {
 
   /**
    * How long a delivery id is remembered, in seconds. Cover the sender's
-   * retry schedule (Stripe retries for 3 days) and at least its timestamp
-   * tolerance.
+   * retry schedule (Stripe retries for 3 days). It must be at least twice the
+   * provider's timestamp tolerance, or startup fails: a signed timestamp is
+   * accepted that far either side of now.
    * @default 259200 (3 days)
    */
   ttlSeconds?: number;
@@ -47,9 +48,14 @@ export interface ReplayOptions {
 
 /** Replay options of one provider after validation, with defaults filled in. */
 export interface ResolvedReplayOptions {
+  /** Where claims are kept. */
   readonly store: ReplayStore;
+  /** How long a claim lasts, in milliseconds. */
   readonly ttlMs: number;
+  /** How a duplicate is answered: 200 with an empty body, or 409. */
   readonly onDuplicate: 'acknowledge' | 'conflict';
+  /** Whether a failing store lets the handler run unchecked. */
   readonly failOpen: boolean;
+  /** Prefix of every store key. */
   readonly keyPrefix: string;
 }

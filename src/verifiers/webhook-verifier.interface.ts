@@ -90,6 +90,7 @@ export interface VerifierOptions {
   readonly clock?: () => number;
 }
 
+/** The verdict on a request that verified; shared, as it carries nothing else. */
 export const VERIFIED: VerificationResult = Object.freeze({ verified: true });
 
 /** A rejection with its reason. */
