@@ -26,13 +26,13 @@ interface Settings {
 }
 
 const FULL: Settings = {
-  micro: { rounds: 5, samples: 5, sampleMs: 20, warmupMs: 60, sizes: MICRO_SIZES },
+  micro: { rounds: 4, samples: 15, sampleMs: 8, warmupMs: 40, sizes: MICRO_SIZES },
   http: { rounds: 4, sizes: [1024, 64 * 1024], seconds: 3, warmupSeconds: 2, connections: 8 },
   memory: { rounds: 3, size: 1024 * 1024, seconds: 4, connections: 4 },
 };
 
 const QUICK: Settings = {
-  micro: { ...FULL.micro, rounds: 2, samples: 3, sampleMs: 8, warmupMs: 20 },
+  micro: { ...FULL.micro, rounds: 1, samples: 7, sampleMs: 5, warmupMs: 20 },
   http: { ...FULL.http, rounds: 1, seconds: 1, warmupSeconds: 0.5 },
   memory: { ...FULL.memory, rounds: 1, seconds: 2 },
 };

@@ -1,3 +1,4 @@
+import { BUILT_IN_VERIFIERS, type BuiltInScheme } from '../../src/verifiers/built-in-verifiers.js';
 import { formatSize } from '../lib/bodies.js';
 import { runScript } from '../lib/processes.js';
 import { median } from '../lib/stats.js';
@@ -7,7 +8,7 @@ import { MICRO_CASES } from './cases.js';
 import type { MicroRound, MicroSettings } from './micro-round.js';
 
 /** Settings of the micro phase. */
-export interface MicroPhaseSettings extends MicroSettings {
+export interface MicroPhaseSettings extends Omit<MicroSettings, 'label'> {
   /** Rounds, each in a fresh process. */
   readonly rounds: number;
 }
@@ -34,37 +35,42 @@ export interface MicroRow {
 export interface MicroResult {
   readonly rows: readonly MicroRow[];
   readonly uncovered: readonly string[];
-  readonly rounds: readonly MicroRound[];
+  /** Every round of every case, by case label. */
+  readonly rounds: Readonly<Record<string, readonly MicroRound[]>>;
 }
 
-/** Runs the rounds, each in its own process, and reduces them to medians and in-round ratios. */
+/** Runs the rounds, one process per case and round, and reduces them to medians and in-round ratios. */
 export function runMicro(settings: MicroPhaseSettings): MicroResult {
-  const rounds: MicroRound[] = [];
+  const rounds = new Map<string, MicroRound[]>(MICRO_CASES.map(({ label }) => [label, []]));
   for (let round = 0; round < settings.rounds; round++) {
-    rounds.push(runScript<MicroRound>('micro/micro-round.js', [JSON.stringify(settings)]));
+    for (const { label } of MICRO_CASES) {
+      rounds.get(label)!.push(runScript<MicroRound>('micro/micro-round.js', [JSON.stringify({ ...settings, label })]));
+    }
   }
   const rows: MicroRow[] = [];
-  for (const microCase of MICRO_CASES) {
-    for (const size of Object.keys(rounds[0]!.nsPerCall).map(Number)) {
-      const of = (key: string): number[] => rounds.map((round) => round.nsPerCall[size]![`${microCase.label}/${key}`]!);
+  for (const [label, caseRounds] of rounds) {
+    for (const size of Object.keys(caseRounds[0]!.nsPerCall).map(Number)) {
+      const of = (key: string): number[] => caseRounds.map((round) => round.nsPerCall[size]![key]!);
       const ratio = (a: number[], b: number[]): number => median(a.map((value, round) => value / b[round]!));
       const bare = of('bare');
       const verify = of('verify');
-      const sdkKeys = Object.keys(rounds[0]!.nsPerCall[size]!).filter((key) => key.startsWith(`${microCase.label}/sdk:`));
+      const sdkKeys = Object.keys(caseRounds[0]!.nsPerCall[size]!).filter((key) => key.startsWith('sdk:'));
       rows.push({
-        label: microCase.label,
+        label,
         size,
         bareNs: median(bare),
         verifyNs: median(verify),
         verifyPerBare: ratio(verify, bare),
         sdks: sdkKeys.map((key) => {
-          const sdk = of(key.slice(microCase.label.length + 1));
-          return { name: key.slice(key.indexOf('/sdk:') + 5), ns: median(sdk), perBare: ratio(sdk, bare), verifyPerSdk: ratio(verify, sdk) };
+          const sdk = of(key);
+          return { name: key.slice('sdk:'.length), ns: median(sdk), perBare: ratio(sdk, bare), verifyPerSdk: ratio(verify, sdk) };
         }),
       });
     }
   }
-  return { rows, uncovered: rounds[0]!.uncovered, rounds };
+  const covered = new Set(MICRO_CASES.map(({ scheme }) => scheme));
+  const uncovered = Object.keys(BUILT_IN_VERIFIERS).filter((scheme) => !covered.has(scheme as BuiltInScheme));
+  return { rows, uncovered, rounds: Object.fromEntries(rounds) };
 }
 
 /** The micro table: one line per case and size, one more per extra SDK. */
