@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 /** HMAC algorithms a scheme may use. */
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
@@ -17,10 +17,31 @@ const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
  * HMAC over several parts, fed to the hash one by one so that a large body is
  * never copied into a concatenated buffer or string.
  */
-export function hmac(algorithm: HmacAlgorithm, key: string | Buffer, parts: readonly (string | Buffer)[]): Buffer {
+export function hmac(algorithm: HmacAlgorithm, key: string | Buffer | KeyObject, parts: readonly (string | Buffer)[]): Buffer {
   const mac = createHmac(algorithm, key);
   for (const part of parts) mac.update(part);
   return mac.digest();
+}
+
+const keyCache = new WeakMap<readonly string[], { readonly secrets: readonly string[]; readonly keys: readonly KeyObject[] }>();
+
+/**
+ * The secrets as HMAC keys (each secret's UTF-8 bytes), built once per list of
+ * secrets rather than on every request. The list is compared entry by entry
+ * on each call, so a list changed in place never verifies with a stale key.
+ */
+export function secretKeys(secrets: readonly string[]): readonly KeyObject[] {
+  const cached = keyCache.get(secrets);
+  if (cached && sameEntries(cached.secrets, secrets)) return cached.keys;
+  const keys = secrets.map((secret) => createSecretKey(secret, 'utf8'));
+  keyCache.set(secrets, { secrets: [...secrets], keys });
+  return keys;
+}
+
+function sameEntries(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Length of a signature of `bytes` bytes written in `encoding`, with base64 padding. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parse, stringify } from 'node:querystring';
 import { readHeader } from '../utils/headers.js';
-import { decodeSignature, encodeSignature, hmac, safeEqual } from '../utils/signature.js';
+import { decodeSignature, encodeSignature, hmac, safeEqual, secretKeys } from '../utils/signature.js';
 import {
   VERIFIED,
   rejected,
@@ -48,10 +48,10 @@ export class FormPostVerifier implements WebhookVerifier {
       payloads = [''];
     }
 
-    for (const secret of secrets) {
+    for (const key of secretKeys(secrets)) {
       for (const url of urlVariants(request.url)) {
         for (const payload of payloads) {
-          if (safeEqual(hmac('sha1', secret, [url, payload]), signature)) return VERIFIED;
+          if (safeEqual(hmac('sha1', key, [url, payload]), signature)) return VERIFIED;
         }
       }
     }

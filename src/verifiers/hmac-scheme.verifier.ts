@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, type KeyObject } from 'node:crypto';
 import { DEFAULT_TOLERANCE_SECONDS } from '../webhook-security.constants.js';
 import { WebhookSecurityConfigurationError } from '../webhook-security.exceptions.js';
 import { signedContentId } from '../utils/delivery-id.js';
@@ -9,6 +9,7 @@ import {
   decodeSignature,
   encodeSignature,
   hmac,
+  secretKeys,
   type HmacAlgorithm,
   type SignatureEncoding,
 } from '../utils/signature.js';
@@ -98,8 +99,8 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     if (signatures.length === 0) return rejected('malformed_header');
 
     const fields = { id, timestamp, url: request.url, body: request.rawBody };
-    for (const secret of secrets) {
-      if (anyMatch(signatures, this.digest(secret, fields))) return VERIFIED;
+    for (const key of secretKeys(secrets)) {
+      if (anyMatch(signatures, this.digest(key, fields))) return VERIFIED;
     }
     return rejected('no_matching_signature');
   }
@@ -136,8 +137,8 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     return signedContentId(this.signedParts({ id: undefined, timestamp, url: request.url, body: request.rawBody }));
   }
 
-  private digest(secret: string, fields: Readonly<Record<Field, string | Buffer | undefined>>): Buffer {
-    return hmac(this.scheme.algorithm, secret, this.signedParts(fields));
+  private digest(key: string | KeyObject, fields: Readonly<Record<Field, string | Buffer | undefined>>): Buffer {
+    return hmac(this.scheme.algorithm, key, this.signedParts(fields));
   }
 
   private signedParts(fields: Readonly<Record<Field, string | Buffer | undefined>>): (string | Buffer)[] {
