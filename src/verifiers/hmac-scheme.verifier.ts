@@ -1,4 +1,4 @@
-import { randomUUID, type KeyObject } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DEFAULT_TOLERANCE_SECONDS } from '../webhook-security.constants.js';
 import { WebhookSecurityConfigurationError } from '../webhook-security.exceptions.js';
 import { signedContentId } from '../utils/delivery-id.js';
@@ -98,9 +98,9 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     const signatures = this.parseSignatures(header);
     if (signatures.length === 0) return rejected('malformed_header');
 
-    const fields = { id, timestamp, url: request.url, body: request.rawBody };
+    const content = this.signedParts({ id, timestamp, url: request.url, body: request.rawBody });
     for (const key of secretKeys(secrets)) {
-      if (anyMatch(signatures, this.digest(key, fields))) return VERIFIED;
+      if (anyMatch(signatures, hmac(this.scheme.algorithm, key, content))) return VERIFIED;
     }
     return rejected('no_matching_signature');
   }
@@ -120,8 +120,8 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     if (input.url === undefined && this.template.some((part) => typeof part !== 'string' && part.field === 'url')) {
       throw new TypeError(`The '${this.scheme.header}' scheme signs the URL: pass the full URL the request goes to as \`url\`.`);
     }
-    const fields = { id, timestamp, url: input.url, body: input.body };
-    headers[this.scheme.header] = (this.scheme.prefix ?? '') + encodeSignature(this.digest(input.secret, fields), this.scheme.encoding);
+    const content = this.signedParts({ id, timestamp, url: input.url, body: input.body });
+    headers[this.scheme.header] = (this.scheme.prefix ?? '') + encodeSignature(hmac(this.scheme.algorithm, input.secret, content), this.scheme.encoding);
     return headers;
   }
 
@@ -137,12 +137,11 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     return signedContentId(this.signedParts({ id: undefined, timestamp, url: request.url, body: request.rawBody }));
   }
 
-  private digest(key: string | KeyObject, fields: Readonly<Record<Field, string | Buffer | undefined>>): Buffer {
-    return hmac(this.scheme.algorithm, key, this.signedParts(fields));
-  }
-
+  /** The signed content as the parts of the template, in order; the body stays the bytes given. */
   private signedParts(fields: Readonly<Record<Field, string | Buffer | undefined>>): (string | Buffer)[] {
-    return this.template.map((part) => (typeof part === 'string' ? part : (fields[part.field] ?? '')));
+    const parts: (string | Buffer)[] = [];
+    for (const part of this.template) parts.push(typeof part === 'string' ? part : (fields[part.field] ?? ''));
+    return parts;
   }
 
   private parseSignatures(header: string): Buffer[] {
