@@ -5,10 +5,10 @@
  * Prints `MicroRound` as JSON on stdout.
  */
 import { BUILT_IN_VERIFIERS } from '../../src/verifiers/built-in-verifiers.js';
-import type { WebhookVerifier } from '../../src/verifiers/webhook-verifier.interface.js';
+import type { WebhookRequest, WebhookVerifier } from '../../src/verifiers/webhook-verifier.interface.js';
 import { MICRO_SIZES } from '../lib/bodies.js';
 import { median, shuffled } from '../lib/stats.js';
-import { MICRO_CASES, SECRET } from './cases.js';
+import { MICRO_CASES, type Check } from './cases.js';
 
 /** Settings of a round, passed as JSON in argv[2]. */
 export interface MicroSettings {
@@ -24,41 +24,56 @@ export interface MicroSettings {
   readonly sizes?: readonly number[];
 }
 
-/** Median nanoseconds per call of each timed function, by size, then by key (`verify`, `bare`, `sdk:<name>`). */
+/** Nanoseconds per call, median of the samples, by size and then by key (`verify`, `bare`, `sdk:<name>`). */
 export interface MicroRound {
-  readonly nsPerCall: Record<string, Record<string, number>>;
+  /** Process CPU time (user + system), which other processes on the machine do not inflate. */
+  readonly cpuNsPerCall: Record<string, Record<string, number>>;
+  /** Wall-clock time from `process.hrtime.bigint()`. */
+  readonly wallNsPerCall: Record<string, Record<string, number>>;
+}
+
+/** One sample: nanoseconds per call, by CPU time and by wall clock. */
+interface Sample {
+  readonly cpu: number;
+  readonly wall: number;
 }
 
 const settings: MicroSettings = JSON.parse(process.argv[2] ?? '{}');
 
-/** Calls `fn` `n` times and returns nanoseconds per call; throws unless every call returned true. */
-function timeCalls(key: string, fn: () => boolean, n: number): number {
+/** Calls `check` `n` times, awaiting it when its API is async; throws unless every call verified. */
+async function timeCalls(key: string, check: Check, isAsync: boolean, n: number): Promise<Sample> {
   let passed = 0;
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) if (fn()) passed++;
-  const elapsed = Number(process.hrtime.bigint() - start);
-  if (passed !== n) throw new Error(`${settings.label} ${key} returned false on a correctly signed request`);
-  return elapsed / n;
+  const cpuStart = process.cpuUsage();
+  const wallStart = process.hrtime.bigint();
+  if (isAsync) {
+    for (let i = 0; i < n; i++) if (await check()) passed++;
+  } else {
+    for (let i = 0; i < n; i++) if (check()) passed++;
+  }
+  const wall = Number(process.hrtime.bigint() - wallStart);
+  const { user, system } = process.cpuUsage(cpuStart);
+  if (passed !== n) throw new Error(`${settings.label} ${key} failed to verify a correctly signed request`);
+  return { cpu: ((user + system) * 1000) / n, wall: wall / n };
 }
 
-/** Runs `fn` for about `ms` milliseconds and returns the calls per sample of `sampleMs`. */
-function warmUp(key: string, fn: () => boolean, ms: number, sampleMs: number): number {
+/** Runs `check` for about `warmupMs` and returns how many calls take about `sampleMs`. */
+async function warmUp(key: string, check: Check, isAsync: boolean): Promise<number> {
   let calls = 1;
-  let perCall = timeCalls(key, fn, 1);
-  const until = process.hrtime.bigint() + BigInt(Math.round(ms * 1e6));
+  let perCall = (await timeCalls(key, check, isAsync, 1)).wall;
+  const until = process.hrtime.bigint() + BigInt(Math.round(settings.warmupMs * 1e6));
   while (process.hrtime.bigint() < until) {
-    perCall = timeCalls(key, fn, calls);
-    calls = Math.min(calls * 2, Math.max(1, Math.round((ms * 1e6) / 8 / perCall)));
+    perCall = (await timeCalls(key, check, isAsync, calls)).wall;
+    calls = Math.min(calls * 2, Math.max(1, Math.round((settings.warmupMs * 1e6) / 8 / perCall)));
   }
-  return Math.max(1, Math.round((sampleMs * 1e6) / perCall));
+  return Math.max(1, Math.round((settings.sampleMs * 1e6) / perCall));
 }
 
 /** One verify call as the guard makes it, with the provider's list of secrets. */
-function verifyOnce(verifier: WebhookVerifier, request: Parameters<WebhookVerifier['verify']>[0]): () => boolean {
-  const secrets = [SECRET];
+function verifyCall(verifier: WebhookVerifier, request: WebhookRequest, secret: string): () => boolean {
+  const secrets = [secret];
   return () => {
     const result = verifier.verify(request, secrets);
-    if (result instanceof Promise) throw new Error('the micro benchmark times synchronous verifiers only');
+    if (result instanceof Promise) throw new Error('the built-in verifiers are synchronous');
     return result.verified;
   };
 }
@@ -66,25 +81,32 @@ function verifyOnce(verifier: WebhookVerifier, request: Parameters<WebhookVerifi
 const microCase = MICRO_CASES.find((candidate) => candidate.label === settings.label);
 if (!microCase) throw new Error(`no micro case '${settings.label}'`);
 
-const nsPerCall: Record<string, Record<string, number>> = {};
+const round: MicroRound = { cpuNsPerCall: {}, wallNsPerCall: {} };
 for (const size of settings.sizes ?? MICRO_SIZES) {
   const prepared = microCase.prepare(size);
-  const timed = new Map<string, () => boolean>([
-    ['verify', verifyOnce(new BUILT_IN_VERIFIERS[microCase.scheme](), prepared.request)],
+  const checks = new Map<string, Check>([
+    ['verify', verifyCall(new BUILT_IN_VERIFIERS[microCase.scheme](), prepared.request, prepared.secret)],
     ['bare', prepared.bare],
-    ...Object.entries(prepared.sdks ?? {}).map(([name, sdk]): [string, () => boolean] => [`sdk:${name}`, sdk]),
+    ...Object.entries(prepared.sdks).map(([name, sdk]): [string, Check] => [`sdk:${name}`, sdk]),
   ]);
+  const isAsync = new Map<string, boolean>();
   const calls = new Map<string, number>();
-  for (const [key, fn] of timed) calls.set(key, warmUp(key, fn, settings.warmupMs, settings.sampleMs));
+  for (const [key, check] of checks) {
+    const first = check();
+    isAsync.set(key, first instanceof Promise);
+    await first;
+    calls.set(key, await warmUp(key, check, isAsync.get(key)!));
+  }
 
-  const samples = new Map<string, number[]>([...timed.keys()].map((key) => [key, []]));
+  const samples = new Map<string, Sample[]>([...checks.keys()].map((key) => [key, []]));
   for (let sample = 0; sample < settings.samples; sample++) {
-    for (const key of shuffled([...timed.keys()])) {
-      samples.get(key)!.push(timeCalls(key, timed.get(key)!, calls.get(key)!));
+    for (const key of shuffled([...checks.keys()])) {
+      samples.get(key)!.push(await timeCalls(key, checks.get(key)!, isAsync.get(key)!, calls.get(key)!));
     }
   }
-  nsPerCall[size] = Object.fromEntries([...samples].map(([key, values]) => [key, median(values)]));
+  const medians = (clock: keyof Sample) =>
+    Object.fromEntries([...samples].map(([key, values]) => [key, median(values.map((value) => value[clock]))]));
+  round.cpuNsPerCall[size] = medians('cpu');
+  round.wallNsPerCall[size] = medians('wall');
 }
-
-const round: MicroRound = { nsPerCall };
 process.stdout.write(JSON.stringify(round));

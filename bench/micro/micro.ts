@@ -49,12 +49,12 @@ export function runMicro(settings: MicroPhaseSettings): MicroResult {
   }
   const rows: MicroRow[] = [];
   for (const [label, caseRounds] of rounds) {
-    for (const size of Object.keys(caseRounds[0]!.nsPerCall).map(Number)) {
-      const of = (key: string): number[] => caseRounds.map((round) => round.nsPerCall[size]![key]!);
+    for (const size of Object.keys(caseRounds[0]!.cpuNsPerCall).map(Number)) {
+      const of = (key: string): number[] => caseRounds.map((round) => round.cpuNsPerCall[size]![key]!);
       const ratio = (a: number[], b: number[]): number => median(a.map((value, round) => value / b[round]!));
       const bare = of('bare');
       const verify = of('verify');
-      const sdkKeys = Object.keys(caseRounds[0]!.nsPerCall[size]!).filter((key) => key.startsWith('sdk:'));
+      const sdkKeys = Object.keys(caseRounds[0]!.cpuNsPerCall[size]!).filter((key) => key.startsWith('sdk:'));
       rows.push({
         label,
         size,
