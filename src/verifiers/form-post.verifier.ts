@@ -48,8 +48,9 @@ export class FormPostVerifier implements WebhookVerifier {
       payloads = [''];
     }
 
-    for (const key of secretKeys(secrets)) {
-      for (const url of urlVariants(request.url)) {
+    const keys = secretKeys(secrets);
+    for (const url of urlVariants(request.url)) {
+      for (const key of keys) {
         for (const payload of payloads) {
           if (safeEqual(hmac('sha1', key, [url, payload]), signature)) return VERIFIED;
         }
@@ -79,7 +80,8 @@ export class FormPostVerifier implements WebhookVerifier {
 /** One query parameter of a URL, or `undefined`. Never throws. */
 function queryParam(url: string, name: string): string | undefined {
   const query = url.indexOf('?');
-  if (query === -1) return undefined;
+  // A query with neither the name nor a percent-encoding cannot hold the parameter.
+  if (query === -1 || (!url.includes(name, query) && !url.includes('%', query))) return undefined;
   return new URLSearchParams(url.slice(query + 1).split('#')[0]).get(name) ?? undefined;
 }
 
@@ -109,16 +111,23 @@ function formPayloads(rawBody: Buffer): string[] {
  * normalises it (`'` becomes `%27`) and with its query re-encoded by
  * `node:querystring` (`%27` becomes `'`), each with and without its port.
  * Twilio's `validateRequest` tries the same, as its back ends sign both forms.
+ * The variants are built only if the URL as received does not verify.
  */
-function urlVariants(url: string): string[] {
-  let normalized: string;
+function* urlVariants(url: string): Generator<string> {
+  yield url;
+  const seen = new Set([url]);
+  let normalized: string | undefined;
   try {
     normalized = new URL(url).toString();
   } catch {
-    return portVariants(url);
+    // Not a URL that `new URL()` reads: only the port variants of the URL as received.
   }
-  const fallbacks = portVariants(normalized);
-  return [...new Set([...portVariants(url), ...fallbacks, ...fallbacks.map(withLegacyQuery)])];
+  const fallbacks = normalized === undefined ? [] : portVariants(normalized);
+  for (const variant of [...portVariants(url), ...fallbacks, ...fallbacks.map(withLegacyQuery)]) {
+    if (seen.has(variant)) continue;
+    seen.add(variant);
+    yield variant;
+  }
 }
 
 /** A URL with its query string parsed and written again by `node:querystring`. */
