@@ -23,19 +23,21 @@ export function hmac(algorithm: HmacAlgorithm, key: string | Buffer | KeyObject,
   return mac.digest();
 }
 
-const keyCache = new WeakMap<readonly string[], { readonly secrets: readonly string[]; readonly keys: readonly KeyObject[] }>();
-
 /**
- * The secrets as HMAC keys (each secret's UTF-8 bytes), built once per list of
- * secrets rather than on every request. The list is compared entry by entry
- * on each call, so a list changed in place never verifies with a stale key.
+ * `build` applied to each secret of a list, once per list rather than on
+ * every request: the guard passes a provider's same list each time. The list
+ * is compared entry by entry on each call, so a list changed in place never
+ * gets what was built for its old entries.
  */
-export function secretKeys(secrets: readonly string[]): readonly KeyObject[] {
-  const cached = keyCache.get(secrets);
-  if (cached && sameEntries(cached.secrets, secrets)) return cached.keys;
-  const keys = secrets.map((secret) => createSecretKey(secret, 'utf8'));
-  keyCache.set(secrets, { secrets: [...secrets], keys });
-  return keys;
+export function perSecretList<T>(build: (secret: string) => T): (secrets: readonly string[]) => readonly T[] {
+  const cache = new WeakMap<readonly string[], { readonly secrets: readonly string[]; readonly built: readonly T[] }>();
+  return (secrets) => {
+    const cached = cache.get(secrets);
+    if (cached && sameEntries(cached.secrets, secrets)) return cached.built;
+    const built = secrets.map(build);
+    cache.set(secrets, { secrets: [...secrets], built });
+    return built;
+  };
 }
 
 function sameEntries(a: readonly string[], b: readonly string[]): boolean {
@@ -43,6 +45,11 @@ function sameEntries(a: readonly string[], b: readonly string[]): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/** The secrets as HMAC keys, each of its UTF-8 bytes, built once per list of secrets. */
+export const secretKeys: (secrets: readonly string[]) => readonly KeyObject[] = perSecretList((secret) =>
+  createSecretKey(secret, 'utf8'),
+);
 
 /** Length of a signature of `bytes` bytes written in `encoding`, with base64 padding. */
 function encodedLength(bytes: number, encoding: SignatureEncoding): number {
