@@ -20,6 +20,12 @@ const HMAC_BYTES = 32;
 const ED25519_KEY_BYTES = 32;
 const ED25519_SIGNATURE_BYTES = 64;
 
+/** The header names of each set, built once. */
+const HEADERS = {
+  webhook: { id: 'webhook-id', timestamp: 'webhook-timestamp', signature: 'webhook-signature' },
+  svix: { id: 'svix-id', timestamp: 'svix-timestamp', signature: 'svix-signature' },
+} as const;
+
 /** A configured secret, decoded: an HMAC key (`whsec_`) or an Ed25519 public key (`whpk_`). */
 type VerificationKey = { readonly version: 'v1' | 'v1a'; readonly key: KeyObject };
 
@@ -54,10 +60,10 @@ export class StandardWebhooksVerifier implements WebhookVerifier {
   }
 
   verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult {
-    const prefix = readHeader(request.headers, 'webhook-signature') === undefined ? 'svix' : 'webhook';
-    const id = readHeader(request.headers, `${prefix}-id`);
-    const timestamp = readHeader(request.headers, `${prefix}-timestamp`);
-    const header = readHeader(request.headers, `${prefix}-signature`);
+    const names = readHeader(request.headers, HEADERS.webhook.signature) === undefined ? HEADERS.svix : HEADERS.webhook;
+    const id = readHeader(request.headers, names.id);
+    const timestamp = readHeader(request.headers, names.timestamp);
+    const header = readHeader(request.headers, names.signature);
     if (id === undefined || timestamp === undefined || header === undefined) return rejected('missing_header');
 
     const signedAt = parseTimestamp(timestamp, 'unix');
@@ -67,7 +73,8 @@ export class StandardWebhooksVerifier implements WebhookVerifier {
     const signatures = parseSignatures(header);
     if (signatures === 'unknown_key_version' || signatures === 'malformed_header') return rejected(signatures);
 
-    const content = [id, '.', timestamp, '.', request.rawBody];
+    // The headers go to the HMAC as one short string, the body as the bytes received.
+    const content = [`${id}.${timestamp}.`, request.rawBody];
     let message: Buffer | undefined;
     for (const key of verificationKeys(secrets)) {
       if (key?.version === 'v1' && anyMatch(signatures.v1, hmac('sha256', key.key, content))) return VERIFIED;
