@@ -26,9 +26,9 @@ interface Settings {
 }
 
 const FULL: Settings = {
-  micro: { rounds: 4, samples: 15, sampleMs: 8, warmupMs: 40, sizes: MICRO_SIZES },
-  http: { rounds: 4, sizes: [1024, 64 * 1024], seconds: 3, warmupSeconds: 2, connections: 8 },
-  memory: { rounds: 3, size: 1024 * 1024, seconds: 4, connections: 4 },
+  micro: { rounds: 4, samples: 11, sampleMs: 8, warmupMs: 30, sizes: MICRO_SIZES },
+  http: { rounds: 4, sizes: [1024, 64 * 1024], seconds: 2.5, warmupSeconds: 1.5, connections: 8 },
+  memory: { rounds: 3, size: 1024 * 1024, seconds: 3, connections: 4 },
 };
 
 const QUICK: Settings = {
@@ -63,7 +63,9 @@ if (phases.includes('micro')) {
   const micro = runMicro(settings.micro);
   results.micro = micro;
   targets.push(...microTargets(micro));
-  console.log(`## Micro: µs per verify call, median of ${settings.micro.rounds} rounds; ratios within each round\n`);
+  console.log(
+    `## Micro: CPU µs per call, median of ${settings.micro.rounds} rounds (a process per case and round, ${settings.micro.samples} interleaved samples each); ratios within each round\n`,
+  );
   console.log(microTable(micro) + '\n');
   if (micro.uncovered.length > 0) console.log(`No micro case for: ${micro.uncovered.join(', ')} (add one to bench/micro/cases.ts)\n`);
 }

@@ -17,26 +17,33 @@ export interface HttpSettings {
   readonly connections: number;
 }
 
+/** What one load measured, with the server's CPU time per request it answered. */
+export interface HttpLoadResult extends LoadResult {
+  readonly cpuUsPerRequest: number;
+}
+
 /** One body size: medians over rounds; ratios are guarded over unguarded within each round. */
 export interface HttpRow {
   readonly size: number;
-  readonly unguarded: LoadResult;
-  readonly guarded: LoadResult;
+  readonly unguarded: HttpLoadResult;
+  readonly guarded: HttpLoadResult;
   readonly reqPerSecRatio: number;
   readonly p50Ratio: number;
   readonly p99Ratio: number;
+  readonly cpuRatio: number;
 }
 
 export interface HttpResult {
   readonly rows: readonly HttpRow[];
-  readonly rounds: readonly { readonly size: number; readonly route: Route; readonly result: LoadResult }[];
+  readonly rounds: readonly { readonly size: number; readonly route: Route; readonly result: HttpLoadResult }[];
 }
 
-const medianOf = (results: readonly LoadResult[]): LoadResult => ({
+const medianOf = (results: readonly HttpLoadResult[]): HttpLoadResult => ({
   requests: median(results.map((result) => result.requests)),
   reqPerSec: median(results.map((result) => result.reqPerSec)),
   p50: median(results.map((result) => result.p50)),
   p99: median(results.map((result) => result.p99)),
+  cpuUsPerRequest: median(results.map((result) => result.cpuUsPerRequest)),
 });
 
 /** Loads one server's two routes in interleaved rounds. */
@@ -58,14 +65,20 @@ export async function runHttp(settings: HttpSettings): Promise<HttpResult> {
         for (const route of order) plan.push(load(size, route, settings.seconds));
       }
     }
-    const results = runScript<LoadResult[]>('http/load.js', [JSON.stringify([...warmup, ...plan])], PINNING?.load).slice(warmup.length);
-    const rounds = plan.map(({ size, route }, index) => ({ size, route, result: results[index]! }));
+    runScript<LoadResult[]>('http/load.js', [JSON.stringify(warmup)], PINNING?.load);
+    const rounds: { size: number; route: Route; result: HttpLoadResult }[] = [];
+    for (const run of plan) {
+      const cpuBefore = await server.ask<number>('cpu');
+      const [result] = runScript<LoadResult[]>('http/load.js', [JSON.stringify([run])], PINNING?.load);
+      const cpuUsPerRequest = ((await server.ask<number>('cpu')) - cpuBefore) / result!.requests;
+      rounds.push({ size: run.size, route: run.route, result: { ...result!, cpuUsPerRequest } });
+    }
 
     const rows = settings.sizes.map((size) => {
-      const of = (route: Route): LoadResult[] => rounds.filter((run) => run.size === size && run.route === route).map((run) => run.result);
+      const of = (route: Route): HttpLoadResult[] => rounds.filter((run) => run.size === size && run.route === route).map((run) => run.result);
       const unguarded = of('unguarded');
       const guarded = of('guarded');
-      const ratio = (field: keyof LoadResult): number => median(guarded.map((result, round) => result[field] / unguarded[round]![field]));
+      const ratio = (field: keyof HttpLoadResult): number => median(guarded.map((result, round) => result[field] / unguarded[round]![field]));
       return {
         size,
         unguarded: medianOf(unguarded),
@@ -73,6 +86,7 @@ export async function runHttp(settings: HttpSettings): Promise<HttpResult> {
         reqPerSecRatio: ratio('reqPerSec'),
         p50Ratio: ratio('p50'),
         p99Ratio: ratio('p99'),
+        cpuRatio: ratio('cpuUsPerRequest'),
       };
     });
     return { rows, rounds };
@@ -84,15 +98,25 @@ export async function runHttp(settings: HttpSettings): Promise<HttpResult> {
 /** The HTTP table: one line per body size. Latencies in milliseconds. */
 export function httpTable({ rows }: HttpResult): string {
   return markdownTable(
-    ['body', 'unguarded req/s', 'guarded req/s', 'guarded/unguarded req/s', 'p50 ms unguarded / guarded', 'p99 ms unguarded / guarded', 'guarded/unguarded p99'],
+    [
+      'body',
+      'req/s unguarded / guarded',
+      'guarded/unguarded req/s',
+      'p50 ms unguarded / guarded',
+      'p99 ms unguarded / guarded',
+      'guarded/unguarded p99',
+      'server CPU µs/req unguarded / guarded',
+      'guarded/unguarded CPU',
+    ],
     rows.map((row) => [
       formatSize(row.size),
-      row.unguarded.reqPerSec.toFixed(0),
-      row.guarded.reqPerSec.toFixed(0),
+      `${row.unguarded.reqPerSec.toFixed(0)} / ${row.guarded.reqPerSec.toFixed(0)}`,
       fixed(row.reqPerSecRatio),
       `${fixed(row.unguarded.p50)} / ${fixed(row.guarded.p50)}`,
       `${fixed(row.unguarded.p99)} / ${fixed(row.guarded.p99)}`,
       fixed(row.p99Ratio),
+      `${row.unguarded.cpuUsPerRequest.toFixed(0)} / ${row.guarded.cpuUsPerRequest.toFixed(0)}`,
+      fixed(row.cpuRatio),
     ]),
   );
 }

@@ -1,6 +1,7 @@
 /**
  * The benchmark's Nest app, run in its own process on 127.0.0.1 and a free
- * port. It sends `{ port }` to its parent once it listens. With
+ * port. It sends `{ port }` to its parent once it listens, and answers
+ * `'cpu'` with the CPU time it has used, in microseconds. With
  * `--sample-memory` it tracks its heap and answers `'memory'` with its peaks.
  */
 import 'reflect-metadata';
@@ -41,9 +42,13 @@ async function main(): Promise<void> {
   }
 
   process.on('message', (message) => {
-    if (message !== 'memory') return;
-    const memory: ServerMemory = { peakRss: process.resourceUsage().maxRSS * 1024, idleRss, peakHeapUsed, peakArrayBuffers };
-    process.send?.(memory);
+    if (message === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send?.(user + system);
+    } else if (message === 'memory') {
+      const memory: ServerMemory = { peakRss: process.resourceUsage().maxRSS * 1024, idleRss, peakHeapUsed, peakArrayBuffers };
+      process.send?.(memory);
+    }
   });
   process.on('disconnect', () => void app.close().then(() => process.exit(0)));
   process.send?.({ port: (app.getHttpServer().address() as AddressInfo).port });
