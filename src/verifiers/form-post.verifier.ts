@@ -92,17 +92,21 @@ function queryParam(url: string, name: string): string | undefined {
  */
 function formPayloads(rawBody: Buffer): string[] {
   const params = new Map<string, string[]>();
+  let repeats = false;
   for (const [key, value] of new URLSearchParams(rawBody.toString('utf8'))) {
     const values = params.get(key);
-    if (values) values.push(value);
-    else params.set(key, [value]);
+    if (values) {
+      values.push(value);
+      repeats = true;
+    } else params.set(key, [value]);
   }
   const keys = [...params.keys()].sort();
-  const join = (order: (values: string[]) => string[]): string =>
-    keys.map((key) => order(params.get(key)!).map((value) => key + value).join('')).join('');
-
+  const join = (order: (values: string[]) => string[]): string => {
+    let text = '';
+    for (const key of keys) for (const value of order(params.get(key)!)) text += key + value;
+    return text;
+  };
   const wireOrder = join((values) => values);
-  const repeats = [...params.values()].some((values) => values.length > 1);
   return repeats ? [wireOrder, join((values) => [...new Set(values)].sort())] : [wireOrder];
 }
 
