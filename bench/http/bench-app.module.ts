@@ -1,5 +1,5 @@
-import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
-import { VerifiedWebhook, WebhookSecurityModule } from '../../src/index.js';
+import { Body, Controller, HttpCode, Module, Post, SetMetadata, UseGuards } from '@nestjs/common';
+import { VerifiedWebhook, WEBHOOK_PROVIDER_METADATA, WebhookSecurityModule, WebhookSignatureGuard } from '../../src/index.js';
 
 /** The secret of the benchmark app's verified route. */
 export const HTTP_SECRET = 'bench-http-secret-0123456789';
@@ -7,8 +7,12 @@ export const HTTP_SECRET = 'bench-http-secret-0123456789';
 /** The scheme of the verified route. */
 export const HTTP_SCHEME = 'fullup';
 
-/** The two routes under load. Same handler, same body parsing; only the guard differs. */
-export const ROUTES = { unguarded: '/webhooks/unguarded', guarded: '/webhooks/guarded' } as const;
+/**
+ * The routes under load: same handler, same body parsing. `guarded` is a
+ * `@VerifiedWebhook` route; `guardOnly` has the signature guard alone, without
+ * the replay interceptor and filter the decorator also attaches.
+ */
+export const ROUTES = { unguarded: '/webhooks/unguarded', guarded: '/webhooks/guarded', guardOnly: '/webhooks/guard-only' } as const;
 
 /** Name of a route under load. */
 export type Route = keyof typeof ROUTES;
@@ -25,6 +29,14 @@ export class BenchController {
   @HttpCode(200)
   @VerifiedWebhook(HTTP_SCHEME)
   guarded(@Body() _event: unknown) {
+    return { received: true };
+  }
+
+  @Post('guard-only')
+  @HttpCode(200)
+  @SetMetadata(WEBHOOK_PROVIDER_METADATA, HTTP_SCHEME)
+  @UseGuards(WebhookSignatureGuard)
+  guardOnly(@Body() _event: unknown) {
     return { received: true };
   }
 }

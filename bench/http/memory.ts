@@ -25,7 +25,7 @@ export interface MemoryRun extends ServerMemory {
 export interface MemoryResult {
   readonly size: number;
   /** Medians over rounds, per route. */
-  readonly routes: Readonly<Record<Route, MemoryRun>>;
+  readonly routes: Readonly<Record<'unguarded' | 'guarded', MemoryRun>>;
   /** Guarded over unguarded peak RSS, per round pair, median. */
   readonly peakRssRatio: number;
   readonly peakHeapRatio: number;
