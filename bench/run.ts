@@ -17,7 +17,7 @@ import { memoryTable, memoryTargets, runMemory, type MemorySettings } from './ht
 import { MICRO_SIZES } from './lib/bodies.js';
 import { PINNING } from './lib/processes.js';
 import type { TargetCheck } from './lib/targets.js';
-import { microTable, microTargets, runMicro, type MicroPhaseSettings } from './micro/micro.js';
+import { microSummaryTable, microTable, microTargets, runMicro, type MicroPhaseSettings } from './micro/micro.js';
 
 interface Settings {
   readonly micro: MicroPhaseSettings;
@@ -67,6 +67,8 @@ if (phases.includes('micro')) {
     `## Micro: CPU µs per call, median of ${settings.micro.rounds} rounds (a process per case and round, ${settings.micro.samples} interleaved samples each); ratios within each round\n`,
   );
   console.log(microTable(micro) + '\n');
+  console.log('Ratios at a glance (≤ 1.30 at 1 KiB and ≤ 1.10 above against bare; ≤ 1 against each SDK):\n');
+  console.log(microSummaryTable(micro) + '\n');
   if (micro.uncovered.length > 0) console.log(`No micro case for: ${micro.uncovered.join(', ')} (add one to bench/micro/cases.ts)\n`);
 }
 if (phases.includes('http')) {

@@ -86,6 +86,28 @@ export function microTable({ rows }: MicroResult): string {
   return markdownTable(['scheme', 'body', 'bare µs', 'verify µs', 'verify/bare', 'vendor SDK', 'SDK µs', 'SDK/bare', 'verify/SDK'], lines);
 }
 
+/** The micro ratios at a glance: one line per case (one more per extra SDK), one column per body size. */
+export function microSummaryTable({ rows }: MicroResult): string {
+  const sizes = [...new Set(rows.map((row) => row.size))];
+  const lines: string[][] = [];
+  for (const label of new Set(rows.map((row) => row.label))) {
+    const caseRows = sizes.map((size) => rows.find((row) => row.label === label && row.size === size)!);
+    const sdkNames = caseRows[0]!.sdks.map((sdk) => sdk.name);
+    const perSdk = (name: string | undefined) =>
+      caseRows.map((row) => {
+        const sdk = row.sdks.find((candidate) => candidate.name === name);
+        return sdk ? fixed(sdk.verifyPerSdk) : '';
+      });
+    lines.push([label, ...caseRows.map((row) => fixed(row.verifyPerBare)), sdkNames[0] ?? '—', ...perSdk(sdkNames[0])]);
+    for (const name of sdkNames.slice(1)) lines.push(['', ...sizes.map(() => ''), name, ...perSdk(name)]);
+  }
+  const sizeLabels = sizes.map(formatSize);
+  return markdownTable(
+    ['scheme', ...sizeLabels.map((size) => `verify/bare ${size}`), 'vendor SDK', ...sizeLabels.map((size) => `verify/SDK ${size}`)],
+    lines,
+  );
+}
+
 /** verify/bare ≤ 1.30 at 1 KiB and ≤ 1.10 above; verify/SDK ≤ 1 everywhere. */
 export function microTargets({ rows }: MicroResult): TargetCheck[] {
   return rows.flatMap((row) => [
