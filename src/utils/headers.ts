@@ -19,11 +19,23 @@ export function readHeader(headers: IncomingHttpHeaders, name: string): string |
 /**
  * Splits a header that lists several signatures. Entries are trimmed, empty
  * ones dropped. A list longer than {@link MAX_SIGNATURES_PER_HEADER} gives
- * `undefined`, which bounds the comparisons any one request can cause.
+ * `undefined`, which bounds the comparisons any one request can cause. No
+ * separator (or an empty one) reads the whole header as one entry.
  */
 export function splitList(value: string, separator: string | undefined): string[] | undefined {
-  const entries = (separator === undefined ? [value] : value.split(separator, MAX_SIGNATURES_PER_HEADER + 1))
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '');
+  if (!separator) {
+    const entry = value.trim();
+    return entry === '' ? [] : [entry];
+  }
+  const entries: string[] = [];
+  let start = 0;
+  // Reads at most one entry past the limit, so a long list costs no more than a short one.
+  for (let read = 0; read <= MAX_SIGNATURES_PER_HEADER; read++) {
+    const end = value.indexOf(separator, start);
+    const entry = (end === -1 ? value.slice(start) : value.slice(start, end)).trim();
+    if (entry !== '') entries.push(entry);
+    if (end === -1) break;
+    start = end + separator.length;
+  }
   return entries.length > MAX_SIGNATURES_PER_HEADER ? undefined : entries;
 }

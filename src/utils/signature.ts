@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 /** HMAC algorithms a scheme may use. */
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
@@ -17,11 +17,39 @@ const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
  * HMAC over several parts, fed to the hash one by one so that a large body is
  * never copied into a concatenated buffer or string.
  */
-export function hmac(algorithm: HmacAlgorithm, key: string | Buffer, parts: readonly (string | Buffer)[]): Buffer {
+export function hmac(algorithm: HmacAlgorithm, key: string | Buffer | KeyObject, parts: readonly (string | Buffer)[]): Buffer {
   const mac = createHmac(algorithm, key);
   for (const part of parts) mac.update(part);
   return mac.digest();
 }
+
+/**
+ * `build` applied to each secret of a list, once per list rather than on
+ * every request: the guard passes a provider's same list each time. The list
+ * is compared entry by entry on each call, so a list changed in place never
+ * gets what was built for its old entries.
+ */
+export function perSecretList<T>(build: (secret: string) => T): (secrets: readonly string[]) => readonly T[] {
+  const cache = new WeakMap<readonly string[], { readonly secrets: readonly string[]; readonly built: readonly T[] }>();
+  return (secrets) => {
+    const cached = cache.get(secrets);
+    if (cached && sameEntries(cached.secrets, secrets)) return cached.built;
+    const built = secrets.map(build);
+    cache.set(secrets, { secrets: [...secrets], built });
+    return built;
+  };
+}
+
+function sameEntries(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The secrets as HMAC keys, each of its UTF-8 bytes, built once per list of secrets. */
+export const secretKeys: (secrets: readonly string[]) => readonly KeyObject[] = perSecretList((secret) =>
+  createSecretKey(secret, 'utf8'),
+);
 
 /** Length of a signature of `bytes` bytes written in `encoding`, with base64 padding. */
 function encodedLength(bytes: number, encoding: SignatureEncoding): number {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parse, stringify } from 'node:querystring';
 import { readHeader } from '../utils/headers.js';
-import { decodeSignature, encodeSignature, hmac, safeEqual } from '../utils/signature.js';
+import { decodeSignature, encodeSignature, hmac, safeEqual, secretKeys } from '../utils/signature.js';
 import {
   VERIFIED,
   rejected,
@@ -48,10 +48,11 @@ export class FormPostVerifier implements WebhookVerifier {
       payloads = [''];
     }
 
-    for (const secret of secrets) {
-      for (const url of urlVariants(request.url)) {
+    const keys = secretKeys(secrets);
+    for (const url of urlVariants(request.url)) {
+      for (const key of keys) {
         for (const payload of payloads) {
-          if (safeEqual(hmac('sha1', secret, [url, payload]), signature)) return VERIFIED;
+          if (safeEqual(hmac('sha1', key, [url, payload]), signature)) return VERIFIED;
         }
       }
     }
@@ -79,7 +80,8 @@ export class FormPostVerifier implements WebhookVerifier {
 /** One query parameter of a URL, or `undefined`. Never throws. */
 function queryParam(url: string, name: string): string | undefined {
   const query = url.indexOf('?');
-  if (query === -1) return undefined;
+  // A query with neither the name nor a percent-encoding cannot hold the parameter.
+  if (query === -1 || (!url.includes(name, query) && !url.includes('%', query))) return undefined;
   return new URLSearchParams(url.slice(query + 1).split('#')[0]).get(name) ?? undefined;
 }
 
@@ -90,17 +92,21 @@ function queryParam(url: string, name: string): string | undefined {
  */
 function formPayloads(rawBody: Buffer): string[] {
   const params = new Map<string, string[]>();
+  let repeats = false;
   for (const [key, value] of new URLSearchParams(rawBody.toString('utf8'))) {
     const values = params.get(key);
-    if (values) values.push(value);
-    else params.set(key, [value]);
+    if (values) {
+      values.push(value);
+      repeats = true;
+    } else params.set(key, [value]);
   }
   const keys = [...params.keys()].sort();
-  const join = (order: (values: string[]) => string[]): string =>
-    keys.map((key) => order(params.get(key)!).map((value) => key + value).join('')).join('');
-
+  const join = (order: (values: string[]) => string[]): string => {
+    let text = '';
+    for (const key of keys) for (const value of order(params.get(key)!)) text += key + value;
+    return text;
+  };
   const wireOrder = join((values) => values);
-  const repeats = [...params.values()].some((values) => values.length > 1);
   return repeats ? [wireOrder, join((values) => [...new Set(values)].sort())] : [wireOrder];
 }
 
@@ -109,16 +115,23 @@ function formPayloads(rawBody: Buffer): string[] {
  * normalises it (`'` becomes `%27`) and with its query re-encoded by
  * `node:querystring` (`%27` becomes `'`), each with and without its port.
  * Twilio's `validateRequest` tries the same, as its back ends sign both forms.
+ * The variants are built only if the URL as received does not verify.
  */
-function urlVariants(url: string): string[] {
-  let normalized: string;
+function* urlVariants(url: string): Generator<string> {
+  yield url;
+  const seen = new Set([url]);
+  let normalized: string | undefined;
   try {
     normalized = new URL(url).toString();
   } catch {
-    return portVariants(url);
+    // Not a URL that `new URL()` reads: only the port variants of the URL as received.
   }
-  const fallbacks = portVariants(normalized);
-  return [...new Set([...portVariants(url), ...fallbacks, ...fallbacks.map(withLegacyQuery)])];
+  const fallbacks = normalized === undefined ? [] : portVariants(normalized);
+  for (const variant of [...portVariants(url), ...fallbacks, ...fallbacks.map(withLegacyQuery)]) {
+    if (seen.has(variant)) continue;
+    seen.add(variant);
+    yield variant;
+  }
 }
 
 /** A URL with its query string parsed and written again by `node:querystring`. */

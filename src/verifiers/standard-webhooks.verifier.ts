@@ -1,7 +1,7 @@
-import { createPublicKey, randomUUID, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { createPublicKey, createSecretKey, randomUUID, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { DEFAULT_TOLERANCE_SECONDS } from '../webhook-security.constants.js';
 import { readHeader, splitList } from '../utils/headers.js';
-import { anyMatch, decodeSignature, encodeSignature, hmac } from '../utils/signature.js';
+import { anyMatch, decodeSignature, encodeSignature, hmac, perSecretList } from '../utils/signature.js';
 import { isWithinTolerance, parseTimestamp, signingTimestamp } from '../utils/timestamp.js';
 import {
   VERIFIED,
@@ -20,8 +20,17 @@ const HMAC_BYTES = 32;
 const ED25519_KEY_BYTES = 32;
 const ED25519_SIGNATURE_BYTES = 64;
 
+/** The header names of each set, built once. */
+const HEADERS = {
+  webhook: { id: 'webhook-id', timestamp: 'webhook-timestamp', signature: 'webhook-signature' },
+  svix: { id: 'svix-id', timestamp: 'svix-timestamp', signature: 'svix-signature' },
+} as const;
+
 /** A configured secret, decoded: an HMAC key (`whsec_`) or an Ed25519 public key (`whpk_`). */
-type VerificationKey = { readonly version: 'v1'; readonly key: Buffer } | { readonly version: 'v1a'; readonly key: KeyObject };
+type VerificationKey = { readonly version: 'v1' | 'v1a'; readonly key: KeyObject };
+
+/** The configured secrets, decoded once per list of secrets. */
+const verificationKeys = perSecretList(parseKey);
 
 /**
  * Standard Webhooks, the scheme of Svix and of every sender that follows the
@@ -51,10 +60,10 @@ export class StandardWebhooksVerifier implements WebhookVerifier {
   }
 
   verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult {
-    const prefix = readHeader(request.headers, 'webhook-signature') === undefined ? 'svix' : 'webhook';
-    const id = readHeader(request.headers, `${prefix}-id`);
-    const timestamp = readHeader(request.headers, `${prefix}-timestamp`);
-    const header = readHeader(request.headers, `${prefix}-signature`);
+    const names = readHeader(request.headers, HEADERS.webhook.signature) === undefined ? HEADERS.svix : HEADERS.webhook;
+    const id = readHeader(request.headers, names.id);
+    const timestamp = readHeader(request.headers, names.timestamp);
+    const header = readHeader(request.headers, names.signature);
     if (id === undefined || timestamp === undefined || header === undefined) return rejected('missing_header');
 
     const signedAt = parseTimestamp(timestamp, 'unix');
@@ -64,10 +73,10 @@ export class StandardWebhooksVerifier implements WebhookVerifier {
     const signatures = parseSignatures(header);
     if (signatures === 'unknown_key_version' || signatures === 'malformed_header') return rejected(signatures);
 
-    const content = [id, '.', timestamp, '.', request.rawBody];
+    // The headers go to the HMAC as one short string, the body as the bytes received.
+    const content = [`${id}.${timestamp}.`, request.rawBody];
     let message: Buffer | undefined;
-    for (const secret of secrets) {
-      const key = parseKey(secret);
+    for (const key of verificationKeys(secrets)) {
       if (key?.version === 'v1' && anyMatch(signatures.v1, hmac('sha256', key.key, content))) return VERIFIED;
       if (key?.version === 'v1a' && signatures.v1a.length > 0) {
         const signed = (message ??= Buffer.concat(content.map((part) => Buffer.from(part))));
@@ -141,7 +150,7 @@ function parseKey(secret: string): VerificationKey | undefined {
     }
   }
   const raw = decodeBase64(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret);
-  return raw ? { version: 'v1', key: raw } : undefined;
+  return raw ? { version: 'v1', key: createSecretKey(raw) } : undefined;
 }
 
 /** Strict, padded base64; `undefined` for anything else or for no bytes. */

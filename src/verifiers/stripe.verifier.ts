@@ -1,7 +1,7 @@
 import { DEFAULT_TOLERANCE_SECONDS } from '../webhook-security.constants.js';
 import { jsonString, signedContentId } from '../utils/delivery-id.js';
 import { readHeader, splitList } from '../utils/headers.js';
-import { anyMatch, decodeSignature, encodeSignature, hmac } from '../utils/signature.js';
+import { anyMatch, decodeSignature, encodeSignature, hmac, secretKeys } from '../utils/signature.js';
 import { isWithinTolerance, parseTimestamp, signingTimestamp } from '../utils/timestamp.js';
 import {
   VERIFIED,
@@ -47,8 +47,9 @@ export class StripeVerifier implements WebhookVerifier {
     if (signedAt === undefined) return rejected('malformed_header');
     if (!isWithinTolerance(signedAt, this.clock(), this.toleranceSeconds)) return rejected('timestamp_out_of_tolerance');
 
-    for (const secret of secrets) {
-      if (anyMatch(parsed.signatures, hmac('sha256', secret, [parsed.timestamp, '.', request.rawBody]))) return VERIFIED;
+    const content = [parsed.timestamp, '.', request.rawBody];
+    for (const key of secretKeys(secrets)) {
+      if (anyMatch(parsed.signatures, hmac('sha256', key, content))) return VERIFIED;
     }
     return rejected('no_matching_signature');
   }

@@ -1,0 +1,129 @@
+import { formatSize } from '../lib/bodies.js';
+import { PINNING, runScript, startServer } from '../lib/processes.js';
+import { median, shuffled } from '../lib/stats.js';
+import { fixed, markdownTable } from '../lib/table.js';
+import { check, type TargetCheck } from '../lib/targets.js';
+import type { Route } from './bench-app.module.js';
+import type { Load, LoadResult } from './load.js';
+
+/** Settings of the HTTP phase. */
+export interface HttpSettings {
+  /** Rounds; each loads every route at every size, in shuffled order. */
+  readonly rounds: number;
+  readonly sizes: readonly number[];
+  readonly seconds: number;
+  /** Untimed load per route and size before the first round. */
+  readonly warmupSeconds: number;
+  readonly connections: number;
+}
+
+/** What one load measured, with the server's CPU time per request it answered. */
+export interface HttpLoadResult extends LoadResult {
+  readonly cpuUsPerRequest: number;
+}
+
+/** One route at one body size: medians over rounds; ratios to the unguarded route are taken within each round. */
+export interface HttpRow {
+  readonly size: number;
+  readonly route: Route;
+  readonly result: HttpLoadResult;
+  readonly reqPerSecRatio: number;
+  readonly p99Ratio: number;
+  readonly cpuRatio: number;
+}
+
+export interface HttpResult {
+  readonly rows: readonly HttpRow[];
+  readonly rounds: readonly { readonly size: number; readonly route: Route; readonly round: number; readonly result: HttpLoadResult }[];
+}
+
+const ROUTE_ORDER: readonly Route[] = ['unguarded', 'guarded', 'guardOnly'];
+
+/** Loads one server's routes in interleaved rounds, asking the server for its CPU time around each load. */
+export async function runHttp(settings: HttpSettings): Promise<HttpResult> {
+  const server = await startServer();
+  try {
+    const load = (size: number, route: Route, seconds: number): Load => ({
+      port: server.port,
+      route,
+      size,
+      seconds,
+      connections: settings.connections,
+    });
+    const warmup = settings.sizes.flatMap((size) => ROUTE_ORDER.map((route) => load(size, route, settings.warmupSeconds)));
+    runScript<LoadResult[]>('http/load.js', [JSON.stringify(warmup)], PINNING?.load);
+
+    const rounds: { size: number; route: Route; round: number; result: HttpLoadResult }[] = [];
+    for (let round = 0; round < settings.rounds; round++) {
+      for (const size of settings.sizes) {
+        for (const route of shuffled(ROUTE_ORDER)) {
+          const cpuBefore = await server.ask<number>('cpu');
+          const [result] = runScript<LoadResult[]>('http/load.js', [JSON.stringify([load(size, route, settings.seconds)])], PINNING?.load);
+          const cpuUsPerRequest = ((await server.ask<number>('cpu')) - cpuBefore) / result!.requests;
+          rounds.push({ size, route, round, result: { ...result!, cpuUsPerRequest } });
+        }
+      }
+    }
+
+    const rows = settings.sizes.flatMap((size) => {
+      const of = (route: Route): HttpLoadResult[] =>
+        rounds.filter((run) => run.size === size && run.route === route).map((run) => run.result);
+      const unguarded = of('unguarded');
+      return ROUTE_ORDER.map((route) => {
+        const results = of(route);
+        const field = (name: keyof HttpLoadResult): number => median(results.map((result) => result[name]));
+        const ratio = (name: keyof HttpLoadResult): number =>
+          median(results.map((result, round) => result[name] / unguarded[round]![name]));
+        const result = { requests: field('requests'), reqPerSec: field('reqPerSec'), p50: field('p50'), p99: field('p99'), cpuUsPerRequest: field('cpuUsPerRequest') };
+        return { size, route, result, reqPerSecRatio: ratio('reqPerSec'), p99Ratio: ratio('p99'), cpuRatio: ratio('cpuUsPerRequest') };
+      });
+    });
+    return { rows, rounds };
+  } finally {
+    await server.stop();
+  }
+}
+
+const ROUTE_LABELS: Readonly<Record<Route, string>> = {
+  unguarded: 'unguarded',
+  guarded: '@VerifiedWebhook',
+  guardOnly: 'signature guard alone',
+};
+
+/** The HTTP table: one line per body size and route; ratios to the unguarded route. Latencies in milliseconds. */
+export function httpTable({ rows }: HttpResult): string {
+  return markdownTable(
+    ['body', 'route', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'req/s ratio', 'p99 ratio', 'CPU ratio'],
+    rows.map((row) => {
+      const unguarded = row.route === 'unguarded';
+      return [
+        formatSize(row.size),
+        ROUTE_LABELS[row.route],
+        row.result.reqPerSec.toFixed(0),
+        fixed(row.result.p50),
+        fixed(row.result.p99),
+        row.result.cpuUsPerRequest.toFixed(0),
+        unguarded ? '' : fixed(row.reqPerSecRatio),
+        unguarded ? '' : fixed(row.p99Ratio),
+        unguarded ? '' : fixed(row.cpuRatio),
+      ];
+    }),
+  );
+}
+
+/**
+ * `@VerifiedWebhook` over unguarded req/s ≥ 0.95 at 1 KiB and ≥ 0.80 above;
+ * p99 within the same bounds, as latency: ≤ 1/0.95 and ≤ 1/0.80 of the
+ * unguarded route's.
+ */
+export function httpTargets({ rows }: HttpResult): TargetCheck[] {
+  return rows
+    .filter((row) => row.route === 'guarded')
+    .flatMap((row) => {
+      const bound = row.size <= 1024 ? 0.95 : 0.8;
+      return [
+        check(`HTTP ${formatSize(row.size)} guarded/unguarded req/s`, row.reqPerSecRatio, 'min', bound),
+        check(`HTTP ${formatSize(row.size)} guarded/unguarded p99`, row.p99Ratio, 'max', Number((1 / bound).toFixed(3))),
+      ];
+    });
+}

@@ -1,0 +1,236 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
+import { verify as octokitVerify } from '@octokit/webhooks-methods';
+import { RestClient } from '@signalwire/compatibility-api';
+import { validateRequest as signalWireWebApiValidateRequest } from '@signalwire/web-api';
+import { Webhook as StandardWebhook } from 'standardwebhooks';
+import Stripe from 'stripe';
+import { Webhook as SvixWebhook } from 'svix';
+import { validateRequest as twilioValidateRequest } from 'twilio/lib/webhooks/webhooks.js';
+import { signWebhook } from '../../src/testing/index.js';
+import type { BuiltInScheme } from '../../src/verifiers/built-in-verifiers.js';
+import type { WebhookRequest } from '../../src/verifiers/webhook-verifier.interface.js';
+import { formBody, jsonBody } from '../lib/bodies.js';
+
+const SECRET = 'bench-signing-secret-0123456789';
+const STANDARD_WEBHOOKS_SECRET = `whsec_${Buffer.from('bench-standard-webhooks-key-0123').toString('base64')}`;
+const URL = 'https://api.example.com/webhooks/bench?tenant=bench';
+
+/** A timed function: true when the request verified. SDKs with an async API return a promise. */
+export type Check = () => boolean | Promise<boolean>;
+
+/** One case, ready to time on one body. Every check returns true on the signed request. */
+export interface PreparedCase {
+  /** The signed request, as the guard hands it to the verifier. */
+  readonly request: WebhookRequest;
+  /** The secret it was signed with. */
+  readonly secret: string;
+  /** The same check by hand: `createHmac` over the same signed content, then `timingSafeEqual`. */
+  readonly bare: () => boolean;
+  /** The vendor SDKs' own verify calls on the same request, by SDK call name. */
+  readonly sdks: Readonly<Record<string, Check>>;
+}
+
+/** One row group of the micro benchmark: a built-in scheme on one kind of request. */
+export interface MicroCase {
+  /** Row label. */
+  readonly label: string;
+  /** The key in `BUILT_IN_VERIFIERS` whose verifier is timed. */
+  readonly scheme: BuiltInScheme;
+  /** Builds the signed request and the bare and SDK checks for a body of `size` bytes. */
+  prepare(size: number): PreparedCase;
+}
+
+/** How a case is described: the scheme, the request, and the signed content by hand. */
+interface CaseSpec {
+  readonly label: string;
+  readonly scheme: BuiltInScheme;
+  readonly algorithm?: 'sha1' | 'sha256';
+  readonly form?: boolean;
+  readonly secret?: string;
+  /** The HMAC key of the bare check. @default the secret */
+  readonly key?: string | Buffer;
+  /** Headers the sender would leave out, to pick one of a scheme's variants. */
+  readonly omit?: readonly string[];
+  /** The signature of the signed request, decoded. */
+  expected(headers: Headers): Buffer;
+  /** The signed content, with `body` as the raw bytes. */
+  content(headers: Headers, body: Buffer): (string | Buffer)[];
+  /** The vendor SDKs' verify calls, given the signed request. */
+  sdks?(headers: Headers, body: Buffer, secret: string): Record<string, Check>;
+}
+
+/** The signed request's headers, each read as one string. */
+type Headers = Record<string, string>;
+
+/** Builds a micro case from its description, signing with the library's own signer. */
+function microCase(spec: CaseSpec): MicroCase {
+  const secret = spec.secret ?? SECRET;
+  return {
+    label: spec.label,
+    scheme: spec.scheme,
+    prepare(size) {
+      const body = spec.form ? formBody(size) : jsonBody(size);
+      const format = spec.form ? 'form' : 'json';
+      const headers: Headers = {};
+      for (const [name, value] of Object.entries(signWebhook(spec.scheme, { secret, body, url: URL, format }))) {
+        if (!spec.omit?.includes(name.toLowerCase())) headers[name.toLowerCase()] = value;
+      }
+      const parts = spec.content(headers, body);
+      const expected = spec.expected(headers);
+      const key = spec.key ?? secret;
+      return {
+        request: { rawBody: body, headers: headers as IncomingHttpHeaders, url: URL },
+        secret,
+        bare: () => {
+          const mac = createHmac(spec.algorithm ?? 'sha256', key);
+          for (const part of parts) mac.update(part);
+          const digest = mac.digest();
+          return digest.length === expected.length && timingSafeEqual(digest, expected);
+        },
+        sdks: spec.sdks?.(headers, body, secret) ?? {},
+      };
+    },
+  };
+}
+
+/** A header's value after `prefix`, decoded. */
+const decoded = (value: string | undefined, encoding: 'hex' | 'base64', prefix = ''): Buffer => {
+  if (value === undefined || !value.startsWith(prefix)) throw new Error(`the signed request lacks a '${prefix}' signature`);
+  return Buffer.from(value.slice(prefix.length), encoding);
+};
+
+/** The form parameters as the form scheme signs them: names sorted, each followed by its value. */
+function formSignedContent(body: Buffer): string {
+  const params = [...new URLSearchParams(body.toString('utf8'))];
+  return params.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, value]) => name + value).join('');
+}
+
+/** Form parameters as a body parser gives them to an SDK, with no cap on their number. */
+const parsedForm = (body: Buffer) => parseQuery(body.toString('utf8'), '&', '=', { maxKeys: 0 });
+
+/** A Standard Webhooks case: the same scheme under the `webhook-*` or the `svix-*` names. */
+function standardWebhooksCase(scheme: 'standardwebhooks' | 'svix', sdk: string, Webhook: typeof StandardWebhook): MicroCase {
+  return microCase({
+    label: scheme,
+    scheme,
+    secret: STANDARD_WEBHOOKS_SECRET,
+    key: Buffer.from(STANDARD_WEBHOOKS_SECRET.slice('whsec_'.length), 'base64'),
+    expected: (headers) => decoded(headers[`${scheme === 'svix' ? 'svix' : 'webhook'}-signature`], 'base64', 'v1,'),
+    content: (headers, body) => {
+      const prefix = scheme === 'svix' ? 'svix' : 'webhook';
+      return [`${headers[`${prefix}-id`]}.${headers[`${prefix}-timestamp`]}.`, body];
+    },
+    // The SDKs verify, then parse the JSON body and return it; that is their API.
+    sdks: (headers, body, secret) => {
+      const webhook = new Webhook(secret);
+      return { [sdk]: () => webhook.verify(body, headers) !== undefined };
+    },
+  });
+}
+
+/**
+ * The micro benchmark's cases: one entry per built-in scheme (several for a
+ * scheme with several kinds of request), each with the same check written by
+ * hand and the vendor's own SDK where there is one. SDKs that take the body
+ * as a string or as parsed parameters pay for that conversion, as their
+ * users do.
+ */
+export const MICRO_CASES: readonly MicroCase[] = [
+  microCase({
+    label: 'trophy',
+    scheme: 'trophy',
+    expected: (headers) => decoded(headers['x-trophy-signature'], 'base64'),
+    content: (_headers, body) => [body],
+  }),
+  microCase({
+    label: 'fullup',
+    scheme: 'fullup',
+    expected: (headers) => decoded(headers['fullup-signature'], 'hex'),
+    content: (_headers, body) => [body],
+  }),
+  microCase({
+    label: 'noyo',
+    scheme: 'noyo',
+    expected: (headers) => decoded(headers['x-noyo-signature'], 'hex'),
+    content: (headers, body) => [`${headers['x-noyo-timestamp']}.`, body],
+  }),
+  microCase({
+    label: 'signalwire JSON SHA-256',
+    scheme: 'signalwire',
+    expected: (headers) => decoded(headers['x-signalwire-sha256-signature'], 'hex'),
+    content: (_headers, body) => [URL, body],
+  }),
+  microCase({
+    label: 'signalwire JSON SHA-1',
+    scheme: 'signalwire',
+    algorithm: 'sha1',
+    omit: ['x-signalwire-sha256-signature'],
+    expected: (headers) => decoded(headers['x-signalwire-signature'], 'hex'),
+    content: (_headers, body) => [URL, body],
+    sdks: (headers, body, secret) => ({
+      '@signalwire/web-api validateRequest': () =>
+        signalWireWebApiValidateRequest(secret, headers['x-signalwire-signature']!, URL, body.toString('utf8')),
+    }),
+  }),
+  microCase({
+    label: 'signalwire form (cXML)',
+    scheme: 'signalwire',
+    algorithm: 'sha1',
+    form: true,
+    expected: (headers) => decoded(headers['x-signalwire-signature'], 'base64'),
+    // By hand, the signed content is built once; the verifier parses the body on every call.
+    content: (_headers, body) => [URL + formSignedContent(body)],
+    sdks: (headers, body, secret) => ({
+      '@signalwire/compatibility-api validateRequest': () =>
+        RestClient.validateRequest(secret, headers['x-signalwire-signature']!, URL, parsedForm(body), true),
+    }),
+  }),
+  microCase({
+    label: 'stripe',
+    scheme: 'stripe',
+    expected: (headers) => decoded(headers['stripe-signature']?.split(',')[1], 'hex', 'v1='),
+    content: (headers, body) => [`${headers['stripe-signature']!.split(',')[0]!.slice('t='.length)}.`, body],
+    sdks: (headers, body, secret) => ({
+      // constructEvent also parses the JSON body; verifyHeader only checks.
+      'stripe webhooks.constructEvent': () => Stripe.webhooks.constructEvent(body, headers['stripe-signature']!, secret) !== undefined,
+      'stripe webhooks.signature.verifyHeader': () =>
+        Stripe.webhooks.signature!.verifyHeader(body, headers['stripe-signature']!, secret, 300),
+    }),
+  }),
+  microCase({
+    label: 'github',
+    scheme: 'github',
+    expected: (headers) => decoded(headers['x-hub-signature-256'], 'hex', 'sha256='),
+    content: (_headers, body) => [body],
+    sdks: (headers, body, secret) => ({
+      '@octokit/webhooks-methods verify': () => octokitVerify(secret, body.toString('utf8'), headers['x-hub-signature-256']!),
+    }),
+  }),
+  microCase({
+    label: 'slack',
+    scheme: 'slack',
+    expected: (headers) => decoded(headers['x-slack-signature'], 'hex', 'v0='),
+    content: (headers, body) => [`v0:${headers['x-slack-request-timestamp']}:`, body],
+  }),
+  microCase({
+    label: 'shopify',
+    scheme: 'shopify',
+    expected: (headers) => decoded(headers['x-shopify-hmac-sha256'], 'base64'),
+    content: (_headers, body) => [body],
+  }),
+  microCase({
+    label: 'twilio form',
+    scheme: 'twilio',
+    algorithm: 'sha1',
+    form: true,
+    expected: (headers) => decoded(headers['x-twilio-signature'], 'base64'),
+    content: (_headers, body) => [URL + formSignedContent(body)],
+    sdks: (headers, body, secret) => ({
+      'twilio validateRequest': () => twilioValidateRequest(secret, headers['x-twilio-signature']!, URL, parsedForm(body)),
+    }),
+  }),
+  standardWebhooksCase('standardwebhooks', 'standardwebhooks Webhook.verify', StandardWebhook),
+  standardWebhooksCase('svix', 'svix Webhook.verify', SvixWebhook as unknown as typeof StandardWebhook),
+];
