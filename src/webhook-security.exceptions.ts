@@ -73,6 +73,20 @@ export class WebhookSecurityConfigurationError extends Error {
     );
   }
 
+  /** A declared timestamp or id header that the signed content does not include. */
+  static headerNotSigned(header: string, field: string): WebhookSecurityConfigurationError {
+    return new WebhookSecurityConfigurationError(
+      `The signature scheme of header '${header}' reads the ${field} header but does not sign it, so anyone could change it. ` +
+        `Add {${field}} to signedContent as the sender signs it, or remove \`${field}\` from the scheme.`,
+    );
+  }
+
+  /** A declarative scheme with a missing or unknown field. */
+  static invalidScheme(header: unknown, expected: string): WebhookSecurityConfigurationError {
+    const name = typeof header === 'string' && header !== '' ? `The signature scheme of header '${header}'` : 'A declarative signature scheme';
+    return new WebhookSecurityConfigurationError(`${name} needs ${expected}.`);
+  }
+
   /** An injectable verifier or secret resolver class that dependency injection cannot create. */
   static unresolvableClass(provider: string, className: string, cause: unknown): WebhookSecurityConfigurationError {
     return new WebhookSecurityConfigurationError(

@@ -86,6 +86,30 @@ describe('configuration mistakes fail at startup with a message that names the f
     );
   });
 
+  it.each<[string, object, string]>([
+    ['an unknown algorithm', { header: 'x-sig', algorithm: 'md5', encoding: 'hex' }, "The signature scheme of header 'x-sig' needs an algorithm"],
+    ['an unknown encoding', { header: 'x-sig', algorithm: 'sha256', encoding: 'base32' }, "The signature scheme of header 'x-sig' needs an encoding"],
+    ['an empty separator', { header: 'x-sig', algorithm: 'sha256', encoding: 'hex', separator: '' }, 'needs a non-empty separator'],
+    ['no header', { algorithm: 'sha256', encoding: 'hex' }, 'A declarative signature scheme needs a header name'],
+    [
+      'a timestamp header it does not sign',
+      { header: 'x-sig', algorithm: 'sha256', encoding: 'hex', timestamp: { header: 'x-ts', format: 'unix' } },
+      "The signature scheme of header 'x-sig' reads the timestamp header but does not sign it",
+    ],
+    [
+      'an id header it does not sign',
+      { header: 'x-sig', algorithm: 'sha256', encoding: 'hex', id: { header: 'x-id' } },
+      "The signature scheme of header 'x-sig' reads the id header but does not sign it",
+    ],
+    [
+      'a timestamp format it does not know',
+      { header: 'x-sig', algorithm: 'sha256', encoding: 'hex', signedContent: '{timestamp}.{body}', timestamp: { header: 'x-ts', format: 'rfc2822' } },
+      'needs a timestamp header name and format',
+    ],
+  ])('rejects a declarative scheme with %s', async (_name, scheme, message) => {
+    await expect(createApp(forRoot({ acme: { secret: 's', scheme: scheme as never } }), { controllers: [] })).rejects.toThrow(message);
+  });
+
   it('rejects a provider given no options object', async () => {
     await expect(createApp(forRoot({ fullup: undefined as never }), { controllers: [] })).rejects.toThrow(
       "Webhook provider 'fullup': its options must be an object",

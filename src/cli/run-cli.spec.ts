@@ -146,7 +146,7 @@ describe('nestjs-webhook-security CLI', () => {
       const result = await run(['diagnose', scheme, '--secret-env', 'WEBHOOK_SECRET', '--body', COMPACT, '-H', `x-acme-signature: sha256=${hmacHex(SECRET, COMPACT)}`]);
       expect(result.stdout).toContain('Not verified by the x-acme-signature scheme: malformed_header\n\nLikeliest cause: signature_algorithm\n');
       const invalid = await run(['diagnose', '{"header":"x"}', '--secret-env', 'WEBHOOK_SECRET', '--body', '{}']);
-      expect(invalid).toMatchObject({ status: 2, stderr: expect.stringContaining('A declarative scheme needs header, algorithm') });
+      expect(invalid).toMatchObject({ status: 2, stderr: expect.stringContaining("The signature scheme of header 'x' needs an algorithm") });
     });
 
     it('takes --secret inline, with a note about shell history', async () => {

@@ -13,6 +13,11 @@ describe('splitList', () => {
     expect(splitList('   ', undefined)).toEqual([]);
   });
 
+  it('does not count empty entries towards the limit', () => {
+    expect(splitList(`${','.repeat(40)}valid`, ',')).toEqual(['valid']);
+    expect(splitList(`v1,a${'  '.repeat(20)}v1,b`, ' ')).toEqual(['v1,a', 'v1,b']);
+  });
+
   it('takes up to the limit and rejects a longer list', () => {
     const list = (count: number) => Array.from({ length: count }, (_, i) => `s${i}`);
     expect(splitList(list(MAX_SIGNATURES_PER_HEADER).join(','), ',')).toEqual(list(MAX_SIGNATURES_PER_HEADER));
@@ -22,7 +27,7 @@ describe('splitList', () => {
 
   it('agrees with String#split, trim and filter on every list of up to 14 short entries', () => {
     const reference = (value: string, separator: string) => {
-      const entries = value.split(separator, MAX_SIGNATURES_PER_HEADER + 1).map((e) => e.trim()).filter((e) => e !== '');
+      const entries = value.split(separator).map((e) => e.trim()).filter((e) => e !== '');
       return entries.length > MAX_SIGNATURES_PER_HEADER ? undefined : entries;
     };
     const pieces = ['', ' ', 'a', ' b ', 'cd'];

@@ -29,8 +29,10 @@ export function splitList(value: string, separator: string | undefined): string[
   }
   const entries: string[] = [];
   let start = 0;
-  // Reads at most one entry past the limit, so a long list costs no more than a short one.
-  for (let read = 0; read <= MAX_SIGNATURES_PER_HEADER; read++) {
+  // Stops one entry past the limit, so a long list costs no more than a short
+  // one. Empty entries are skipped without counting: Node's header size limit
+  // bounds how many there can be.
+  while (entries.length <= MAX_SIGNATURES_PER_HEADER) {
     const end = value.indexOf(separator, start);
     const entry = (end === -1 ? value.slice(start) : value.slice(start, end)).trim();
     if (entry !== '') entries.push(entry);

@@ -57,9 +57,9 @@ export interface HmacSchemeOptions {
    * @example '{timestamp}.{body}'
    */
   readonly signedContent?: string;
-  /** Header that carries a signed timestamp, checked against the tolerance. */
+  /** Header that carries the timestamp, checked against the tolerance; `signedContent` must sign it as `{timestamp}`. */
   readonly timestamp?: { readonly header: string; readonly format: TimestampFormat };
-  /** Header that carries a delivery id, for templates that sign `{id}`. */
+  /** Header that carries a delivery id; `signedContent` must sign it as `{id}`. */
   readonly id?: { readonly header: string };
 }
 
@@ -80,6 +80,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     private readonly scheme: HmacSchemeOptions,
     options: VerifierOptions = {},
   ) {
+    checkScheme(scheme);
     this.template = parseTemplate(scheme);
     this.digestBytes = DIGEST_BYTES[scheme.algorithm];
     this.toleranceSeconds = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
@@ -177,17 +178,42 @@ export class HmacSchemeVerifier implements WebhookVerifier {
   }
 }
 
-/** Splits a signed-content template into literal text and request fields, and checks it at startup. */
+const ENCODINGS: readonly string[] = ['hex', 'base64', 'base64url'];
+const TIMESTAMP_FORMATS: readonly string[] = ['unix', 'unix-ms', 'iso'];
+
+/**
+ * Checks a scheme given as data (from options or JSON) at startup, so that a
+ * typo stops the app instead of making every request fail with 401.
+ */
+function checkScheme(scheme: HmacSchemeOptions): void {
+  const problem = (expected: string) => WebhookSecurityConfigurationError.invalidScheme(scheme?.header, expected);
+  if (typeof scheme?.header !== 'string' || scheme.header.trim() === '') throw problem('a header name');
+  if (!Object.hasOwn(DIGEST_BYTES, scheme.algorithm)) throw problem("an algorithm: 'sha1', 'sha256' or 'sha512'");
+  if (!ENCODINGS.includes(scheme.encoding)) throw problem("an encoding: 'hex', 'base64' or 'base64url'");
+  if (scheme.separator !== undefined && (typeof scheme.separator !== 'string' || scheme.separator === '')) {
+    throw problem('a non-empty separator, or none for a single signature');
+  }
+  if (scheme.timestamp && (typeof scheme.timestamp.header !== 'string' || !TIMESTAMP_FORMATS.includes(scheme.timestamp.format))) {
+    throw problem("a timestamp header name and format: 'unix', 'unix-ms' or 'iso'");
+  }
+  if (scheme.id && typeof scheme.id.header !== 'string') throw problem('an id header name');
+}
+
+/**
+ * Splits a signed-content template into literal text and request fields, and
+ * checks it at startup: every field it names has a header, and every header
+ * the scheme reads is signed. A timestamp or id read but not signed could be
+ * changed by anyone replaying a request.
+ */
 function parseTemplate(scheme: HmacSchemeOptions): (string | { field: Field })[] {
   const parts = (scheme.signedContent ?? '{body}')
     .split(TEMPLATE_FIELD)
     .filter((part) => part !== '')
     .map((part) => (TEMPLATE_FIELD.test(part) ? { field: part.slice(1, -1) as Field } : part));
-  for (const part of parts) {
-    if (typeof part === 'string') continue;
-    if ((part.field === 'timestamp' && !scheme.timestamp) || (part.field === 'id' && !scheme.id)) {
-      throw WebhookSecurityConfigurationError.templateFieldWithoutHeader(scheme.header, part.field);
-    }
+  const signed = new Set(parts.flatMap((part) => (typeof part === 'string' ? [] : [part.field])));
+  for (const field of ['timestamp', 'id'] as const) {
+    if (signed.has(field) && !scheme[field]) throw WebhookSecurityConfigurationError.templateFieldWithoutHeader(scheme.header, field);
+    if (!signed.has(field) && scheme[field]) throw WebhookSecurityConfigurationError.headerNotSigned(scheme.header, field);
   }
   return parts;
 }
