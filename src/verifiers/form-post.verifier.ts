@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parse, stringify } from 'node:querystring';
 import { readHeader } from '../utils/headers.js';
-import { decodeSignature, encodeSignature, hmac, safeEqual, secretKeys } from '../utils/signature.js';
+import { DIGEST_BYTES, decodeSignature, encodeSignature, hmac, safeEqual, secretKeys } from '../utils/signature.js';
 import {
   VERIFIED,
   rejected,
@@ -11,7 +11,6 @@ import {
   type WebhookVerifier,
 } from './webhook-verifier.interface.js';
 
-const SHA1_BYTES = 20;
 const URL_PARTS = /^([a-z][a-z0-9+.-]*:)\/\/([^/?#]*)(.*)$/is;
 const HOST_PORT = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/;
 
@@ -34,7 +33,7 @@ export class FormPostVerifier implements WebhookVerifier {
   verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult {
     const header = readHeader(request.headers, this.header);
     if (header === undefined) return rejected('missing_header');
-    const signature = decodeSignature(header.trim(), 'base64', SHA1_BYTES);
+    const signature = decodeSignature(header.trim(), 'base64', DIGEST_BYTES.sha1);
     if (!signature) return rejected('malformed_header');
 
     const bodyHash = queryParam(request.url, 'bodySHA256');
@@ -64,7 +63,7 @@ export class FormPostVerifier implements WebhookVerifier {
    * the bytes stay the same however the base64 or the form is re-encoded.
    */
   deliveryId(request: WebhookRequest): string | undefined {
-    const signature = decodeSignature(readHeader(request.headers, this.header)?.trim() ?? '', 'base64', SHA1_BYTES);
+    const signature = decodeSignature(readHeader(request.headers, this.header)?.trim() ?? '', 'base64', DIGEST_BYTES.sha1);
     return signature && `signature:${signature.toString('base64url')}`;
   }
 

@@ -1,7 +1,7 @@
 import { createPublicKey, createSecretKey, randomUUID, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { DEFAULT_TOLERANCE_SECONDS } from '../webhook-security.constants.js';
 import { readHeader, splitList } from '../utils/headers.js';
-import { anyMatch, decodeSignature, encodeSignature, hmac, perSecretList } from '../utils/signature.js';
+import { DIGEST_BYTES, anyMatch, decodeSignature, encodeSignature, hmac, perSecretList } from '../utils/signature.js';
 import { isWithinTolerance, parseTimestamp, signingTimestamp } from '../utils/timestamp.js';
 import {
   VERIFIED,
@@ -16,7 +16,6 @@ import {
 const SECRET_PREFIX = 'whsec_';
 const PUBLIC_KEY_PREFIX = 'whpk_';
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-const HMAC_BYTES = 32;
 const ED25519_KEY_BYTES = 32;
 const ED25519_SIGNATURE_BYTES = 64;
 
@@ -130,7 +129,7 @@ function parseSignatures(header: string): { v1: Buffer[]; v1a: Buffer[] } | 'unk
     const version = comma === -1 ? entry : entry.slice(0, comma);
     if (version !== 'v1' && version !== 'v1a') continue;
     known = true;
-    const bytes = version === 'v1' ? HMAC_BYTES : ED25519_SIGNATURE_BYTES;
+    const bytes = version === 'v1' ? DIGEST_BYTES.sha256 : ED25519_SIGNATURE_BYTES;
     const signature = comma === -1 ? undefined : decodeSignature(entry.slice(comma + 1), 'base64', bytes);
     if (signature) signatures[version].push(signature);
   }

@@ -1,7 +1,7 @@
 import { DEFAULT_TOLERANCE_SECONDS } from '../webhook-security.constants.js';
 import { jsonString, signedContentId } from '../utils/delivery-id.js';
 import { readHeader, splitList } from '../utils/headers.js';
-import { anyMatch, decodeSignature, encodeSignature, hmac, secretKeys } from '../utils/signature.js';
+import { DIGEST_BYTES, anyMatch, decodeSignature, encodeSignature, hmac, secretKeys } from '../utils/signature.js';
 import { isWithinTolerance, parseTimestamp, signingTimestamp } from '../utils/timestamp.js';
 import {
   VERIFIED,
@@ -14,7 +14,6 @@ import {
 } from './webhook-verifier.interface.js';
 
 const HEADER = 'stripe-signature';
-const SHA256_BYTES = 32;
 
 /**
  * Stripe: `Stripe-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>…]`, each v1 a
@@ -88,7 +87,7 @@ function parseHeader(header: string): { timestamp: string; signatures: Buffer[] 
       if (timestamp !== undefined) return undefined;
       timestamp = value;
     } else if (key === 'v1') {
-      const signature = decodeSignature(value, 'hex', SHA256_BYTES);
+      const signature = decodeSignature(value, 'hex', DIGEST_BYTES.sha256);
       if (signature) signatures.push(signature);
     }
   }
