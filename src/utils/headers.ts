@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-/** Largest number of signatures read from one header; the rest of the list is rejected. */
+/** Largest number of signatures read from one header; a header that lists more is rejected whole. */
 export const MAX_SIGNATURES_PER_HEADER = 10;
 
 /**

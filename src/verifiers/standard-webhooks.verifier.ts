@@ -43,7 +43,7 @@ const verificationKeys = perSecretList(parseKey);
  *   the prefix optional). `v1a` is an Ed25519 signature, checked with a
  *   public key given as `whpk_<base64 of the 32-byte key>`. Secrets of both
  *   kinds may be configured together; entries of other versions are ignored.
- * - The timestamp must lie within 5 minutes of now, either way.
+ * - The timestamp must lie within `toleranceSeconds` (5 minutes by default) of now, either way.
  *
  * @see https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
  */
