@@ -1,3 +1,5 @@
+import { DEFAULT_TOLERANCE_SECONDS } from '../webhook-security.constants.js';
+
 /** How a scheme writes its timestamp header. */
 export type TimestampFormat = 'unix' | 'unix-ms' | 'iso';
 
@@ -39,4 +41,31 @@ export function formatTimestamp(date: Date, format: TimestampFormat): string {
 export function signingTimestamp(time: Date | number | string | undefined, nowMs: number, format: TimestampFormat): string {
   if (typeof time === 'string') return time;
   return formatTimestamp(time instanceof Date ? time : new Date(time === undefined ? nowMs : time * 1000), format);
+}
+
+/**
+ * The window a signed timestamp must fall in: `toleranceSeconds` either side
+ * of the clock. Shared by every scheme that signs a timestamp.
+ */
+export class TimestampWindow {
+  readonly toleranceSeconds: number;
+  /** The clock, in epoch milliseconds. */
+  readonly now: () => number;
+
+  constructor(options: { readonly toleranceSeconds?: number; readonly clock?: () => number } = {}) {
+    this.toleranceSeconds = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+    this.now = options.clock ?? Date.now;
+  }
+
+  /** Why `value` is not an acceptable timestamp header, or `undefined` when it is. */
+  check(value: string, format: TimestampFormat): 'malformed_header' | 'timestamp_out_of_tolerance' | undefined {
+    const signedAt = parseTimestamp(value, format);
+    if (signedAt === undefined) return 'malformed_header';
+    return isWithinTolerance(signedAt, this.now(), this.toleranceSeconds) ? undefined : 'timestamp_out_of_tolerance';
+  }
+
+  /** The timestamp header a sender would write, signing now unless `time` is given. */
+  signing(time: Date | number | string | undefined, format: TimestampFormat): string {
+    return signingTimestamp(time, this.now(), format);
+  }
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_TOLERANCE_SECONDS } from '../webhook-security.constants.js';
 import { WebhookSecurityConfigurationError } from '../webhook-security.exceptions.js';
 import { signedContentId } from '../utils/delivery-id.js';
 import { readHeader, splitList } from '../utils/headers.js';
@@ -13,7 +12,7 @@ import {
   type HmacAlgorithm,
   type SignatureEncoding,
 } from '../utils/signature.js';
-import { isWithinTolerance, parseTimestamp, signingTimestamp, type TimestampFormat } from '../utils/timestamp.js';
+import { TimestampWindow, type TimestampFormat } from '../utils/timestamp.js';
 import {
   VERIFIED,
   rejected,
@@ -73,8 +72,7 @@ const TEMPLATE_FIELD = /(\{(?:id|timestamp|url|body)\})/;
 export class HmacSchemeVerifier implements WebhookVerifier {
   private readonly template: readonly (string | { field: Field })[];
   private readonly digestBytes: number;
-  private readonly toleranceSeconds: number;
-  private readonly clock: () => number;
+  private readonly window: TimestampWindow;
 
   constructor(
     private readonly scheme: HmacSchemeOptions,
@@ -83,8 +81,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     checkScheme(scheme);
     this.template = parseTemplate(scheme);
     this.digestBytes = DIGEST_BYTES[scheme.algorithm];
-    this.toleranceSeconds = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
-    this.clock = options.clock ?? Date.now;
+    this.window = new TimestampWindow(options);
   }
 
   verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult {
@@ -95,11 +92,8 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     if (this.scheme.timestamp) {
       timestamp = readHeader(request.headers, this.scheme.timestamp.header);
       if (timestamp === undefined) return rejected('missing_header');
-      const signedAt = parseTimestamp(timestamp, this.scheme.timestamp.format);
-      if (signedAt === undefined) return rejected('malformed_header');
-      if (!isWithinTolerance(signedAt, this.clock(), this.toleranceSeconds)) {
-        return rejected('timestamp_out_of_tolerance');
-      }
+      const problem = this.window.check(timestamp, this.scheme.timestamp.format);
+      if (problem) return rejected(problem);
     }
     const id = this.scheme.id && readHeader(request.headers, this.scheme.id.header);
     if (this.scheme.id && id === undefined) return rejected('missing_header');
@@ -118,7 +112,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     const headers: Record<string, string> = {};
     let timestamp: string | undefined;
     if (this.scheme.timestamp) {
-      timestamp = signingTimestamp(input.timestamp, this.clock(), this.scheme.timestamp.format);
+      timestamp = this.window.signing(input.timestamp, this.scheme.timestamp.format);
       headers[this.scheme.timestamp.header] = timestamp;
     }
     let id: string | undefined;

@@ -1,8 +1,7 @@
 import { createPublicKey, createSecretKey, randomUUID, verify as verifySignature, type KeyObject } from 'node:crypto';
-import { DEFAULT_TOLERANCE_SECONDS } from '../webhook-security.constants.js';
 import { readHeader, splitList } from '../utils/headers.js';
 import { DIGEST_BYTES, anyMatch, decodeSignature, encodeSignature, hmac, perSecretList } from '../utils/signature.js';
-import { isWithinTolerance, parseTimestamp, signingTimestamp } from '../utils/timestamp.js';
+import { TimestampWindow } from '../utils/timestamp.js';
 import {
   VERIFIED,
   rejected,
@@ -50,12 +49,10 @@ const verificationKeys = perSecretList(parseKey);
 export class StandardWebhooksVerifier implements WebhookVerifier {
   /** Prefix of the header names `sign` writes. Verification reads either set. */
   protected readonly headerPrefix: 'webhook' | 'svix' = 'webhook';
-  private readonly toleranceSeconds: number;
-  private readonly clock: () => number;
+  private readonly window: TimestampWindow;
 
   constructor(options: VerifierOptions = {}) {
-    this.toleranceSeconds = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
-    this.clock = options.clock ?? Date.now;
+    this.window = new TimestampWindow(options);
   }
 
   verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult {
@@ -65,9 +62,8 @@ export class StandardWebhooksVerifier implements WebhookVerifier {
     const header = readHeader(request.headers, names.signature);
     if (id === undefined || timestamp === undefined || header === undefined) return rejected('missing_header');
 
-    const signedAt = parseTimestamp(timestamp, 'unix');
-    if (signedAt === undefined) return rejected('malformed_header');
-    if (!isWithinTolerance(signedAt, this.clock(), this.toleranceSeconds)) return rejected('timestamp_out_of_tolerance');
+    const problem = this.window.check(timestamp, 'unix');
+    if (problem) return rejected(problem);
 
     const signatures = parseSignatures(header);
     if (signatures === 'unknown_key_version' || signatures === 'malformed_header') return rejected(signatures);
@@ -92,7 +88,7 @@ export class StandardWebhooksVerifier implements WebhookVerifier {
       throw new TypeError('Standard Webhooks signs with a whsec_<base64> secret; a whpk_ public key cannot sign.');
     }
     const id = input.id ?? `msg_${randomUUID()}`;
-    const timestamp = signingTimestamp(input.timestamp, this.clock(), 'unix');
+    const timestamp = this.window.signing(input.timestamp, 'unix');
     const signature = encodeSignature(hmac('sha256', key.key, [id, '.', timestamp, '.', input.body]), 'base64');
     return {
       [`${this.headerPrefix}-id`]: id,

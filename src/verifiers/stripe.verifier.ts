@@ -1,8 +1,7 @@
-import { DEFAULT_TOLERANCE_SECONDS } from '../webhook-security.constants.js';
 import { jsonString, signedContentId } from '../utils/delivery-id.js';
 import { readHeader, splitList } from '../utils/headers.js';
 import { DIGEST_BYTES, anyMatch, decodeSignature, encodeSignature, hmac, secretKeys } from '../utils/signature.js';
-import { isWithinTolerance, parseTimestamp, signingTimestamp } from '../utils/timestamp.js';
+import { TimestampWindow } from '../utils/timestamp.js';
 import {
   VERIFIED,
   rejected,
@@ -28,12 +27,10 @@ const HEADER = 'stripe-signature';
  * @see https://docs.stripe.com/webhooks#verify-manually
  */
 export class StripeVerifier implements WebhookVerifier {
-  private readonly toleranceSeconds: number;
-  private readonly clock: () => number;
+  private readonly window: TimestampWindow;
 
   constructor(options: VerifierOptions = {}) {
-    this.toleranceSeconds = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
-    this.clock = options.clock ?? Date.now;
+    this.window = new TimestampWindow(options);
   }
 
   verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult {
@@ -42,9 +39,8 @@ export class StripeVerifier implements WebhookVerifier {
     const parsed = parseHeader(header);
     if (!parsed) return rejected('malformed_header');
 
-    const signedAt = parseTimestamp(parsed.timestamp, 'unix');
-    if (signedAt === undefined) return rejected('malformed_header');
-    if (!isWithinTolerance(signedAt, this.clock(), this.toleranceSeconds)) return rejected('timestamp_out_of_tolerance');
+    const problem = this.window.check(parsed.timestamp, 'unix');
+    if (problem) return rejected(problem);
 
     const content = [parsed.timestamp, '.', request.rawBody];
     for (const key of secretKeys(secrets)) {
@@ -54,7 +50,7 @@ export class StripeVerifier implements WebhookVerifier {
   }
 
   sign(input: SignInput): Record<string, string> {
-    const timestamp = signingTimestamp(input.timestamp, this.clock(), 'unix');
+    const timestamp = this.window.signing(input.timestamp, 'unix');
     const signature = encodeSignature(hmac('sha256', input.secret, [timestamp, '.', input.body]), 'hex');
     return { [HEADER]: `t=${timestamp},v1=${signature}` };
   }
