@@ -88,7 +88,7 @@ export function bodyVariants(rawBody: Buffer): Variant<Buffer>[] {
   for (const [form, body] of jsonForms(text)) {
     add(body, {
       code: 'reserialized_json',
-      message: `The signature matches the body written as ${form}, not the bytes given: the JSON was parsed and serialised again between the sender and the HMAC. Your app hashes parsed JSON (such as JSON.stringify(req.body)); hash the exact bytes received instead: create the app with { rawBody: true } and let the guard read req.rawBody. If the body given here was copied from a log of the parsed body, give the raw bytes instead.`,
+      message: `The signature matches the body written as ${form}, not the bytes given: the JSON was parsed and serialised again between the sender and the HMAC. Your app hashes parsed JSON (such as JSON.stringify of req.body); hash the exact bytes received instead: create the app with { rawBody: true } and let the guard read req.rawBody. If the body given here was copied from a log of the parsed body, give the raw bytes instead.`,
     });
   }
   return variants;

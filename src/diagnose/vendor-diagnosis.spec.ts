@@ -28,7 +28,7 @@ describe('diagnoseWebhook on vendor schemes', () => {
       expect(await diagnoseWebhook(stripe({}))).toEqual({ verified: true, causes: [] });
     });
 
-    it('finds an app that hashes JSON.stringify(req.body)', async () => {
+    it('finds an app that hashes JSON.stringify of the parsed req.body', async () => {
       const diagnosis = await diagnoseWebhook(stripe({ body: JSON.stringify(EVENT) }));
       expect(diagnosis.causes.map((cause) => cause.code)).toEqual(['reserialized_json']);
       expect(diagnosis.causes[0]!.message).toContain('JSON.stringify(body, null, 2)');

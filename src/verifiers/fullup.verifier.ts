@@ -4,7 +4,7 @@ import type { VerifierOptions } from './webhook-verifier.interface.js';
 /**
  * Fullup: `fullup-signature` is lowercase hex(HMAC-SHA256(secret, body)).
  *
- * Fullup's Node example hashes `JSON.stringify(req.body)`; its Python example
+ * Fullup's Node example hashes `JSON.stringify` of the parsed `req.body`; its Python example
  * hashes the raw body. Only the bytes Fullup sent can match in every case,
  * so those are what is verified.
  *
