@@ -3,6 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { diagnoseWebhook } from './webhook-diagnosis.js';
 import type { WebhookDiagnosisInput } from './webhook-diagnosis.interface.js';
+import { STANDARD_WEBHOOKS_WITH_TEXT_SECRET } from '../../test/support/declarative-schemes.js';
 
 // Each request is signed by the vendor's own SDK or taken from its published
 // vectors; the diagnosis must name what was changed on the receiving side.
@@ -78,16 +79,7 @@ describe('diagnoseWebhook on vendor schemes', () => {
     });
 
     it('finds a Standard Webhooks sender checked as Stripe would: the secret used as text', async () => {
-      const asStripe = {
-        header: 'webhook-signature',
-        algorithm: 'sha256',
-        encoding: 'base64',
-        prefix: 'v1,',
-        separator: ' ',
-        signedContent: '{id}.{timestamp}.{body}',
-        timestamp: { header: 'webhook-timestamp', format: 'unix' },
-        id: { header: 'webhook-id' },
-      } as const;
+      const asStripe = STANDARD_WEBHOOKS_WITH_TEXT_SECRET;
       expect(await codes(received(sdkSignature, { scheme: asStripe }))).toEqual(['secret_base64_decoded']);
     });
 

@@ -3,6 +3,7 @@ import { HmacSchemeVerifier } from '../verifiers/hmac-scheme.verifier.js';
 import type { VerifierOptions, WebhookRequest, WebhookVerifier } from '../verifiers/webhook-verifier.interface.js';
 import { diagnoseWebhook } from './webhook-diagnosis.js';
 import type { WebhookDiagnosisInput } from './webhook-diagnosis.interface.js';
+import { STANDARD_WEBHOOKS_WITH_TEXT_SECRET } from '../../test/support/declarative-schemes.js';
 
 // Every signature here is made with node:crypto from the vendor's documented
 // algorithm, not with this library's signers.
@@ -165,16 +166,7 @@ describe('diagnoseWebhook', () => {
       signature: 'g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
       receivedAt: 1614265330_000,
     };
-    const standardScheme = {
-      header: 'webhook-signature',
-      algorithm: 'sha256',
-      encoding: 'base64',
-      prefix: 'v1,',
-      separator: ' ',
-      signedContent: '{id}.{timestamp}.{body}',
-      timestamp: { header: 'webhook-timestamp', format: 'unix' },
-      id: { header: 'webhook-id' },
-    } as const;
+    const standardScheme = STANDARD_WEBHOOKS_WITH_TEXT_SECRET;
 
     it('finds a Standard Webhooks sender checked by a scheme that uses the whsec_ secret as text', async () => {
       const asText = (options: VerifierOptions) => new HmacSchemeVerifier(standardScheme, options);
