@@ -41,7 +41,7 @@ export { GitHubVerifier } from './verifiers/github.verifier.js';
 export { SlackVerifier } from './verifiers/slack.verifier.js';
 export { ShopifyVerifier } from './verifiers/shopify.verifier.js';
 export { TwilioVerifier } from './verifiers/twilio.verifier.js';
-export { StandardWebhooksVerifier } from './verifiers/standard-webhooks.verifier.js';
+export { MAX_ED25519_VERIFICATIONS, StandardWebhooksVerifier } from './verifiers/standard-webhooks.verifier.js';
 export { SvixVerifier } from './verifiers/svix.verifier.js';
 export type { HmacAlgorithm, SignatureEncoding } from './utils/signature.js';
 export type { TimestampFormat } from './utils/timestamp.js';
