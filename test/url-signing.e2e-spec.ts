@@ -118,6 +118,20 @@ describe.each(ADAPTERS)('Schemes that sign the URL, on %s', (adapter) => {
     });
   });
 
+  describe('the startup warning', () => {
+    const warnings = () => t.logger.lines.filter((line) => line.level === 'warn' && line.message.includes('publicBaseUrl'));
+
+    it('names, once, the providers that sign the URL when no publicBaseUrl is set', async () => {
+      t = await startUrlSigningApp(adapter);
+      expect(warnings().map((line) => line.message)).toEqual([expect.stringContaining("Webhook providers 'twilio', 'signalwire' sign the URL")]);
+    });
+
+    it('is not logged with publicBaseUrl set', async () => {
+      t = await startUrlSigningApp(adapter, { publicBaseUrl: 'https://hooks.example.com' });
+      expect(warnings()).toEqual([]);
+    });
+  });
+
   describe('with publicBaseUrl', () => {
     const BASE = 'https://hooks.example.com';
     const BODY = 'CallSid=CA1&From=%2B14158675309';
