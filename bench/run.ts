@@ -4,14 +4,17 @@
  * 1. micro: each built-in verifier against the same HMAC written by hand, and
  *    against the vendors' own SDKs, on 1 KiB to 1 MiB bodies;
  * 2. http: a Nest app's guarded route against an unguarded one, under load;
- * 3. memory: peak RSS and heap of each route under load with 1 MiB bodies.
+ * 3. memory: peak RSS and heap of each route under load with 1 MiB bodies;
+ * 4. guard: the whole signature guard in process, against the bare HMAC and
+ *    a hand-written guard.
  *
- * `--quick` runs short rounds for development; `--only=micro,http,memory`
+ * `--quick` runs short rounds for development; `--only=micro,http,memory,guard`
  * picks phases. Writes bench/results/latest.json and prints Markdown tables.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { guardTable, guardTargets, runGuard, type GuardSettings } from './guard/guard.js';
 import { httpTable, httpTargets, runHttp, type HttpSettings } from './http/http.js';
 import { memoryTable, memoryTargets, runMemory, type MemorySettings } from './http/memory.js';
 import { MICRO_SIZES } from './lib/bodies.js';
@@ -23,24 +26,27 @@ interface Settings {
   readonly micro: MicroPhaseSettings;
   readonly http: HttpSettings;
   readonly memory: MemorySettings;
+  readonly guard: GuardSettings;
 }
 
 const FULL: Settings = {
   micro: { rounds: 4, samples: 11, sampleMs: 8, warmupMs: 30, sizes: MICRO_SIZES },
   http: { rounds: 4, sizes: [1024, 64 * 1024], seconds: 2.5, warmupSeconds: 1.5, connections: 8 },
   memory: { rounds: 3, size: 1024 * 1024, seconds: 3, connections: 4 },
+  guard: { rounds: 4, samples: 11, sampleMs: 8, warmupMs: 200, sizes: [1024, 64 * 1024, 1024 * 1024] },
 };
 
 const QUICK: Settings = {
   micro: { ...FULL.micro, rounds: 1, samples: 7, sampleMs: 5, warmupMs: 20 },
   http: { ...FULL.http, rounds: 1, seconds: 1, warmupSeconds: 0.5 },
   memory: { ...FULL.memory, rounds: 1, seconds: 2 },
+  guard: { ...FULL.guard, rounds: 1, samples: 7, sampleMs: 5, warmupMs: 100 },
 };
 
 const RESULTS = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 const args = process.argv.slice(2);
 const settings = args.includes('--quick') ? QUICK : FULL;
-const phases = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',') ?? ['micro', 'http', 'memory'];
+const phases = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',') ?? ['micro', 'http', 'memory', 'guard'];
 
 const loadAverage = (): string => loadavg().map((value) => value.toFixed(2)).join(' ');
 const started = process.hrtime.bigint();
@@ -84,6 +90,16 @@ if (phases.includes('memory')) {
   targets.push(...memoryTargets(memory));
   console.log(`## Memory: MiB, a fresh server per route and round, ${settings.memory.connections} connections, ${settings.memory.seconds} s, median of ${settings.memory.rounds} rounds\n`);
   console.log(memoryTable(memory) + '\n');
+}
+
+if (phases.includes('guard')) {
+  const guard = runGuard(settings.guard);
+  results.guard = guard;
+  targets.push(...guardTargets(guard));
+  console.log(
+    `## Guard: CPU µs per canActivate call on a @VerifiedWebhook route, in process, median of ${settings.guard.rounds} rounds (a process each, ${settings.guard.samples} interleaved samples); ratios within each round\n`,
+  );
+  console.log(guardTable(guard) + '\n');
 }
 
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;

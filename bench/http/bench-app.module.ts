@@ -7,12 +7,22 @@ export const HTTP_SECRET = 'bench-http-secret-0123456789';
 /** The scheme of the verified route. */
 export const HTTP_SCHEME = 'fullup';
 
+/** The provider of the route with replay protection on: the same scheme and secret, with the in-memory store. */
+export const REPLAY_PROVIDER = 'fullupReplay';
+
 /**
  * The routes under load: same handler, same body parsing. `guarded` is a
  * `@VerifiedWebhook` route; `guardOnly` has the signature guard alone, without
- * the replay interceptor and filter the decorator also attaches.
+ * the filter the decorator also attaches; `guardedReplay` is a
+ * `@VerifiedWebhook` route whose provider has replay protection on, loaded
+ * with a new delivery on every request.
  */
-export const ROUTES = { unguarded: '/webhooks/unguarded', guarded: '/webhooks/guarded', guardOnly: '/webhooks/guard-only' } as const;
+export const ROUTES = {
+  unguarded: '/webhooks/unguarded',
+  guarded: '/webhooks/guarded',
+  guardOnly: '/webhooks/guard-only',
+  guardedReplay: '/webhooks/guarded-replay',
+} as const;
 
 /** Name of a route under load. */
 export type Route = keyof typeof ROUTES;
@@ -32,6 +42,13 @@ export class BenchController {
     return { received: true };
   }
 
+  @Post('guarded-replay')
+  @HttpCode(200)
+  @VerifiedWebhook(REPLAY_PROVIDER)
+  guardedReplay(@Body() _event: unknown) {
+    return { received: true };
+  }
+
   @Post('guard-only')
   @HttpCode(200)
   @SetMetadata(WEBHOOK_PROVIDER_METADATA, HTTP_SCHEME)
@@ -42,7 +59,14 @@ export class BenchController {
 }
 
 @Module({
-  imports: [WebhookSecurityModule.forRoot({ providers: { [HTTP_SCHEME]: { secret: HTTP_SECRET } } })],
+  imports: [
+    WebhookSecurityModule.forRoot({
+      providers: {
+        [HTTP_SCHEME]: { secret: HTTP_SECRET },
+        [REPLAY_PROVIDER]: { scheme: HTTP_SCHEME, secret: HTTP_SECRET, replay: {} },
+      },
+    }),
+  ],
   controllers: [BenchController],
 })
 export class BenchAppModule {}

@@ -27,6 +27,21 @@ export interface LoadResult {
   readonly p99: number;
 }
 
+/**
+ * A new delivery on every request, for the route with replay protection:
+ * the body's event id becomes a counter of the same width, signed anew, so
+ * every request is claimed and handled rather than answered as a duplicate.
+ */
+function newDeliveries(template: Buffer): autocannon.Request['setupRequest'] {
+  const text = template.toString('utf8');
+  // Random leading digits keep the loads against one server (and its store) apart.
+  let n = Math.floor(Math.random() * 36 ** 4) * 36 ** 4;
+  return (request) => {
+    const body = text.replace('"id":"evt_bench"', `"id":"e${(n++).toString(36).padStart(8, '0')}"`);
+    return { ...request, body, headers: { ...request.headers, ...signWebhook(HTTP_SCHEME, { secret: HTTP_SECRET, body }) } };
+  };
+}
+
 async function run(load: Load): Promise<LoadResult> {
   const body = jsonBody(load.size);
   const headers = { 'content-type': 'application/json', ...signWebhook(HTTP_SCHEME, { secret: HTTP_SECRET, body }) };
@@ -39,6 +54,7 @@ async function run(load: Load): Promise<LoadResult> {
         method: 'POST',
         headers,
         body,
+        ...(load.route === 'guardedReplay' && { requests: [{ setupRequest: newDeliveries(body) }] }),
         connections: load.connections,
         duration: load.seconds,
       },

@@ -64,11 +64,15 @@ export interface WebhookVerifier {
   verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult | Promise<VerificationResult>;
 
   /**
-   * True when the scheme signs the request URL (Twilio, SignalWire, a
-   * declarative scheme with `{url}`). The guard builds `url` only when a
-   * verifier reads it, and then accepts only a `Host` of the form
-   * `hostname[:port]`; with no `publicBaseUrl` set, the module warns once at
-   * startup that the URL comes from the request's Host header.
+   * Whether the scheme signs the request URL (Twilio, SignalWire, a
+   * declarative scheme with `{url}`):
+   * - `false`: the guard never builds the URL, nor reads the Host header,
+   *   and passes an empty `url`;
+   * - `true` or unset: the guard builds `url` the first time the verifier
+   *   reads it, and then accepts only a `Host` of the form `hostname[:port]`.
+   *
+   * With `true` and no `publicBaseUrl`, the module warns once at startup that
+   * the URL comes from the request's Host header.
    */
   readonly signsUrl?: boolean;
 

@@ -1,12 +1,12 @@
 import { createHmac } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { RedisReplayStore, WebhookSecurityModule, type ReplayOptions } from '../../src/index.js';
 import { signWebhook } from '../../src/testing/index.js';
 import { SECRETS, type Adapter } from '../app/create-app.js';
-import { connect, redisUrl, startRedisServer, type OwnRedisServer } from './redis-server.js';
+import { connect, connectCluster, redisClusterNodes, redisUrl, startRedisServer, type OwnRedisServer } from './redis-server.js';
 import { REPLAY_SECRETS, createReplayApp, post, type ReplayTestApp } from './replay-app.js';
 
-const clients: Redis[] = [];
+const clients: (Redis | Cluster)[] = [];
 const apps: ReplayTestApp[] = [];
 afterEach(async () => {
   await Promise.all(apps.splice(0).map(({ app }) => app.close()));
@@ -21,11 +21,23 @@ function client(url: string): Redis {
   return redis;
 }
 
-/** An app instance whose replay store is the Redis at `url`. */
-async function instance(url: string, replay: ReplayOptions = {}, adapter: Adapter = 'express'): Promise<ReplayTestApp> {
+/** A Cluster client of its own per app instance. */
+function clusterClient(): Cluster {
+  const cluster = connectCluster(redisClusterNodes());
+  clients.push(cluster);
+  return cluster;
+}
+
+/** Where the instances keep their claims: one Redis, or a Redis Cluster. */
+type Topology = 'one Redis' | 'a Redis Cluster of 3 masters';
+const clientOf = (topology: Topology | string): Redis | Cluster =>
+  topology === 'a Redis Cluster of 3 masters' ? clusterClient() : client(topology === 'one Redis' ? redisUrl() : topology);
+
+/** An app instance whose replay store is the Redis at `url`, or the shared cluster. */
+async function instance(url: Topology | string, replay: ReplayOptions = {}, adapter: Adapter = 'express'): Promise<ReplayTestApp> {
   const t = await createReplayApp(
     WebhookSecurityModule.forRoot({
-      replay: { store: new RedisReplayStore(client(url)), ...replay },
+      replay: { store: new RedisReplayStore(clientOf(url)), ...replay },
       providers: Object.fromEntries(Object.entries(REPLAY_SECRETS).map(([name, secret]) => [name, { secret }])),
     }),
     adapter,
@@ -46,6 +58,13 @@ const noyo = (event: { id: string }, signedAt = new Date()): Delivery => {
 };
 const send = (t: ReplayTestApp, { vendor, body, headers }: Delivery) => post(`${t.baseUrl}/webhooks/${vendor}`, body, headers);
 
+/** Every key matching `pattern`, on each master of a cluster. */
+async function keysOf(redis: Redis | Cluster, pattern: string): Promise<string[]> {
+  if (!('nodes' in redis)) return redis.keys(pattern);
+  await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
+  return (await Promise.all(redis.nodes('master').map((node) => node.keys(pattern)))).flat();
+}
+
 /** A fixed shuffle, so every run sends in the same interleaved order. */
 function shuffle<T>(items: T[]): T[] {
   let seed = 42;
@@ -57,13 +76,13 @@ function shuffle<T>(items: T[]): T[] {
   return items;
 }
 
-describe('Two app instances sharing one Redis', () => {
-  const run = `${process.pid}-${Date.now()}`;
+describe.each<Topology>(['one Redis', 'a Redis Cluster of 3 masters'])('Two app instances sharing %s', (topology) => {
+  const run = `${process.pid}-${Date.now()}-${topology.length}`;
 
   it('handles each of 100 ids exactly once out of 200 concurrent deliveries spread over both', async () => {
     const keyPrefix = `multi-${run}:`;
     // One instance on Express, one on Fastify: the store, not the adapter, decides.
-    const [a, b] = [await instance(redisUrl(), { keyPrefix }), await instance(redisUrl(), { keyPrefix }, 'fastify')];
+    const [a, b] = [await instance(topology, { keyPrefix }), await instance(topology, { keyPrefix }, 'fastify')];
 
     // 100 events, each delivered twice, once to each instance. Noyo's second copy is
     // re-signed with another timestamp, as Noyo's retries are; Fullup's is the same request again.
@@ -85,14 +104,14 @@ describe('Two app instances sharing one Redis', () => {
     expect(a.log.handled.length).toBeGreaterThan(0);
     expect(b.log.handled.length).toBeGreaterThan(0);
 
-    const keys = await client(redisUrl()).keys(`${keyPrefix}*`);
+    const keys = await keysOf(clientOf(topology), `${keyPrefix}*`);
     expect(keys).toHaveLength(100);
     for (const key of keys) expect(key).toMatch(new RegExp(`^${keyPrefix}(noyo|fullup):[\\w-]{43}$`));
   });
 
   it('runs a SignalWire JSON delivery once when it comes back with its SHA-1 in base64, as JSON or as a form', async () => {
     const keyPrefix = `signalwire-${run}:`;
-    const [a, b] = [await instance(redisUrl(), { keyPrefix }), await instance(redisUrl(), { keyPrefix }, 'fastify')];
+    const [a, b] = [await instance(topology, { keyPrefix }), await instance(topology, { keyPrefix }, 'fastify')];
     const body = JSON.stringify({ id: `evt_${run}_sw` });
     const url = (t: ReplayTestApp) => `${t.baseUrl}/webhooks/signalwire`;
     // The JSON scheme as @signalwire/web-api's validateRequest checks it: hex HMAC-SHA1 of url + body.
@@ -110,7 +129,7 @@ describe('Two app instances sharing one Redis', () => {
 
   it('runs a delivery again on the other instance after the handler failed, and only then', async () => {
     const keyPrefix = `retry-${run}:`;
-    const [a, b] = [await instance(redisUrl(), { keyPrefix }), await instance(redisUrl(), { keyPrefix })];
+    const [a, b] = [await instance(topology, { keyPrefix }), await instance(topology, { keyPrefix }, 'fastify')];
     const id = `evt_${run}_fails`;
     const delivery = fullup({ id, failOnce: true });
 

@@ -1,9 +1,9 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { RedisReplayStore } from '../../src/index.js';
-import { connect, freePort, redisUrl } from './redis-server.js';
+import { connect, connectCluster, freePort, redisClusterNodes, redisUrl } from './redis-server.js';
 import { describeReplayStoreContract } from './replay-store.contract.js';
 
-const clients: Redis[] = [];
+const clients: (Redis | Cluster)[] = [];
 afterAll(async () => {
   for (const redis of clients) redis.disconnect();
 });
@@ -18,6 +18,32 @@ describeReplayStoreContract('RedisReplayStore', async () => ({
   store: new RedisReplayStore(client()),
   elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 }));
+
+describeReplayStoreContract('RedisReplayStore on a Redis Cluster of 3 masters', async () => {
+  const cluster = connectCluster(redisClusterNodes());
+  clients.push(cluster);
+  return { store: new RedisReplayStore(cluster), elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+});
+
+describe('RedisReplayStore on a Redis Cluster', () => {
+  it('spreads keys over every master: claims and releases each name one key', async () => {
+    const cluster = connectCluster(redisClusterNodes());
+    clients.push(cluster);
+    const store = new RedisReplayStore(cluster);
+    const keys = Array.from({ length: 30 }, (_, i) => `cluster-spec:${process.pid}:${Date.now()}:${i}`);
+    expect(await Promise.all(keys.map((k) => store.claim(k, 'mine', 60_000)))).toEqual(keys.map(() => true));
+    expect(await Promise.all(keys.map((k) => store.claim(k, 'theirs', 60_000)))).toEqual(keys.map(() => false));
+    const owners = new Set(await Promise.all(keys.map(async (k) => String(await cluster.cluster('KEYSLOT', k)))).then((slots) => slots.map((slot) => masterOf(Number(slot)))));
+    expect(owners.size).toBe(3);
+    await Promise.all(keys.map((k) => store.release(k, 'mine')));
+    expect(await Promise.all(keys.map((k) => cluster.exists(k)))).toEqual(keys.map(() => 0));
+  });
+
+  /** Index of the master serving `slot`, after redis-cli's even split of 16384 slots over 3. */
+  function masterOf(slot: number): number {
+    return slot <= 5460 ? 0 : slot <= 10922 ? 1 : 2;
+  }
+});
 
 describe('RedisReplayStore on a real Redis', () => {
   const key = (label: string) => `redis-spec:${process.pid}:${Date.now()}:${label}`;
