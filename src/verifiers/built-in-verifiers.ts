@@ -1,6 +1,10 @@
+import { AdyenVerifier } from './adyen.verifier.js';
+import { DiscordVerifier } from './discord.verifier.js';
 import { FullupVerifier } from './fullup.verifier.js';
 import { GitHubVerifier } from './github.verifier.js';
+import { MailgunVerifier } from './mailgun.verifier.js';
 import { NoyoVerifier } from './noyo.verifier.js';
+import { SendGridVerifier } from './sendgrid.verifier.js';
 import { ShopifyVerifier } from './shopify.verifier.js';
 import { SignalWireVerifier } from './signalwire.verifier.js';
 import { SlackVerifier } from './slack.verifier.js';
@@ -24,6 +28,10 @@ export const BUILT_IN_VERIFIERS = {
   twilio: TwilioVerifier,
   standardwebhooks: StandardWebhooksVerifier,
   svix: SvixVerifier,
+  discord: DiscordVerifier,
+  sendgrid: SendGridVerifier,
+  mailgun: MailgunVerifier,
+  adyen: AdyenVerifier,
 } as const satisfies Record<string, new (options?: VerifierOptions) => WebhookVerifier>;
 
 /** Name of a built-in scheme. */

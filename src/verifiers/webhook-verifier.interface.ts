@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** What a verifier sees of an incoming request. */
@@ -23,6 +24,7 @@ export type VerificationFailureReason =
   | 'no_matching_signature'
   | 'timestamp_out_of_tolerance'
   | 'unknown_key_version'
+  | 'malformed_body'
   | 'raw_body_unavailable'
   | 'body_too_large';
 
@@ -45,6 +47,27 @@ export interface SignInput {
   readonly id?: string;
   /** For schemes with two body formats (SignalWire): which one the body is. @default 'json' */
   readonly format?: 'json' | 'form';
+  /**
+   * For schemes that sign with a private key (Discord, SendGrid): your own
+   * test key pair's private key, as PEM or a `KeyObject`. The provider is
+   * then configured with its public key. No sender's key is ever needed.
+   */
+  readonly privateKey?: KeyObject | string;
+}
+
+/**
+ * The reply to a sender's verification handshake (a challenge it sends
+ * before, or between, deliveries), sent in place of running the handler.
+ */
+export interface WebhookHandshakeReply {
+  /** HTTP status. */
+  readonly status: number;
+  /** `Content-Type` of the reply. */
+  readonly contentType: string;
+  /** The exact body to send. */
+  readonly body: string;
+  /** Other headers the sender's docs require. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -80,6 +103,21 @@ export interface WebhookVerifier {
    * with a warning.
    */
   deliveryId?(request: WebhookRequest): string | undefined;
+
+  /**
+   * The reply to a verification handshake, for a request that `verify`
+   * accepted, or `undefined` for an ordinary delivery. A handshake never
+   * reaches the handler and never counts as a delivery for replay.
+   */
+  handshake?(request: WebhookRequest, secrets: readonly string[]): WebhookHandshakeReply | undefined;
+
+  /**
+   * Set by schemes whose signature does not cover the whole body (Mailgun,
+   * Adyen's payment notifications): the reason replay protection is needed.
+   * A provider of such a scheme without `replay` fails at startup, as each
+   * signature must be usable once.
+   */
+  readonly requiresReplay?: string;
 }
 
 /** Options every built-in verifier accepts. */
