@@ -25,6 +25,8 @@ export type VerificationFailureReason =
   | 'timestamp_out_of_tolerance'
   | 'unknown_key_version'
   | 'malformed_body'
+  | 'untrusted_key_url'
+  | 'key_unavailable'
   | 'raw_body_unavailable'
   | 'body_too_large';
 
@@ -122,6 +124,13 @@ export interface WebhookVerifier {
 
 /** Options every built-in verifier accepts. */
 export interface VerifierOptions {
+  /**
+   * For schemes that fetch the sender's public keys (PayPal, Plaid): extra
+   * origins to fetch them from, such as `'http://127.0.0.1:4010'` for a local
+   * key server in tests. The vendor's own hosts are always allowed; nothing
+   * else is, so leave this unset in production.
+   */
+  readonly keyOrigins?: readonly string[];
   /** Largest accepted distance between a signed timestamp and now, in seconds, both directions. @default 300 */
   readonly toleranceSeconds?: number;
   /** The clock, in epoch milliseconds. @default Date.now */
