@@ -44,14 +44,10 @@ export class RemoteKeyCache<T> {
   private readonly maxBytes: number;
   private readonly clock: () => number;
 
-  /**
-   * @param parse turns a response body into a key, or `undefined` when it is not one
-   * @param request how the key is asked for: a GET by default; Plaid's is a POST
-   */
+  /** @param parse turns a response body into a key, or `undefined` when it is not one */
   constructor(
     options: RemoteKeyOptions,
     private readonly parse: (body: string) => T | undefined,
-    private readonly request: (url: string) => RequestInit = () => ({ method: 'GET' }),
   ) {
     this.origins = new Set(options.origins);
     this.timeoutMs = options.timeoutMs ?? 3000;
@@ -71,15 +67,18 @@ export class RemoteKeyCache<T> {
     }
   }
 
-  /** The key at `url` (or, for keyed lookups, under `cacheKey`), from the cache or fetched now. */
-  get(url: string, cacheKey: string = url): Promise<KeyResult<T>> {
+  /**
+   * The key at `url`, from the cache or fetched now. A key looked up by id
+   * at one URL (Plaid's, a POST) gives its own `cacheKey` and request.
+   */
+  get(url: string, cacheKey: string = url, init: RequestInit = { method: 'GET' }): Promise<KeyResult<T>> {
     if (!this.allows(url)) return Promise.resolve({ failure: 'forbidden_origin' });
     const now = this.clock();
     const cached = this.entries.get(cacheKey);
     if (cached && cached.expiresAt > now) return cached.key;
     this.entries.delete(cacheKey);
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    const key = this.fetch(url).then((result) => {
+    const key = this.fetch(url, init).then((result) => {
       if (!('key' in result)) this.entries.delete(cacheKey);
       return result;
     });
@@ -87,10 +86,10 @@ export class RemoteKeyCache<T> {
     return key;
   }
 
-  private async fetch(url: string): Promise<KeyResult<T>> {
+  private async fetch(url: string, init: RequestInit): Promise<KeyResult<T>> {
     let text: string;
     try {
-      const response = await fetch(url, { ...this.request(url), redirect: 'error', signal: AbortSignal.timeout(this.timeoutMs) });
+      const response = await fetch(url, { ...init, redirect: 'error', signal: AbortSignal.timeout(this.timeoutMs) });
       if (!response.ok) return { failure: 'unavailable', detail: `HTTP ${response.status}` };
       const declared = Number(response.headers.get('content-length'));
       if (declared > this.maxBytes) return { failure: 'unavailable', detail: 'response too large' };

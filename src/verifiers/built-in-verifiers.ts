@@ -4,6 +4,8 @@ import { FullupVerifier } from './fullup.verifier.js';
 import { GitHubVerifier } from './github.verifier.js';
 import { MailgunVerifier } from './mailgun.verifier.js';
 import { NoyoVerifier } from './noyo.verifier.js';
+import { PayPalVerifier } from './paypal.verifier.js';
+import { PlaidSandboxVerifier, PlaidVerifier } from './plaid.verifier.js';
 import { SendGridVerifier } from './sendgrid.verifier.js';
 import { ShopifyVerifier } from './shopify.verifier.js';
 import { SignalWireVerifier } from './signalwire.verifier.js';
@@ -32,6 +34,9 @@ export const BUILT_IN_VERIFIERS = {
   sendgrid: SendGridVerifier,
   mailgun: MailgunVerifier,
   adyen: AdyenVerifier,
+  paypal: PayPalVerifier,
+  plaid: PlaidVerifier,
+  plaidsandbox: PlaidSandboxVerifier,
 } as const satisfies Record<string, new (options?: VerifierOptions) => WebhookVerifier>;
 
 /** Name of a built-in scheme. */
