@@ -57,6 +57,14 @@ export interface SignInput {
   readonly privateKey?: KeyObject | string;
 }
 
+/** What a verifier sees of a GET request that may be a sender's unsigned challenge. */
+export interface WebhookChallenge {
+  /** The query parameters as received. */
+  readonly query: URLSearchParams;
+  /** Request headers, names lower-cased as Node gives them. */
+  readonly headers: IncomingHttpHeaders;
+}
+
 /**
  * The reply to a sender's verification handshake (a challenge it sends
  * before, or between, deliveries), sent in place of running the handler.
@@ -112,6 +120,15 @@ export interface WebhookVerifier {
    * reaches the handler and never counts as a delivery for replay.
    */
   handshake?(request: WebhookRequest, secrets: readonly string[]): WebhookHandshakeReply | undefined;
+
+  /**
+   * The reply to a challenge the sender does not sign, sent as a GET before
+   * deliveries start (Meta's subscription check, X's CRC, Dropbox's and
+   * Okta's verification); `false` when it is one but fails its check (401);
+   * `undefined` when the request is no challenge, which then gets 401 as an
+   * unsigned request. Called for GET requests only, before any body is read.
+   */
+  challenge?(request: WebhookChallenge, secrets: readonly string[]): WebhookHandshakeReply | false | undefined;
 
   /**
    * Set by schemes whose signature does not cover the whole body (Mailgun,
