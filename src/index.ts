@@ -63,6 +63,5 @@ export type { ReplayOptions } from './replay/replay-options.interface.js';
 export { ReplayStore } from './replay/replay-store.interface.js';
 export { MemoryReplayStore, type MemoryReplayStoreOptions } from './replay/memory-replay.store.js';
 export { RedisReplayStore, type RedisReplayClient } from './replay/redis-replay.store.js';
-export { WebhookReplayInterceptor } from './replay/webhook-replay.interceptor.js';
 export { WebhookReplayFilter } from './replay/webhook-replay.filter.js';
 export { DuplicateWebhookException, WebhookReplayStoreUnavailableException } from './replay/replay.exceptions.js';

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import {
   BadRequestException,
   HttpException,
@@ -10,8 +11,9 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { readRawBody, toWebhookHttpRequest, type WebhookHttpRequest } from './raw-body.reader.js';
-import { recordDelivery } from './replay/webhook-delivery.js';
-import type { VerificationFailureReason } from './verifiers/webhook-verifier.interface.js';
+import { claimDelivery } from './replay/delivery-claim.js';
+import type { ReplayOptions } from './replay/replay-options.interface.js';
+import type { VerificationFailureReason, VerificationResult, WebhookRequest } from './verifiers/webhook-verifier.interface.js';
 import { LOGGER_CONTEXT, RESOLVED_WEBHOOK_SECURITY_OPTIONS, WEBHOOK_PROVIDER_METADATA } from './webhook-security.constants.js';
 import {
   InvalidWebhookSignatureException,
@@ -37,31 +39,52 @@ import type {
  *   that says how to fix it.
  * - 503 when a secret function or resolver fails, so that the sender retries.
  *
+ * With `replay` on for the provider, it then claims the delivery in the
+ * replay store: a duplicate gets 200 with an empty body (or 409) and never
+ * reaches the handler, and a first delivery's claim is released when its
+ * response is not a 2xx. See {@link ReplayOptions}.
+ *
  * It works the same on the Express and the Fastify adapter.
  */
 @Injectable()
 export class WebhookSignatureGuard implements CanActivate {
   protected readonly logger = new Logger(LOGGER_CONTEXT);
+  /** The provider of each route, by class and handler: read from metadata once, not on every request. */
+  private readonly routes = new WeakMap<object, WeakMap<object, ResolvedWebhookProvider | null>>();
 
   constructor(
     private readonly reflector: Reflector,
     @Inject(RESOLVED_WEBHOOK_SECURITY_OPTIONS) private readonly options: ResolvedWebhookSecurityOptions,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = toWebhookHttpRequest(context.switchToHttp().getRequest());
-    const name = this.reflector.getAllAndOverride<string | undefined>(WEBHOOK_PROVIDER_METADATA, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    const provider = name === undefined ? undefined : this.options.providers.get(name);
+  /**
+   * Synchronous when the body is already on the request and the secrets are
+   * fixed, the common case: no promise is made for a request that needs no
+   * lookup. Replay protection makes it asynchronous, as the store answers later.
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const platformRequest = context.switchToHttp().getRequest<PlatformRequest>();
+    const provider = this.providerOf(context);
     if (!provider) {
       // Unknown names fail at startup; this is only reached if that check was bypassed.
+      const name = this.reflector.getAllAndOverride<string | undefined>(WEBHOOK_PROVIDER_METADATA, [context.getHandler(), context.getClass()]);
       const fix = `no webhook provider named '${String(name)}' is configured in WebhookSecurityModule.forRoot().`;
-      this.logger.error(`${routeOf(request)}: ${fix}`);
+      this.logger.error(`${routeOf(toWebhookHttpRequest(platformRequest))}: ${fix}`);
       throw new WebhookSecurityMisconfiguredException(fix);
     }
+    // @VerifiedWebhook on a controller and on its method runs the guard twice: the second run has nothing to add.
+    if (platformRequest[VERIFIED_BY] === provider) return true;
 
+    const { rawBody } = platformRequest;
+    if (Buffer.isBuffer(rawBody) && typeof provider.secrets !== 'function') {
+      return this.verify(context, platformRequest, provider, rawBody, provider.secrets);
+    }
+    return this.readAndVerify(context, platformRequest, provider);
+  }
+
+  /** The path where the body must be read from the stream, or the secrets looked up. */
+  private async readAndVerify(context: ExecutionContext, platformRequest: PlatformRequest, provider: ResolvedWebhookProvider): Promise<boolean> {
+    const request = toWebhookHttpRequest(platformRequest);
     let rawBody;
     try {
       rawBody = await readRawBody(request, this.options.maxBodyBytes);
@@ -74,14 +97,56 @@ export class WebhookSignatureGuard implements CanActivate {
       throw new WebhookSecurityMisconfiguredException(RAW_BODY_FIX);
     }
     if (rawBody === 'too_large') throw this.rejection(request, provider, 'body_too_large');
-
     const secrets = await this.secretsFor(request, provider);
-    const webhook = { rawBody, headers: request.headers, url: this.requestUrl(request, provider) };
-    const result = await provider.verifier.verify(webhook, secrets);
-    if (!result.verified) throw this.rejection(request, provider, result.reason);
-    // For the replay interceptor, which runs next; the id is read only now that the request is verified.
-    if (provider.replay) recordDelivery(request.request, { provider: provider.name, id: provider.verifier.deliveryId?.(webhook) });
-    return true;
+    return this.verify(context, platformRequest, provider, rawBody, secrets);
+  }
+
+  /** Verifies the signature; with replay protection on, then claims the delivery. */
+  private verify(
+    context: ExecutionContext,
+    platformRequest: PlatformRequest,
+    provider: ResolvedWebhookProvider,
+    rawBody: Buffer,
+    secrets: readonly string[],
+  ): boolean | Promise<boolean> {
+    // Building the URL costs more than some HMACs: only for verifiers that sign it.
+    const url = provider.verifier.signsUrl === false ? '' : this.requestUrl(toWebhookHttpRequest(platformRequest), provider);
+    const webhook: WebhookRequest = { rawBody, headers: platformRequest.headers, url };
+    const result = provider.verifier.verify(webhook, secrets);
+    return isPromise(result)
+      ? result.then((settled) => this.accept(context, platformRequest, provider, webhook, settled))
+      : this.accept(context, platformRequest, provider, webhook, result);
+  }
+
+  /** Lets a verified request through (after claiming it, with replay on), or throws the rejection. */
+  private accept(
+    context: ExecutionContext,
+    platformRequest: PlatformRequest,
+    provider: ResolvedWebhookProvider,
+    webhook: WebhookRequest,
+    result: VerificationResult,
+  ): boolean | Promise<boolean> {
+    if (!result.verified) throw this.rejection(toWebhookHttpRequest(platformRequest), provider, result.reason);
+    platformRequest[VERIFIED_BY] = provider;
+    if (!provider.replay) return true;
+    // The id is read only now that the request is verified.
+    const response = context.switchToHttp().getResponse<PlatformResponse>();
+    return claimDelivery(this.logger, provider.name, provider.replay, provider.verifier.deliveryId?.(webhook), response.raw ?? response);
+  }
+
+  /** The provider `@VerifiedWebhook(name)` names for the route, or `undefined` for a name not configured. */
+  private providerOf(context: ExecutionContext): ResolvedWebhookProvider | undefined {
+    const handler = context.getHandler();
+    const type = context.getClass();
+    let byHandler = this.routes.get(type);
+    let provider = byHandler?.get(handler);
+    if (provider === undefined) {
+      const name = this.reflector.getAllAndOverride<string | undefined>(WEBHOOK_PROVIDER_METADATA, [handler, type]);
+      provider = (name !== undefined && this.options.providers.get(name)) || null;
+      if (!byHandler) this.routes.set(type, (byHandler = new WeakMap()));
+      byHandler.set(handler, provider);
+    }
+    return provider ?? undefined;
   }
 
   /**
@@ -136,6 +201,23 @@ export class WebhookSignatureGuard implements CanActivate {
     if (provider.publicBaseUrl !== undefined) return provider.publicBaseUrl + request.path;
     return `${request.protocol}://${request.headers.host ?? ''}${request.path}`;
   }
+}
+
+/**
+ * Request property that marks a request verified by this guard, with the
+ * provider's options. `Symbol.for`, so an ESM and a CommonJS copy of the
+ * package in one process share it; nothing a client sends can set it.
+ */
+const VERIFIED_BY = Symbol.for('nestjs-webhook-security:verified-by');
+
+/** The request as Express or Fastify hands it to the guard: the fields it reads on every request. */
+type PlatformRequest = Parameters<typeof toWebhookHttpRequest>[0] & { [VERIFIED_BY]?: ResolvedWebhookProvider };
+
+/** The response as Express (Node's own) or Fastify (a reply around Node's, as `raw`) hands it over. */
+type PlatformResponse = ServerResponse & { readonly raw?: ServerResponse };
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Promise<T>)?.then === 'function';
 }
 
 /** An error's message for a log line. */

@@ -39,6 +39,17 @@ export interface ReplayOptions {
   failOpen?: boolean;
 
   /**
+   * Longest wait for the store to answer a claim or a release, in
+   * milliseconds. A claim that takes longer counts as a store failure (503,
+   * or unchecked with `failOpen`), so a store that hangs cannot hang
+   * webhook requests; a release that takes longer is logged as failed, and
+   * the failure response goes out. Give your Redis client a
+   * `commandTimeout` as well, so that it drops such commands itself.
+   * @default 1000
+   */
+  claimTimeoutMs?: number;
+
+  /**
    * Prefix of every store key, before `<provider>:`. Give each app its own
    * when several share one Redis.
    * @default 'webhook-replay:'
@@ -56,6 +67,8 @@ export interface ResolvedReplayOptions {
   readonly onDuplicate: 'acknowledge' | 'conflict';
   /** Whether a failing store lets the handler run unchecked. */
   readonly failOpen: boolean;
+  /** Longest wait for a claim or a release, in milliseconds. */
+  readonly claimTimeoutMs: number;
   /** Prefix of every store key. */
   readonly keyPrefix: string;
 }

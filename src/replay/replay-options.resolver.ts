@@ -1,10 +1,11 @@
 import type { ResolvedWebhookProvider } from '../webhook-security-options.interface.js';
 import { WebhookSecurityConfigurationError } from '../webhook-security.exceptions.js';
-import { DEFAULT_REPLAY_KEY_PREFIX, DEFAULT_REPLAY_TTL_SECONDS } from './replay.constants.js';
+import { DEFAULT_REPLAY_CLAIM_TIMEOUT_MS, DEFAULT_REPLAY_KEY_PREFIX, DEFAULT_REPLAY_TTL_SECONDS } from './replay.constants.js';
 import type { ReplayOptions, ResolvedReplayOptions } from './replay-options.interface.js';
 import type { ReplayStore } from './replay-store.interface.js';
 
 const ON_DUPLICATE: readonly string[] = ['acknowledge', 'conflict'];
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The replay options of one provider: the module's, overridden field by
@@ -51,7 +52,19 @@ export function resolveReplayOptions(
   if (typeof keyPrefix !== 'string') {
     throw WebhookSecurityConfigurationError.invalidOption(name, 'replay.keyPrefix', "a string, e.g. 'billing:'");
   }
-  return { store, ttlMs: Math.ceil(ttlSeconds * 1000), onDuplicate, failOpen: replay.failOpen === true, keyPrefix };
+  const claimTimeoutMs = replay.claimTimeoutMs ?? DEFAULT_REPLAY_CLAIM_TIMEOUT_MS;
+  // setTimeout fires at once for delays past 2^31 - 1 ms.
+  if (!Number.isFinite(claimTimeoutMs) || claimTimeoutMs <= 0 || claimTimeoutMs > MAX_TIMER_MS) {
+    throw WebhookSecurityConfigurationError.invalidOption(name, 'replay.claimTimeoutMs', 'a positive number of milliseconds, e.g. 1000');
+  }
+  return {
+    store,
+    ttlMs: Math.ceil(ttlSeconds * 1000),
+    onDuplicate,
+    failOpen: replay.failOpen === true,
+    claimTimeoutMs,
+    keyPrefix,
+  };
 }
 
 /**

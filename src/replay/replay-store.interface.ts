@@ -19,7 +19,9 @@ export interface ReplayStore {
   /**
    * Forgets `key`, but only while it still holds `token`: a claim that
    * expired and was taken again by another delivery is left alone. Called
-   * when the handler throws, so that the sender's retry is handled.
+   * when the response to the delivery is not a 2xx (the handler threw, a
+   * pipe rejected, the handler set a 4xx or 5xx), so that the sender's retry
+   * is handled.
    */
   release(key: string, token: string): Promise<void>;
 }

@@ -18,9 +18,10 @@ export class WebhookReplayStoreUnavailableException extends ServiceUnavailableEx
 }
 
 /**
- * Thrown by the replay interceptor for a duplicate that is acknowledged, and
- * turned into an empty 200 by the replay filter: an interceptor cannot set
- * the status itself, as the route's own status is applied after it.
+ * Thrown by the signature guard for a duplicate that is acknowledged, and
+ * turned into an empty 200 by the replay filter: a guard can only let a
+ * request through or throw, and the route's own status would apply to a
+ * request let through.
  */
 export class AcknowledgedDuplicateDelivery extends Error {
   override readonly name = 'AcknowledgedDuplicateDelivery';

@@ -70,6 +70,7 @@ const TEMPLATE_FIELD = /(\{(?:id|timestamp|url|body)\})/;
  * secret in constant time. The body goes to the HMAC as the bytes received.
  */
 export class HmacSchemeVerifier implements WebhookVerifier {
+  readonly signsUrl: boolean;
   private readonly template: readonly (string | { field: Field })[];
   private readonly digestBytes: number;
   private readonly window: TimestampWindow;
@@ -80,6 +81,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
   ) {
     checkScheme(scheme);
     this.template = parseTemplate(scheme);
+    this.signsUrl = this.template.some((part) => typeof part !== 'string' && part.field === 'url');
     this.digestBytes = DIGEST_BYTES[scheme.algorithm];
     this.window = new TimestampWindow(options);
   }

@@ -47,6 +47,7 @@ const verificationKeys = perSecretList(parseKey);
  * @see https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
  */
 export class StandardWebhooksVerifier implements WebhookVerifier {
+  readonly signsUrl = false;
   /** Prefix of the header names `sign` writes. Verification reads either set. */
   protected readonly headerPrefix: 'webhook' | 'svix' = 'webhook';
   private readonly window: TimestampWindow;

@@ -27,6 +27,7 @@ const HEADER = 'stripe-signature';
  * @see https://docs.stripe.com/webhooks#verify-manually
  */
 export class StripeVerifier implements WebhookVerifier {
+  readonly signsUrl = false;
   private readonly window: TimestampWindow;
 
   constructor(options: VerifierOptions = {}) {

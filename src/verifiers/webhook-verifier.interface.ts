@@ -89,6 +89,14 @@ export interface WebhookHandshakeReply {
  */
 export interface WebhookVerifier {
   /**
+   * Whether the scheme signs the URL, so that `verify` and `deliveryId` read
+   * `request.url`. With `false`, the guard does not build the URL and passes
+   * an empty one.
+   * @default true
+   */
+  readonly signsUrl?: boolean;
+
+  /**
    * @param request the request as received
    * @param secrets every configured secret; any one that verifies passes
    */

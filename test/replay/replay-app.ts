@@ -1,4 +1,15 @@
-import { Body, Controller, HttpCode, Post, type DynamicModule, type INestApplication } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  HttpCode,
+  HttpException,
+  ParseIntPipe,
+  Post,
+  Query,
+  Res,
+  type DynamicModule,
+  type INestApplication,
+} from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { VerifiedWebhook } from '../../src/index.js';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -16,7 +27,7 @@ export interface TestEvent {
   readonly id: string;
   /** The handler throws on this event's first attempt, and succeeds on the next. */
   readonly failOnce?: boolean;
-  /** The handler waits this long before it records the event, to overlap concurrent deliveries. */
+  /** The handler waits this long before it fails or records the event, to overlap concurrent deliveries. */
   readonly delayMs?: number;
 }
 
@@ -33,11 +44,11 @@ export const failedOnce = new Set<string>();
 
 async function handle(log: HandlerLog, event: TestEvent): Promise<{ handled: string }> {
   log.attempts.push(event.id);
+  if (event.delayMs) await new Promise((resolve) => setTimeout(resolve, event.delayMs));
   if (event.failOnce && !failedOnce.has(event.id)) {
     failedOnce.add(event.id);
     throw new Error(`handler failed on ${event.id}`);
   }
-  if (event.delayMs) await new Promise((resolve) => setTimeout(resolve, event.delayMs));
   log.handled.push(event.id);
   return { handled: event.id };
 }
@@ -116,6 +127,56 @@ export class BothLevelsReplayController {
   }
 }
 
+/**
+ * One route per way a response can fail, all verified as Fullup, whose id is
+ * the signed body: each test sends its own event id.
+ */
+@Controller('outcomes')
+@VerifiedWebhook('fullup')
+export class OutcomesController {
+  constructor(private readonly log: HandlerLog) {}
+
+  /** Throws an `HttpException` with `event.status` on the event's first attempt. */
+  @Post('http-exception')
+  @HttpCode(200)
+  httpException(@Body() body: TestEvent & { status: number }) {
+    if (!failedOnce.has(body.id)) {
+      this.log.attempts.push(body.id);
+      failedOnce.add(body.id);
+      throw new HttpException('Downstream refused the event', body.status);
+    }
+    return handle(this.log, body);
+  }
+
+  /** Completes, but its status is `@HttpCode(503)`. */
+  @Post('http-code-503')
+  @HttpCode(503)
+  httpCode(@Body() body: TestEvent) {
+    return handle(this.log, body);
+  }
+
+  /** Completes with `@HttpCode(202)`: a success. */
+  @Post('accepted')
+  @HttpCode(202)
+  accepted(@Body() body: TestEvent) {
+    return handle(this.log, body);
+  }
+
+  /** Answers through `@Res()` with the status in `event.status`. */
+  @Post('res')
+  async res(@Body() body: TestEvent & { status: number }, @Res() res: { status(code: number): { send(body: string): void } }) {
+    await handle(this.log, body);
+    res.status(body.status).send(`status ${body.status}`);
+  }
+
+  /** A pipe rejects an unsigned query parameter `n` that is not a whole number, before the handler runs. */
+  @Post('pipe')
+  @HttpCode(200)
+  pipe(@Body() body: TestEvent, @Query('n', ParseIntPipe) _n: number) {
+    return handle(this.log, body);
+  }
+}
+
 export interface ReplayTestApp {
   readonly app: INestApplication;
   readonly log: HandlerLog;
@@ -128,7 +189,7 @@ export interface ReplayTestApp {
 export async function createReplayApp(webhookModule: DynamicModule, adapter: Adapter = 'express'): Promise<ReplayTestApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [webhookModule],
-    controllers: [ReplayWebhooksController, ClassLevelReplayController, BothLevelsReplayController],
+    controllers: [ReplayWebhooksController, ClassLevelReplayController, BothLevelsReplayController, OutcomesController],
     providers: [HandlerLog],
   }).compile();
   const logger = new CapturingLogger();
