@@ -12,6 +12,8 @@ export interface WebhookRequest {
    * from the request or from the `publicBaseUrl` option.
    */
   readonly url: string;
+  /** The HTTP method, e.g. `POST`, for schemes that sign it. @default 'POST' */
+  readonly method?: string;
 }
 
 /**
