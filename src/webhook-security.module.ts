@@ -177,7 +177,7 @@ function resolveProvider(
     resolved.secrets = typeof secret === 'function' ? (secret as WebhookSecretFunction) : staticSecrets(name, secret);
   }
   if (!resolved.injectables.verifier) {
-    resolved.verifier = (verifier as WebhookVerifier | undefined) ?? schemeVerifier(name, provider, { toleranceSeconds, clock: options.clock });
+    resolved.verifier = (verifier as WebhookVerifier | undefined) ?? schemeVerifier(name, provider, { toleranceSeconds, clock: options.clock, keyOrigins: provider.keyOrigins });
     checkSecrets(resolved);
     checkReplayVerifier(resolved);
   }
