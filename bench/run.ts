@@ -32,7 +32,7 @@ const FULL: Settings = {
   micro: { rounds: 4, samples: 11, sampleMs: 8, warmupMs: 30, sizes: MICRO_SIZES },
   http: { rounds: 4, sizes: [1024, 64 * 1024], seconds: 2.5, warmupSeconds: 1.5, connections: 8 },
   memory: { rounds: 3, size: 1024 * 1024, seconds: 3, connections: 4 },
-  hostile: { rounds: 3, samples: 5, sampleMs: 40 },
+  hostile: { rounds: 3, samples: 5, sampleMs: 25 },
 };
 
 const QUICK: Settings = {
