@@ -31,7 +31,7 @@ export type {
 } from './verifiers/webhook-verifier.interface.js';
 export { BUILT_IN_VERIFIERS, type BuiltInScheme } from './verifiers/built-in-verifiers.js';
 export { HmacSchemeVerifier, type HmacSchemeOptions } from './verifiers/hmac-scheme.verifier.js';
-export { FormPostVerifier } from './verifiers/form-post.verifier.js';
+export { FormPostVerifier, MAX_FORM_PARAMETERS } from './verifiers/form-post.verifier.js';
 export { TrophyVerifier } from './verifiers/trophy.verifier.js';
 export { FullupVerifier } from './verifiers/fullup.verifier.js';
 export { NoyoVerifier } from './verifiers/noyo.verifier.js';
@@ -41,7 +41,7 @@ export { GitHubVerifier } from './verifiers/github.verifier.js';
 export { SlackVerifier } from './verifiers/slack.verifier.js';
 export { ShopifyVerifier } from './verifiers/shopify.verifier.js';
 export { TwilioVerifier } from './verifiers/twilio.verifier.js';
-export { StandardWebhooksVerifier } from './verifiers/standard-webhooks.verifier.js';
+export { MAX_ED25519_VERIFICATIONS, StandardWebhooksVerifier } from './verifiers/standard-webhooks.verifier.js';
 export { SvixVerifier } from './verifiers/svix.verifier.js';
 export type { HmacAlgorithm, SignatureEncoding } from './utils/signature.js';
 export type { TimestampFormat } from './utils/timestamp.js';

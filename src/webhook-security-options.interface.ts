@@ -21,8 +21,8 @@ export interface WebhookProviderOptions {
    * for a request makes that request fail with 401.
    *
    * Standard Webhooks and Svix take `whsec_<base64>` secrets and
-   * `whpk_<base64>` Ed25519 public keys, mixed freely; a malformed static one
-   * fails at startup too.
+   * `whpk_<base64>` Ed25519 public keys, mixed freely, each with its prefix;
+   * a bare base64 key or a malformed static one fails at startup too.
    * @example process.env.FULLUP_WEBHOOK_SECRET
    * @example [process.env.NEW_SECRET, process.env.OLD_SECRET]
    * @example ({ params }) => tenantSecrets.get(params.tenantId)

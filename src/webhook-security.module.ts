@@ -1,4 +1,4 @@
-import { Inject, Module, type OnModuleInit, type Type } from '@nestjs/common';
+import { Inject, Logger, Module, type OnModuleInit, type Type } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
 import { MemoryReplayStore } from './replay/memory-replay.store.js';
 import { checkReplayVerifier, resolveReplayOptions } from './replay/replay-options.resolver.js';
@@ -10,6 +10,7 @@ import type { WebhookSecretFunction, WebhookSecretResolver } from './webhook-sec
 import {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_TOLERANCE_SECONDS,
+  LOGGER_CONTEXT,
   RESOLVED_WEBHOOK_SECURITY_OPTIONS,
   WEBHOOK_PROVIDER_METADATA,
   WEBHOOK_SECURITY_OPTIONS,
@@ -35,7 +36,9 @@ import type {
  *
  * Options are checked at startup: a missing secret, an unknown scheme, or a
  * `@VerifiedWebhook` name that is not configured stops the app with a message
- * that names the fix.
+ * that names the fix. A provider whose scheme signs the URL (Twilio,
+ * SignalWire) with no `publicBaseUrl` gets one warning at startup: its URL is
+ * rebuilt from each request's protocol and Host header.
  */
 @Module({
   imports: [DiscoveryModule],
@@ -78,6 +81,18 @@ export class WebhookSecurityModule extends ConfigurableWebhookSecurityModule imp
         provider.secrets = (request) => resolver.resolveSecret(request);
       }
     }
+    this.warnOfUrlsFromHost();
+  }
+
+  /** One warning naming the providers whose signed URL is rebuilt from the request's Host header. */
+  private warnOfUrlsFromHost(): void {
+    const names = [...this.options.providers.values()].filter((p) => p.verifier.signsUrl && p.publicBaseUrl === undefined).map((p) => p.name);
+    if (names.length === 0) return;
+    new Logger(LOGGER_CONTEXT).warn(
+      `Webhook provider${names.length === 1 ? '' : 's'} ${names.map((name) => `'${name}'`).join(', ')} sign${names.length === 1 ? 's' : ''} the URL, ` +
+        `and no publicBaseUrl is set: the URL is rebuilt from each request's protocol and Host header. ` +
+        `Set publicBaseUrl to the public origin the sender calls (e.g. 'https://api.example.com'), above all behind a proxy.`,
+    );
   }
 
   /** An instance of `type`: the one registered as a provider anywhere in the app, or a new one with its dependencies injected. */

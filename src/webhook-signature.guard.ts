@@ -11,7 +11,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { readRawBody, toWebhookHttpRequest, type WebhookHttpRequest } from './raw-body.reader.js';
 import { recordDelivery } from './replay/webhook-delivery.js';
-import type { VerificationFailureReason } from './verifiers/webhook-verifier.interface.js';
+import type { VerificationFailureReason, WebhookRequest } from './verifiers/webhook-verifier.interface.js';
 import { LOGGER_CONTEXT, RESOLVED_WEBHOOK_SECURITY_OPTIONS, WEBHOOK_PROVIDER_METADATA } from './webhook-security.constants.js';
 import {
   InvalidWebhookSignatureException,
@@ -76,7 +76,16 @@ export class WebhookSignatureGuard implements CanActivate {
     if (rawBody === 'too_large') throw this.rejection(request, provider, 'body_too_large');
 
     const secrets = await this.secretsFor(request, provider);
-    const webhook = { rawBody, headers: request.headers, url: this.requestUrl(request, provider) };
+    // The URL is built, and the Host header checked, only for a verifier that reads it.
+    let url: string | undefined;
+    const requestUrl = () => (url ??= this.requestUrl(request, provider));
+    const webhook: WebhookRequest = {
+      rawBody,
+      headers: request.headers,
+      get url() {
+        return requestUrl();
+      },
+    };
     const result = await provider.verifier.verify(webhook, secrets);
     if (!result.verified) throw this.rejection(request, provider, result.reason);
     // For the replay interceptor, which runs next; the id is read only now that the request is verified.
@@ -98,7 +107,10 @@ export class WebhookSignatureGuard implements CanActivate {
       this.logger.error(`Secret lookup for '${provider.name}' on ${routeOf(request)} failed: ${describeError(error)}`);
       throw new ServiceUnavailableException('Webhook secret lookup failed');
     }
-    return (typeof picked === 'string' ? [picked] : (picked ?? [])).filter((secret) => typeof secret === 'string' && secret !== '');
+    // Anything but a string or an array (an object from `secrets[params.tenant]`
+    // with tenant `__proto__`, say) is no secret: the request gets 401.
+    if (typeof picked === 'string') return picked === '' ? [] : [picked];
+    return Array.isArray(picked) ? picked.filter((secret): secret is string => typeof secret === 'string' && secret !== '') : [];
   }
 
   /**
@@ -131,16 +143,41 @@ export class WebhookSignatureGuard implements CanActivate {
     }
   }
 
-  /** The URL the sender signed: the configured public base, or protocol and Host of the request, plus the original path and query. */
+  /**
+   * The URL the sender signed: the configured public base, or protocol and
+   * Host of the request, plus the original path and query. Called only for a
+   * scheme that signs the URL. Without `publicBaseUrl`, a Host that is not
+   * `hostname[:port]` (a reg-name, IPv4 address or bracketed IPv6 literal,
+   * and a port of digits), a protocol other than http(s) or a path that does
+   * not start with `/` gets 400: Node accepts a Host holding `/`, `?` or `&`,
+   * which would move part of the signed URL out of the request's path.
+   */
   protected requestUrl(request: WebhookHttpRequest, provider: ResolvedWebhookProvider): string {
+    if (!request.path.startsWith('/')) throw this.badUrl(request, provider, 'request target');
     if (provider.publicBaseUrl !== undefined) return provider.publicBaseUrl + request.path;
-    return `${request.protocol}://${request.headers.host ?? ''}${request.path}`;
+    const { host } = request.headers;
+    if (host === undefined || !HOST.test(host)) throw this.badUrl(request, provider, 'Host header');
+    if (request.protocol !== 'http' && request.protocol !== 'https') throw this.badUrl(request, provider, 'protocol');
+    return `${request.protocol}://${host}${request.path}`;
+  }
+
+  private badUrl(request: WebhookHttpRequest, provider: ResolvedWebhookProvider, part: string): BadRequestException {
+    this.logger.warn(`Rejected webhook from '${provider.name}' on ${routeOf(request)}: invalid ${part}`);
+    return new BadRequestException(`Invalid ${part}`);
   }
 }
 
-/** An error's message for a log line. */
+/** `hostname[:port]`: a reg-name or IPv4 address, or a bracketed IPv6 literal, and a port of digits. */
+const HOST = /^(?:[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * An error for a log line: its class, and its `code` when it has a short one
+ * (`ECONNREFUSED`). Never its message, which may hold a connection string.
+ */
 function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (!(error instanceof Error)) return typeof error;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^[\w.-]{1,40}$/.test(code) ? `${error.name} (${code})` : error.name;
 }
 
 /** Method and path of a request, without its query string, for logs. */

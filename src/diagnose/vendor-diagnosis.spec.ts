@@ -122,7 +122,7 @@ describe('diagnoseWebhook on vendor schemes', () => {
         scheme: 'twilio',
         secret: '12345',
         body: new URLSearchParams(params).toString(),
-        headers: { 'X-Twilio-Signature': '0/KCTR6DLpKmkAf8muzZqo1nDgQ=' },
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': '0/KCTR6DLpKmkAf8muzZqo1nDgQ=' },
         url: 'http://mycompany.com/myapp.php?foo=1&bar=2',
       });
       expect(diagnosis.causes.map((cause) => cause.code)).toEqual(['url_variant']);

@@ -1,11 +1,18 @@
+import { Logger } from '@nestjs/common';
+import { LOGGER_CONTEXT } from '../webhook-security.constants.js';
 import type { ReplayStore } from './replay-store.interface.js';
+
+/** Least time between two warnings that live claims were evicted. */
+const EVICTION_WARNING_INTERVAL_MS = 60_000;
 
 /** Options of {@link MemoryReplayStore}. */
 export interface MemoryReplayStoreOptions {
   /**
    * Most keys held at once. When full, expired keys go first, then the
    * oldest live one: memory stays bounded under any load, at the price of
-   * forgetting the oldest deliveries early.
+   * forgetting the oldest deliveries early, so that a replay of one would
+   * run again. Evicting a live key logs a warning, at most once a minute,
+   * with the number evicted since the last one.
    * @default 100000
    */
   readonly maxEntries?: number;
@@ -32,6 +39,10 @@ export class MemoryReplayStore implements ReplayStore {
   private readonly claims = new Map<string, Claim>();
   private readonly maxEntries: number;
   private readonly clock: () => number;
+  private readonly logger = new Logger(LOGGER_CONTEXT);
+  /** Live claims evicted since the last warning, and when that warning was logged. */
+  private evictedLive = 0;
+  private lastWarningAt = -Infinity;
 
   constructor({ maxEntries = 100_000, clock = Date.now }: MemoryReplayStoreOptions = {}) {
     if (!Number.isSafeInteger(maxEntries) || maxEntries <= 0) {
@@ -82,6 +93,20 @@ export class MemoryReplayStore implements ReplayStore {
     }
     if (this.claims.size < this.maxEntries) return;
     for (const [key, claim] of this.claims) if (claim.expiresAt <= now) this.claims.delete(key);
-    if (this.claims.size >= this.maxEntries) this.claims.delete(this.claims.keys().next().value!);
+    if (this.claims.size < this.maxEntries) return;
+    this.claims.delete(this.claims.keys().next().value!);
+    this.warnOfLiveEviction(now);
+  }
+
+  /** Warns that a live claim was forgotten before its TTL, at most once per {@link EVICTION_WARNING_INTERVAL_MS}. */
+  private warnOfLiveEviction(now: number): void {
+    this.evictedLive++;
+    if (now - this.lastWarningAt < EVICTION_WARNING_INTERVAL_MS) return;
+    this.logger.warn(
+      `MemoryReplayStore is full (maxEntries ${this.maxEntries}): ${this.evictedLive} delivery id(s) still within their TTL were forgotten, ` +
+        `so a replay of those would run again. Raise maxEntries, or use a shared store such as RedisReplayStore.`,
+    );
+    this.evictedLive = 0;
+    this.lastWarningAt = now;
   }
 }

@@ -1,5 +1,7 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { parse, stringify } from 'node:querystring';
+import { signedContentId } from '../utils/delivery-id.js';
 import { readHeader } from '../utils/headers.js';
 import { DIGEST_BYTES, decodeSignature, encodeSignature, hmac, safeEqual, secretKeys } from '../utils/signature.js';
 import {
@@ -11,23 +13,44 @@ import {
   type WebhookVerifier,
 } from './webhook-verifier.interface.js';
 
+/**
+ * Most parameters a form-post request may carry in its body, and apart from
+ * that in its URL query, empty ones (`a=1&&b=2`) included. A request with more
+ * is rejected (401) before anything is decoded, sorted or hashed; counting
+ * stops at the limit. Senders' own limits are lower (Twilio's parameters
+ * number a few dozen).
+ */
+export const MAX_FORM_PARAMETERS = 1000;
+
 const URL_PARTS = /^([a-z][a-z0-9+.-]*:)\/\/([^/?#]*)(.*)$/is;
 const HOST_PORT = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/;
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+const AMPERSAND = 0x26;
 
 /**
  * The form-post scheme of Twilio and of SignalWire's compatibility API (cXML):
  * base64(HMAC-SHA1(key, url + each param's key and value, keys sorted)).
  *
- * - The form body is parsed here from the raw bytes; values are URL-decoded.
+ * - The form is read from the raw bytes, only for a body sent as
+ *   `application/x-www-form-urlencoded` (or an empty one): UTF-8 text whose
+ *   percent-escapes decode strictly, with at most {@link MAX_FORM_PARAMETERS}
+ *   parameters. Anything else is not a form and does not verify as one.
  * - A repeated key is tried in wire order and in sorted, de-duplicated order,
  *   as the vendors' SDKs differ on it.
  * - The URL is tried as received, with the default port added and with the
- *   port removed, and with its quotes escaped or not, as the vendors'
- *   `validateRequest` does.
+ *   port removed, and with its query re-encoded, as the vendors'
+ *   `validateRequest` does. A query of more than {@link MAX_FORM_PARAMETERS}
+ *   parameters is rejected, and no variant drops or re-orders one.
  * - With a `bodySHA256` query parameter (a JSON body), the URL alone is signed
- *   and sha256-hex(raw body) must equal that parameter.
+ *   and sha256-hex(raw body) must equal that parameter, read from the URL
+ *   that verified.
  */
 export class FormPostVerifier implements WebhookVerifier {
+  /** The URL is part of what is signed. */
+  readonly signsUrl = true;
+  /** What each request accepted here was verified as, for its delivery id. */
+  private readonly verifiedContent = new WeakMap<WebhookRequest, string>();
+
   constructor(private readonly header: string) {}
 
   verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult {
@@ -35,23 +58,28 @@ export class FormPostVerifier implements WebhookVerifier {
     if (header === undefined) return rejected('missing_header');
     const signature = decodeSignature(header.trim(), 'base64', DIGEST_BYTES.sha1);
     if (!signature) return rejected('malformed_header');
+    const received = request.url;
+    if (!withinParameterLimit(queryOf(received))) return rejected('no_matching_signature');
 
-    const bodyHash = queryParam(request.url, 'bodySHA256');
-    let payloads: readonly string[];
-    if (bodyHash === undefined) {
-      payloads = formPayloads(request.rawBody);
-    } else {
-      const expected = decodeSignature(bodyHash, 'hex', 32);
-      const actual = createHash('sha256').update(request.rawBody).digest();
-      if (!expected || !safeEqual(actual, expected)) return rejected('no_matching_signature');
-      payloads = [''];
-    }
-
+    let form: readonly string[] | null | undefined;
+    let bodyHash: Buffer | undefined;
     const keys = secretKeys(secrets);
-    for (const url of urlVariants(request.url)) {
+    for (const url of urlVariants(received)) {
+      let payloads: readonly string[] | null;
+      const expectedHash = queryParam(url, 'bodySHA256');
+      if (expectedHash === undefined) {
+        payloads = form === undefined ? (form = readForm(request)) : form;
+      } else {
+        const expected = decodeSignature(expectedHash, 'hex', 32);
+        bodyHash ??= createHash('sha256').update(request.rawBody).digest();
+        payloads = expected && safeEqual(bodyHash, expected) ? [''] : null;
+      }
+      if (!payloads) continue;
       for (const key of keys) {
         for (const payload of payloads) {
-          if (safeEqual(hmac('sha1', key, [url, payload]), signature)) return VERIFIED;
+          if (!safeEqual(hmac('sha1', key, [url, payload]), signature)) continue;
+          this.verifiedContent.set(request, signedContentId([url, payload]));
+          return VERIFIED;
         }
       }
     }
@@ -59,21 +87,44 @@ export class FormPostVerifier implements WebhookVerifier {
   }
 
   /**
-   * The signature's bytes: the scheme carries one signature and no id, and
-   * the bytes stay the same however the base64 or the form is re-encoded.
+   * A SHA-256 of what the signature was verified over: the URL as signed and
+   * the form content (or the URL alone, which holds `bodySHA256`). The same
+   * delivery gets the same id however its URL, form or signature is
+   * re-encoded, and the same id as a JSON delivery of the same signed content.
    */
   deliveryId(request: WebhookRequest): string | undefined {
-    const signature = decodeSignature(readHeader(request.headers, this.header)?.trim() ?? '', 'base64', DIGEST_BYTES.sha1);
-    return signature && `signature:${signature.toString('base64url')}`;
+    const verified = this.verifiedContent.get(request);
+    if (verified !== undefined) return verified;
+    // Not verified by this instance: the URL as received, and the form in wire order.
+    const payload = queryParam(request.url, 'bodySHA256') === undefined ? (readForm(request)?.[0] ?? '') : '';
+    return signedContentId([request.url, payload]);
   }
 
   sign(input: SignInput): Record<string, string> {
     if (input.url === undefined) {
       throw new TypeError(`The '${this.header}' scheme signs the URL: pass the full URL the request goes to as \`url\`.`);
     }
-    const payload = queryParam(input.url, 'bodySHA256') === undefined ? (formPayloads(Buffer.from(input.body))[0] ?? '') : '';
+    const payload = queryParam(input.url, 'bodySHA256') === undefined ? (formPayloads(Buffer.from(input.body))?.[0] ?? '') : '';
     return { [this.header]: encodeSignature(hmac('sha1', input.secret, [input.url, payload]), 'base64') };
   }
+}
+
+/** The query string of a URL, without `?` and fragment; `''` for none. */
+function queryOf(url: string): string {
+  const query = url.indexOf('?');
+  if (query === -1) return '';
+  const hash = url.indexOf('#', query);
+  return url.slice(query + 1, hash === -1 ? undefined : hash);
+}
+
+/** True when `text` holds at most {@link MAX_FORM_PARAMETERS} `&`-separated pairs. Stops counting at the limit. */
+function withinParameterLimit(text: string | Buffer): boolean {
+  let at = -1;
+  for (let separators = 0; separators < MAX_FORM_PARAMETERS; separators++) {
+    at = typeof text === 'string' ? text.indexOf('&', at + 1) : text.indexOf(AMPERSAND, at + 1);
+    if (at === -1) return true;
+  }
+  return false;
 }
 
 /** One query parameter of a URL, or `undefined`. Never throws. */
@@ -84,15 +135,43 @@ function queryParam(url: string, name: string): string | undefined {
   return new URLSearchParams(url.slice(query + 1).split('#')[0]).get(name) ?? undefined;
 }
 
+/** The media type of a Content-Type header, lower-cased, without parameters. */
+function mediaType(contentType: string | undefined): string {
+  const semicolon = contentType?.indexOf(';') ?? -1;
+  return (semicolon === -1 ? (contentType ?? '') : contentType!.slice(0, semicolon)).trim().toLowerCase();
+}
+
+/**
+ * The signed content of the request's form, or `null` when the body is not a
+ * form this scheme signs: another content type (a JSON body is signed through
+ * `bodySHA256`), too many parameters, or bytes that do not decode exactly.
+ * An empty body is the empty form, whatever its content type (a GET, say).
+ */
+function readForm(request: WebhookRequest): readonly string[] | null {
+  if (request.rawBody.length === 0) return [''];
+  const type = request.headers['content-type'];
+  if (mediaType(Array.isArray(type) ? undefined : type) !== FORM_TYPE) return null;
+  return formPayloads(request.rawBody);
+}
+
 /**
  * The form parameters as signed content: keys in JS's default sort order,
  * each followed by its value. Two versions when a key repeats: values in wire
- * order, and values sorted and de-duplicated.
+ * order, and values sorted and de-duplicated. `null` for more than
+ * {@link MAX_FORM_PARAMETERS} parameters, for bytes that are not UTF-8, and
+ * for a percent-escape that does not decode to UTF-8: each would be read
+ * differently by the app's own form parser than by the signature check.
  */
-function formPayloads(rawBody: Buffer): string[] {
+function formPayloads(rawBody: Buffer): string[] | null {
+  if (!withinParameterLimit(rawBody) || !isUtf8(rawBody)) return null;
   const params = new Map<string, string[]>();
   let repeats = false;
-  for (const [key, value] of new URLSearchParams(rawBody.toString('utf8'))) {
+  for (const pair of rawBody.toString('utf8').split('&')) {
+    if (pair === '') continue;
+    const equals = pair.indexOf('=');
+    const key = decodeFormComponent(equals === -1 ? pair : pair.slice(0, equals));
+    const value = decodeFormComponent(equals === -1 ? '' : pair.slice(equals + 1));
+    if (key === undefined || value === undefined) return null;
     const values = params.get(key);
     if (values) {
       values.push(value);
@@ -109,12 +188,23 @@ function formPayloads(rawBody: Buffer): string[] {
   return repeats ? [wireOrder, join((values) => [...new Set(values)].sort())] : [wireOrder];
 }
 
+/** A form key or value decoded (`+` is a space), or `undefined` for a malformed or non-UTF-8 escape. */
+function decodeFormComponent(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text.replaceAll('+', ' '));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The URLs the sender may have signed: the URL as received, then as `new URL()`
- * normalises it (`'` becomes `%27`) and with its query re-encoded by
+ * normalises its query (`'` becomes `%27`) and with its query re-encoded by
  * `node:querystring` (`%27` becomes `'`), each with and without its port.
  * Twilio's `validateRequest` tries the same, as its back ends sign both forms.
- * The variants are built only if the URL as received does not verify.
+ * A normalisation that changes the path (`/a/../b`, `\`) is not tried: the
+ * route the request reached must be the one signed. The variants are built
+ * only if the URL as received does not verify.
  */
 function* urlVariants(url: string): Generator<string> {
   yield url;
@@ -125,19 +215,34 @@ function* urlVariants(url: string): Generator<string> {
   } catch {
     // Not a URL that `new URL()` reads: only the port variants of the URL as received.
   }
+  if (normalized !== undefined && pathOf(normalized) !== pathOf(url)) normalized = undefined;
   const fallbacks = normalized === undefined ? [] : portVariants(normalized);
-  for (const variant of [...portVariants(url), ...fallbacks, ...fallbacks.map(withLegacyQuery)]) {
+  const legacy = fallbacks.flatMap((variant) => withLegacyQuery(variant) ?? []);
+  for (const variant of [...portVariants(url), ...fallbacks, ...legacy]) {
     if (seen.has(variant)) continue;
     seen.add(variant);
     yield variant;
   }
 }
 
-/** A URL with its query string parsed and written again by `node:querystring`. */
-function withLegacyQuery(url: string): string {
+/** The path of a URL: after the authority, before the query. */
+function pathOf(url: string): string | undefined {
+  const rest = URL_PARTS.exec(url)?.[3];
+  return rest?.slice(0, rest.search(/[?#]|$/));
+}
+
+/**
+ * A URL with its query string parsed and written again by `node:querystring`,
+ * with no key limit (its default keeps only the first 1000 pairs). `undefined`
+ * when a percent-escape of the query does not decode to UTF-8, which
+ * `node:querystring` would replace rather than keep.
+ */
+function withLegacyQuery(url: string): string | undefined {
   const query = url.indexOf('?');
   if (query === -1 || query === url.length - 1) return url;
-  return `${url.slice(0, query)}?${stringify(parse(url.slice(query + 1)))}`;
+  const text = url.slice(query + 1);
+  if (decodeFormComponent(text) === undefined) return undefined;
+  return `${url.slice(0, query)}?${stringify(parse(text, '&', '=', { maxKeys: 0 }))}`;
 }
 
 /** The URL as received, without its port, and with the scheme's default port added. */

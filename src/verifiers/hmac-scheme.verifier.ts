@@ -73,6 +73,8 @@ export class HmacSchemeVerifier implements WebhookVerifier {
   private readonly template: readonly (string | { field: Field })[];
   private readonly digestBytes: number;
   private readonly window: TimestampWindow;
+  /** True when `signedContent` names `{url}`: the URL is read, and must be the one the sender called. */
+  readonly signsUrl: boolean;
 
   constructor(
     private readonly scheme: HmacSchemeOptions,
@@ -80,6 +82,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
   ) {
     checkScheme(scheme);
     this.template = parseTemplate(scheme);
+    this.signsUrl = this.template.some((part) => typeof part !== 'string' && part.field === 'url');
     this.digestBytes = DIGEST_BYTES[scheme.algorithm];
     this.window = new TimestampWindow(options);
   }
@@ -101,7 +104,8 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     const signatures = this.parseSignatures(header);
     if (signatures.length === 0) return rejected('malformed_header');
 
-    const content = this.signedParts({ id, timestamp, url: request.url, body: request.rawBody });
+    // The URL is built from the request only for a scheme that signs it.
+    const content = this.signedParts({ id, timestamp, url: this.signsUrl ? request.url : undefined, body: request.rawBody });
     for (const key of secretKeys(secrets)) {
       if (anyMatch(signatures, hmac(this.scheme.algorithm, key, content))) return VERIFIED;
     }
@@ -120,7 +124,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
       id = input.id ?? `msg_${randomUUID()}`;
       headers[this.scheme.id.header] = id;
     }
-    if (input.url === undefined && this.template.some((part) => typeof part !== 'string' && part.field === 'url')) {
+    if (input.url === undefined && this.signsUrl) {
       throw new TypeError(`The '${this.scheme.header}' scheme signs the URL: pass the full URL the request goes to as \`url\`.`);
     }
     const content = this.signedParts({ id, timestamp, url: input.url, body: input.body });
@@ -137,7 +141,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
   deliveryId(request: WebhookRequest): string | undefined {
     if (this.scheme.id) return readHeader(request.headers, this.scheme.id.header);
     const timestamp = this.scheme.timestamp && readHeader(request.headers, this.scheme.timestamp.header);
-    return signedContentId(this.signedParts({ id: undefined, timestamp, url: request.url, body: request.rawBody }));
+    return signedContentId(this.signedParts({ id: undefined, timestamp, url: this.signsUrl ? request.url : undefined, body: request.rawBody }));
   }
 
   /**

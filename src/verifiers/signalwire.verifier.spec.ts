@@ -91,6 +91,10 @@ describe('SignalWireVerifier', () => {
   });
 
   describe('compatibility API / cXML (form): base64 HMAC-SHA1 of url + sorted params', () => {
+    // Form posts arrive as application/x-www-form-urlencoded; only those are read as a form.
+    const verify = (body: string | Buffer, headers: Record<string, string | string[]>, url: string, secrets: string[]) =>
+      verifier.verify(webhookRequest(body, { 'content-type': 'application/x-www-form-urlencoded', ...headers }, url), secrets);
+
     it('accepts the classic vector, which the SDK accepts too', () => {
       expect(sdkValidateRequest(LAML.key, LAML.signature, LAML.url, LAML.params)).toBe(true);
       expect(verify(form(LAML.params), { 'x-signalwire-signature': LAML.signature }, LAML.url, [LAML.key])).toEqual({ verified: true });
@@ -148,6 +152,26 @@ describe('SignalWireVerifier', () => {
         .toEqual({ verified: false, reason: 'no_matching_signature' });
       expect(verifier.sign({ secret: 'key', body, url, format: 'form' })).toEqual({ 'x-signalwire-signature': signature });
     });
+  });
+
+  it('does not verify a JSON body as a form: its hex SHA-1 re-sent in base64 is rejected', () => {
+    const base64 = Buffer.from(SWML.sha1, 'hex').toString('base64');
+    const json = { 'content-type': 'application/json', 'x-signalwire-signature': base64 };
+    expect(verify(SWML.body, json, SWML.url, [SWML.key])).toEqual({ verified: false, reason: 'no_matching_signature' });
+    expect(verify(SWML.body, { 'x-signalwire-signature': base64 }, SWML.url, [SWML.key])).toMatchObject({ verified: false });
+  });
+
+  it('gives a form of the same content as a JSON delivery that delivery\'s id', () => {
+    // A body with no '&', '=', '+' or '%': read as a form, its content is the body itself.
+    const body = '{"id":"c-42","status":"ended"}';
+    const sha1 = createHmac('sha1', SWML.key).update(SWML.url + body).digest('hex');
+    expect(webApiValidateRequest(SWML.key, sha1, SWML.url, body)).toBe(true);
+    const base64 = Buffer.from(sha1, 'hex').toString('base64');
+    const json = webhookRequest(body, { 'content-type': 'application/json', 'x-signalwire-signature': sha1 }, SWML.url);
+    const asForm = webhookRequest(body, { 'content-type': 'application/x-www-form-urlencoded', 'x-signalwire-signature': base64 }, SWML.url);
+    expect(verifier.verify(json, [SWML.key])).toEqual({ verified: true });
+    expect(verifier.verify(asForm, [SWML.key])).toEqual({ verified: true });
+    expect(verifier.deliveryId(asForm)).toBe(verifier.deliveryId(json));
   });
 
   it('rejects, never throws on, bodies that fit neither scheme', () => {

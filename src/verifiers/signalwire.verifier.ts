@@ -26,7 +26,10 @@ const SHA1_HEX_LENGTH = 40;
  *   HMAC-SHA1 of the URL and the sorted form parameters (see {@link FormPostVerifier}).
  *
  * A hex SHA-1 is 40 characters and a base64 one 28, so the header's length
- * picks the scheme. A body that fits neither is rejected, never thrown on.
+ * picks the scheme. The form scheme reads only a body sent as
+ * `application/x-www-form-urlencoded` (or a JSON body signed through
+ * `bodySHA256`), so a JSON delivery's SHA-1, re-sent in base64, does not
+ * verify as a form. A body that fits neither is rejected, never thrown on.
  *
  * @see https://developer.signalwire.com/guides/swml/webhook-security
  */
@@ -44,6 +47,8 @@ export class SignalWireVerifier implements WebhookVerifier {
     signedContent: '{url}{body}',
   });
   private readonly formPost = new FormPostVerifier(SIGNATURE);
+  /** The URL is part of what is signed. */
+  readonly signsUrl = true;
 
   // SignalWire signs no timestamp, so the verifier options have nothing to set.
   constructor(_options?: VerifierOptions) {}
@@ -58,8 +63,9 @@ export class SignalWireVerifier implements WebhookVerifier {
   }
 
   /**
-   * No delivery id is sent. For JSON, a hash of the URL and body that both
-   * signatures cover; for form posts, the signature's bytes.
+   * No delivery id is sent: a hash of what the signature covers. For JSON,
+   * the URL and body; for form posts, the URL and form content verified. A
+   * form whose content equals a JSON body gets that JSON delivery's id.
    */
   deliveryId(request: WebhookRequest): string | undefined {
     const signature = readHeader(request.headers, SIGNATURE);

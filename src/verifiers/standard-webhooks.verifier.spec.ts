@@ -2,7 +2,7 @@ import { generateKeyPairSync, sign as ed25519Sign, type KeyObject } from 'node:c
 import { Webhook } from 'standardwebhooks';
 import { Webhook as SvixWebhook } from 'svix';
 import { JUNK_HEADER_VALUES, flipByte, webhookRequest } from '../../test/support/webhook-request.js';
-import { StandardWebhooksVerifier } from './standard-webhooks.verifier.js';
+import { MAX_ED25519_VERIFICATIONS, StandardWebhooksVerifier } from './standard-webhooks.verifier.js';
 import { SvixVerifier } from './svix.verifier.js';
 
 // The vector of the standardwebhooks library's own tests ("sign function works").
@@ -37,9 +37,9 @@ describe('StandardWebhooksVerifier', () => {
       expect(verifier.sign({ secret: SECRET, body: BODY, id: ID, timestamp: Number(TIMESTAMP) })).toEqual(HEADERS);
     });
 
-    it('accepts a valid signature, with or without the whsec_ prefix on the secret', () => {
+    it('accepts a valid signature, and none with the secret stripped of its whsec_ prefix', () => {
       expect(verify(BODY, HEADERS)).toEqual({ verified: true });
-      expect(verify(BODY, HEADERS, [SECRET.slice('whsec_'.length)])).toEqual({ verified: true });
+      expect(verify(BODY, HEADERS, [SECRET.slice('whsec_'.length)])).toEqual({ verified: false, reason: 'no_matching_signature' });
     });
 
     it('rejects a missing id, timestamp or signature header', () => {
@@ -163,6 +163,19 @@ describe('StandardWebhooksVerifier', () => {
       expect(verify(BODY, HEADERS, [key.secret])).toEqual({ verified: false, reason: 'no_matching_signature' });
     });
 
+    it(`checks at most MAX_ED25519_VERIFICATIONS (${MAX_ED25519_VERIFICATIONS}) signature and key pairs per request`, () => {
+      const other = ed25519();
+      const decoys = Array.from({ length: MAX_ED25519_VERIFICATIONS - 1 }, () => other.sign(BODY));
+      const within = { ...HEADERS, 'webhook-signature': [...decoys, key.sign(BODY)].join(' ') };
+      expect(verify(BODY, within, [key.secret])).toEqual({ verified: true });
+      const past = { ...HEADERS, 'webhook-signature': [...decoys, other.sign(BODY), key.sign(BODY)].join(' ') };
+      expect(verify(BODY, past, [key.secret])).toEqual({ verified: false, reason: 'no_matching_signature' });
+      // The bound is per request, across keys: two keys and three signatures are six pairs.
+      const three = { ...HEADERS, 'webhook-signature': [other.sign(BODY), other.sign(BODY), key.sign(BODY)].join(' ') };
+      expect(verify(BODY, three, [ed25519().secret, key.secret])).toEqual({ verified: false, reason: 'no_matching_signature' });
+      expect(verify(BODY, three, [key.secret])).toEqual({ verified: true });
+    });
+
     it('rejects a truncated v1a signature', () => {
       const signature = key.sign(BODY);
       expect(verify(BODY, { ...HEADERS, 'webhook-signature': signature.slice(0, -4) }, [key.secret])).toEqual({ verified: false, reason: 'malformed_header' });
@@ -176,14 +189,30 @@ describe('StandardWebhooksVerifier', () => {
   describe('checkSecret, called at startup', () => {
     const key = ed25519();
 
-    it('accepts whsec_ secrets, bare base64 secrets and whpk_ Ed25519 keys', () => {
-      for (const secret of [SECRET, SECRET.slice('whsec_'.length), key.secret]) expect(verifier.checkSecret(secret)).toBeUndefined();
+    it('accepts whsec_ secrets and whpk_ Ed25519 keys', () => {
+      for (const secret of [SECRET, key.secret]) expect(verifier.checkSecret(secret)).toBeUndefined();
+    });
+
+    it('refuses a bare base64 key, which could be a public key missing its whpk_, naming the fix', () => {
+      for (const secret of [SECRET.slice('whsec_'.length), key.secret.slice('whpk_'.length)]) {
+        expect(verifier.checkSecret(secret)).toMatch(/add the prefix/);
+      }
+    });
+
+    it('accepts unpadded base64 after whsec_, with the key the standardwebhooks and svix SDKs read', () => {
+      for (const secret of ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwBr', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaS']) {
+        expect(verifier.checkSecret(secret)).toBeUndefined();
+        const signed = { ...HEADERS, 'webhook-signature': new Webhook(secret).sign(ID, new Date(SIGNED_AT_MS), BODY) };
+        expect(verify(BODY, signed, [secret])).toEqual({ verified: true });
+        expect(verify(BODY, signed, [secret.slice(0, -1)])).toEqual({ verified: false, reason: 'no_matching_signature' });
+      }
     });
 
     it('describes what a key should be, without quoting the bad one', () => {
       const bad = [
         'whsec_not base64!',
-        'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaS',
+        'whsec_MfK=Q9r8',
+        'whsec_a',
         `whpk_${key.raw.subarray(1).toString('base64')}`,
         `whpk_${Buffer.concat([key.raw, key.raw]).toString('base64')}`,
         'whpk_AAAA',

@@ -14,7 +14,7 @@ import {
 
 const SECRET_PREFIX = 'whsec_';
 const PUBLIC_KEY_PREFIX = 'whpk_';
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const BASE64 = /^[A-Za-z0-9+/]+$/;
 const ED25519_KEY_BYTES = 32;
 const ED25519_SIGNATURE_BYTES = 64;
 
@@ -27,6 +27,15 @@ const HEADERS = {
 /** A configured secret, decoded: an HMAC key (`whsec_`) or an Ed25519 public key (`whpk_`). */
 type VerificationKey = { readonly version: 'v1' | 'v1a'; readonly key: KeyObject };
 
+/**
+ * Most Ed25519 verifications (`v1a` signatures of the header times `whpk_`
+ * keys configured) one request may cause; each costs about as much as an
+ * HMAC over a few KiB. The pairs are tried in order, signatures first, and
+ * a request whose valid pair lies past the bound is rejected. Senders list
+ * one signature per active key, and a rotation holds two.
+ */
+export const MAX_ED25519_VERIFICATIONS = 4;
+
 /** The configured secrets, decoded once per list of secrets. */
 const verificationKeys = perSecretList(parseKey);
 
@@ -38,10 +47,16 @@ const verificationKeys = perSecretList(parseKey);
  *   a space-separated list of `<version>,<base64>` entries. Svix sends the
  *   same under `svix-id`, `svix-timestamp` and `svix-signature`.
  * - The signed content is `${id}.${timestamp}.${raw body}`.
- * - `v1` is HMAC-SHA256 with the base64-decoded secret (`whsec_<base64>`,
- *   the prefix optional). `v1a` is an Ed25519 signature, checked with a
- *   public key given as `whpk_<base64 of the 32-byte key>`. Secrets of both
- *   kinds may be configured together; entries of other versions are ignored.
+ * - `v1` is HMAC-SHA256 with the base64-decoded secret, `whsec_<base64>`;
+ *   the base64 may be unpadded, as the `standardwebhooks` and `svix` SDKs
+ *   read it. `v1a` is an Ed25519 signature, checked with a public key given
+ *   as `whpk_<base64 of the 32-byte key>`, at most
+ *   {@link MAX_ED25519_VERIFICATIONS} verifications per request. Secrets of
+ *   both kinds may be configured together; entries of other versions are ignored.
+ * - The prefix is required. The SDKs also read a bare base64 secret, but a
+ *   public key configured without its `whpk_` would then be an HMAC secret
+ *   that anyone who knows the public key can sign `v1` with; a bare key
+ *   fails at startup, and from a secret function it verifies nothing.
  * - The timestamp must lie within `toleranceSeconds` (5 minutes by default) of now, either way.
  *
  * @see https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
@@ -71,11 +86,14 @@ export class StandardWebhooksVerifier implements WebhookVerifier {
     // The headers go to the HMAC as one short string, the body as the bytes received.
     const content = [`${id}.${timestamp}.`, request.rawBody];
     let message: Buffer | undefined;
+    let ed25519Budget = MAX_ED25519_VERIFICATIONS;
     for (const key of verificationKeys(secrets)) {
       if (key?.version === 'v1' && anyMatch(signatures.v1, hmac('sha256', key.key, content))) return VERIFIED;
-      if (key?.version === 'v1a' && signatures.v1a.length > 0) {
-        const signed = (message ??= Buffer.concat(content.map((part) => Buffer.from(part))));
-        if (signatures.v1a.some((signature) => verifySignature(null, signed, key.key, signature))) return VERIFIED;
+      if (key?.version !== 'v1a') continue;
+      for (const signature of signatures.v1a) {
+        if (ed25519Budget-- <= 0) break;
+        message ??= Buffer.concat(content.map((part) => Buffer.from(part)));
+        if (verifySignature(null, message, key.key, signature)) return VERIFIED;
       }
     }
     return rejected('no_matching_signature');
@@ -103,11 +121,12 @@ export class StandardWebhooksVerifier implements WebhookVerifier {
     return readHeader(request.headers, `${prefix}-id`);
   }
 
-  /** Rejects, at startup, a secret that is neither `whsec_<base64>` (or bare base64) nor `whpk_<base64 Ed25519 key>`. */
+  /** Rejects, at startup, a secret that is neither `whsec_<base64>` nor `whpk_<base64 Ed25519 key>`, a bare base64 key included. */
   checkSecret(secret: string): string | undefined {
     return parseKey(secret)
       ? undefined
-      : 'a Standard Webhooks key: whsec_ followed by the base64 secret, or whpk_ followed by the base64 32-byte Ed25519 public key';
+      : 'a Standard Webhooks key with its prefix: whsec_ followed by the base64 signing secret, or whpk_ followed by the base64 ' +
+          '32-byte Ed25519 public key. A bare base64 key is refused, as a public key would be read as a signing secret: add the prefix the sender shows';
   }
 }
 
@@ -144,13 +163,18 @@ function parseKey(secret: string): VerificationKey | undefined {
       return undefined;
     }
   }
-  const raw = decodeBase64(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret);
+  if (!secret.startsWith(SECRET_PREFIX)) return undefined;
+  const raw = decodeBase64(secret.slice(SECRET_PREFIX.length));
   return raw ? { version: 'v1', key: createSecretKey(raw) } : undefined;
 }
 
-/** Strict, padded base64; `undefined` for anything else or for no bytes. */
+/**
+ * Base64, padded or not, decoded as the `standardwebhooks` and `svix` SDKs
+ * decode it; `undefined` for other characters or for no bytes.
+ */
 function decodeBase64(value: string): Buffer | undefined {
-  if (value.length % 4 !== 0 || !BASE64.test(value)) return undefined;
-  const bytes = Buffer.from(value, 'base64');
+  const unpadded = value.endsWith('==') ? value.slice(0, -2) : value.endsWith('=') ? value.slice(0, -1) : value;
+  if (!BASE64.test(unpadded)) return undefined;
+  const bytes = Buffer.from(unpadded, 'base64');
   return bytes.length === 0 ? undefined : bytes;
 }

@@ -15,6 +15,8 @@ const SPEC_SIGNATURE = 'RSOYDt4T1cUTdK1PDd93/VVr8B8=';
 const JSON_BODY = '{"property": "value", "boolean": true}';
 const JSON_BODY_HASH = '0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620';
 
+const FORM_TYPE = { 'Content-Type': 'application/x-www-form-urlencoded' };
+
 type Params = Record<string, string | string[]>;
 const form = (params: Params): string => {
   const search = new URLSearchParams();
@@ -25,7 +27,7 @@ const form = (params: Params): string => {
 describe('TwilioVerifier', () => {
   const verifier = new TwilioVerifier();
   const verify = (body: string, signature: string | string[] | undefined, url: string, secrets = [TOKEN]) =>
-    verifier.verify(webhookRequest(body, signature === undefined ? {} : { 'X-Twilio-Signature': signature }, url), secrets);
+    verifier.verify(webhookRequest(body, { ...FORM_TYPE, ...(signature === undefined ? {} : { 'X-Twilio-Signature': signature }) }, url), secrets);
 
   /** Both twilio-node and this verifier must accept the form post. */
   const expectBothAccept = (signature: string, url: string, params: Params) => {

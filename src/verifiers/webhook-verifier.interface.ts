@@ -8,7 +8,9 @@ export interface WebhookRequest {
   readonly headers: IncomingHttpHeaders;
   /**
    * The URL the sender signed: protocol, host, path and query string, built
-   * from the request or from the `publicBaseUrl` option.
+   * from the request or from the `publicBaseUrl` option. The guard builds it
+   * on first read; if the request's `Host` is not `hostname[:port]`, that
+   * read throws the guard's 400, which a verifier lets through.
    */
   readonly url: string;
 }
@@ -60,6 +62,15 @@ export interface WebhookVerifier {
    * @param secrets every configured secret; any one that verifies passes
    */
   verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult | Promise<VerificationResult>;
+
+  /**
+   * True when the scheme signs the request URL (Twilio, SignalWire, a
+   * declarative scheme with `{url}`). The guard builds `url` only when a
+   * verifier reads it, and then accepts only a `Host` of the form
+   * `hostname[:port]`; with no `publicBaseUrl` set, the module warns once at
+   * startup that the URL comes from the request's Host header.
+   */
+  readonly signsUrl?: boolean;
 
   /** Builds the headers the sender would send for `input`. Used by `signWebhook` in tests. */
   sign?(input: SignInput): Record<string, string>;

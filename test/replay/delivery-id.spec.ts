@@ -60,12 +60,20 @@ describe('deliveryId', () => {
         .toBe(`signed:${sha256(url, body)}`);
     });
 
-    it('SignalWire form posts: the bytes of the signature, however the base64 is written', () => {
+    it('SignalWire form posts: the URL and form content verified, however the URL and base64 are written', () => {
       const signalwire = new SignalWireVerifier();
-      const signature = 'RSOYDt4T1cUTdK1PDd93/VVr8B8=';
-      const expected = `signature:${Buffer.from(signature, 'base64').toString('base64url')}`;
-      expect(signalwire.deliveryId(webhookRequest('To=1', { 'x-signalwire-signature': signature }))).toBe(expected);
-      expect(signalwire.deliveryId(webhookRequest('To=1', { 'x-signalwire-signature': ` ${signature.slice(0, -1)} ` }))).toBe(expected);
+      const form = { 'content-type': 'application/x-www-form-urlencoded' };
+      const url = "https://example.com/laml?q='x'";
+      const signature = signalwire.sign({ secret: 'key', body: 'To=1&From=2', url, format: 'form' })['x-signalwire-signature']!;
+      const expected = `signed:${sha256(url, 'From2To1')}`;
+      for (const [received, header] of [
+        [url, signature],
+        ['https://example.com:443/laml?q=%27x%27', ` ${signature.slice(0, -1)} `],
+      ] as const) {
+        const request = webhookRequest('From=2&To=1', { ...form, 'x-signalwire-signature': header }, received);
+        expect(signalwire.verify(request, ['key'])).toEqual({ verified: true });
+        expect(signalwire.deliveryId(request)).toBe(expected);
+      }
     });
   });
 
@@ -136,10 +144,17 @@ describe('deliveryId', () => {
     expect(shopify.deliveryId(webhookRequest(body, { 'x-shopify-webhook-id': 'c' }))).toBe(`signed:${sha256(body)}`);
   });
 
-  it("Twilio: the signature's bytes", () => {
-    const signature = '0/KCTR6DLpKmkAf8muzZqo1nDgQ=';
-    expect(new TwilioVerifier().deliveryId(webhookRequest('To=1', { 'x-twilio-signature': signature })))
-      .toBe(`signature:${Buffer.from(signature, 'base64').toString('base64url')}`);
+  it('Twilio: the URL as signed and the form content, or the URL alone with bodySHA256', () => {
+    const twilio = new TwilioVerifier();
+    const url = 'https://example.com/sms?tenant=a';
+    const form = webhookRequest('To=1', { 'content-type': 'application/x-www-form-urlencoded', ...twilio.sign({ secret: 'token', body: 'To=1', url }) }, url);
+    expect(twilio.verify(form, ['token'])).toEqual({ verified: true });
+    expect(twilio.deliveryId(form)).toBe(`signed:${sha256(url, 'To1')}`);
+    const body = '{"a":1}';
+    const hashUrl = `${url}&bodySHA256=${createHash('sha256').update(body).digest('hex')}`;
+    const json = webhookRequest(body, { 'content-type': 'application/json', ...twilio.sign({ secret: 'token', body, url: hashUrl }) }, hashUrl);
+    expect(twilio.verify(json, ['token'])).toEqual({ verified: true });
+    expect(twilio.deliveryId(json)).toBe(`signed:${sha256(hashUrl)}`);
   });
 
   it("is a scheme's id header when it names one", () => {

@@ -1,4 +1,6 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { MemoryReplayStore } from '../../src/index.js';
+import { CapturingLogger } from '../app/create-app.js';
 import { describeReplayStoreContract } from './replay-store.contract.js';
 
 /** A clock that moves only when told. */
@@ -67,6 +69,43 @@ describe('MemoryReplayStore bounds', () => {
     await store.claim('k', 't', 60_000);
     store.clear();
     await expect(store.claim('k', 't', 60_000)).resolves.toBe(true);
+  });
+
+  it('warns when it evicts a live key, at most once a minute, with the count since the last warning', async () => {
+    const logger = new CapturingLogger();
+    Logger.overrideLogger(logger);
+    try {
+      const clock = manualClock();
+      const store = new MemoryReplayStore({ maxEntries: 2, clock: clock.now });
+      await store.claim('a', 't', 600_000);
+      await store.claim('b', 't', 600_000);
+      expect(logger.lines).toEqual([]);
+      for (const key of ['c', 'd', 'e']) await store.claim(key, 't', 600_000);
+      clock.elapse(60_000);
+      await store.claim('f', 't', 600_000);
+      const warnings = logger.lines.filter((line) => line.level === 'warn').map((line) => line.message);
+      expect(warnings).toHaveLength(2);
+      expect(warnings[0]).toMatch(/full \(maxEntries 2\): 1 delivery id\(s\) still within their TTL were forgotten/);
+      expect(warnings[1]).toMatch(/: 3 delivery id\(s\)/);
+      expect(warnings.join('\n')).not.toMatch(/\b[a-f]\b'/);
+    } finally {
+      Logger.overrideLogger(new ConsoleLogger());
+    }
+  });
+
+  it('does not warn when only expired keys are evicted', async () => {
+    const logger = new CapturingLogger();
+    Logger.overrideLogger(logger);
+    try {
+      const clock = manualClock();
+      const store = new MemoryReplayStore({ maxEntries: 1, clock: clock.now });
+      await store.claim('a', 't', 10);
+      clock.elapse(20);
+      await store.claim('b', 't', 10);
+      expect(logger.lines).toEqual([]);
+    } finally {
+      Logger.overrideLogger(new ConsoleLogger());
+    }
   });
 
   it.each([0, -1, 1.5, Number.NaN])('rejects maxEntries %p', (maxEntries) => {
