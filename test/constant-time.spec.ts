@@ -82,7 +82,7 @@ describe.each(Object.keys(BUILT_IN_VERIFIERS))('built-in scheme %s', (scheme) =>
       (secret) => {
         const headers = verifier.sign({ secret, body, url, format: variant.format });
         for (const name of variant.omit ?? []) delete headers[name];
-        return headers;
+        return variant.body === 'form' ? { 'content-type': 'application/x-www-form-urlencoded', ...headers } : headers;
       },
       { body, url, right: secretFor(variant, 'right'), forged: secretFor(variant, 'forged') },
     );

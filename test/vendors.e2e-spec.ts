@@ -181,7 +181,7 @@ describe('vendor secrets checked at startup', () => {
     const providers = { hooks: { scheme, secret: [whsec('fine-secret'), secret] } };
     const attempt = createApp(WebhookSecurityModule.forRoot({ providers }), { controllers: [] });
     await expect(attempt).rejects.toThrow(
-      "Webhook provider 'hooks': secret[1] must be a Standard Webhooks key: whsec_ followed by the base64 secret, or whpk_ followed by the base64 32-byte Ed25519 public key.",
+      "Webhook provider 'hooks': secret[1] must be a Standard Webhooks key with its prefix: whsec_ followed by the base64 signing secret, or whpk_ followed by the base64 32-byte Ed25519 public key.",
     );
     await expect(attempt).rejects.not.toThrow(secret);
   });

@@ -28,12 +28,16 @@ export function jsonBody(size: number): Buffer {
   return body;
 }
 
-/** A form post of exactly `size` bytes (at least 64): `Param00001=...&Param00002=...`. */
+/**
+ * A form post of exactly `size` bytes (at least 64): `Param00001=...&Param00002=...`,
+ * with values long enough to stay within the form schemes' 1000 parameters.
+ */
 export function formBody(size: number): Buffer {
   const params: string[] = [];
+  const valueLength = Math.max(40, Math.ceil(size / 900));
   let length = 0;
-  for (let i = 1; length + 64 < size; i++) {
-    const param = `Param${String(i).padStart(5, '0')}=${filler(40, i)}`;
+  for (let i = 1; length + valueLength + 24 < size; i++) {
+    const param = `Param${String(i).padStart(5, '0')}=${filler(valueLength, i)}`;
     params.push(param);
     length += param.length + (params.length > 1 ? 1 : 0);
   }

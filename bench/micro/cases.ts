@@ -73,7 +73,8 @@ function microCase(spec: CaseSpec): MicroCase {
     prepare(size) {
       const body = spec.form ? formBody(size) : jsonBody(size);
       const format = spec.form ? 'form' : 'json';
-      const headers: Headers = {};
+      // A form is read as one only when sent as such.
+      const headers: Headers = spec.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {};
       for (const [name, value] of Object.entries(signWebhook(spec.scheme, { secret, body, url: URL, format }))) {
         if (!spec.omit?.includes(name.toLowerCase())) headers[name.toLowerCase()] = value;
       }

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RedisReplayStore, WebhookSecurityModule, type ReplayOptions } from '../../src/index.js';
 import { signWebhook } from '../../src/testing/index.js';
@@ -87,6 +88,24 @@ describe('Two app instances sharing one Redis', () => {
     const keys = await client(redisUrl()).keys(`${keyPrefix}*`);
     expect(keys).toHaveLength(100);
     for (const key of keys) expect(key).toMatch(new RegExp(`^${keyPrefix}(noyo|fullup):[\\w-]{43}$`));
+  });
+
+  it('runs a SignalWire JSON delivery once when it comes back with its SHA-1 in base64, as JSON or as a form', async () => {
+    const keyPrefix = `signalwire-${run}:`;
+    const [a, b] = [await instance(redisUrl(), { keyPrefix }), await instance(redisUrl(), { keyPrefix }, 'fastify')];
+    const body = JSON.stringify({ id: `evt_${run}_sw` });
+    const url = (t: ReplayTestApp) => `${t.baseUrl}/webhooks/signalwire`;
+    // The JSON scheme as @signalwire/web-api's validateRequest checks it: hex HMAC-SHA1 of url + body.
+    const sha1 = (t: ReplayTestApp) => createHmac('sha1', SECRETS.signalwire).update(url(t) + body).digest('hex');
+    const asBase64 = (t: ReplayTestApp) => ({ 'x-signalwire-signature': Buffer.from(sha1(t), 'hex').toString('base64') });
+
+    expect((await post(url(a), body, { 'x-signalwire-signature': sha1(a) })).status).toBe(200);
+    expect((await post(url(a), body, asBase64(a))).status).toBe(401);
+    expect(await post(url(a), body, { ...asBase64(a), 'content-type': 'application/x-www-form-urlencoded' })).toEqual({ status: 200, text: '' });
+    expect((await post(url(b), body, { 'x-signalwire-signature': sha1(b) })).status).toBe(200);
+    expect(await post(url(b), body, { ...asBase64(b), 'content-type': 'application/x-www-form-urlencoded' })).toEqual({ status: 200, text: '' });
+    expect(a.log.attempts).toHaveLength(1);
+    expect(b.log.attempts).toHaveLength(1);
   });
 
   it('runs a delivery again on the other instance after the handler failed, and only then', async () => {
