@@ -420,6 +420,7 @@ describe.each(SCHEMES)('%s', (scheme) => {
         for (const mutate of mutations) mutate(mutant, { port: app.port, scheme });
         const bodyHash = createHash('sha256').update(mutant.body).digest('hex');
         mutant.target = mutant.target.replaceAll(BODY_SHA256, bodyHash);
+        mutant.host = typeof mutant.host === 'string' ? mutant.host.replaceAll(BODY_SHA256, bodyHash) : mutant.host;
 
         const sent = await deliver(app, mutant);
         // The signed request itself is let through, unless its URL holds more than the form-post schemes' parameter limit.
