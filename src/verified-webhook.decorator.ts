@@ -1,4 +1,5 @@
 import { SetMetadata, UseFilters, UseGuards, UseInterceptors, applyDecorators } from '@nestjs/common';
+import { dispatchDecorators } from './events/webhook-event.interceptor.js';
 import { WebhookReplayFilter } from './replay/webhook-replay.filter.js';
 import { WebhookReplayInterceptor } from './replay/webhook-replay.interceptor.js';
 import { WEBHOOK_PROVIDER_METADATA } from './webhook-security.constants.js';
@@ -20,12 +21,28 @@ import { WebhookSignatureGuard } from './webhook-signature.guard.js';
  * @VerifiedWebhook('fullup')
  * handle(@Body() event: FullupEvent) {}
  * ```
+ *
+ * With `{ dispatch: true }`, each verified delivery goes to the
+ * `@OnWebhookEvent(provider, type)` handlers of its event type before the
+ * route handler runs; see `OnWebhookEvent`.
  */
-export function VerifiedWebhook(provider: string): ClassDecorator & MethodDecorator {
+export function VerifiedWebhook(provider: string, options: VerifiedWebhookOptions = {}): ClassDecorator & MethodDecorator {
   return applyDecorators(
     SetMetadata(WEBHOOK_PROVIDER_METADATA, provider),
     UseGuards(WebhookSignatureGuard),
     UseInterceptors(WebhookReplayInterceptor),
     UseFilters(WebhookReplayFilter),
+    ...(options.dispatch ? dispatchDecorators() : []),
   );
+}
+
+/** Options of `@VerifiedWebhook`. */
+export interface VerifiedWebhookOptions {
+  /**
+   * Route each verified delivery to the `@OnWebhookEvent` handlers of its
+   * provider and event type. The route handler runs after them, usually with
+   * an empty body; a method route answers 200 unless it sets `@HttpCode`.
+   * @default false
+   */
+  dispatch?: boolean;
 }

@@ -80,6 +80,9 @@ export interface WebhookVerifier {
    * with a warning.
    */
   deliveryId?(request: WebhookRequest): string | undefined;
+
+  /** The event type of a verified request, e.g. `invoice.paid`; `undefined` when it names none. */
+  eventType?(request: WebhookRequest): string | undefined;
 }
 
 /** Options every built-in verifier accepts. */
