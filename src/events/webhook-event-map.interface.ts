@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 /**
  * The event payloads of each provider, by provider name and then by event
  * type. Empty until you extend it by declaration merging; a provider that is
- * not listed has `string` event types and `unknown` payloads. The types are
+ * not listed has `string` event types and `any` payloads. The types are
  * only types: nothing here checks a payload at run time.
  *
  * @example
@@ -16,8 +16,12 @@ import type { IncomingHttpHeaders } from 'node:http';
  */
 export interface WebhookEventMap {}
 
-/** The payloads of `provider` by event type: its entry in {@link WebhookEventMap}, or any type to `unknown`. */
-type EventsOf<P extends string> = P extends keyof WebhookEventMap ? WebhookEventMap[P] : Record<string, unknown>;
+/**
+ * The payloads of `provider` by event type: its entry in {@link WebhookEventMap},
+ * or any type to `any`, so that handlers of a provider not in the map may
+ * type their parameter as they like.
+ */
+type EventsOf<P extends string> = P extends keyof WebhookEventMap ? WebhookEventMap[P] : Record<string, any>;
 
 /** The event types of `provider`: the keys of its {@link WebhookEventMap} entry, or `string`. */
 export type WebhookEventType<P extends string> = keyof EventsOf<P> & string;
