@@ -1,6 +1,8 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { RESOLVED_WEBHOOK_SECURITY_OPTIONS, WEBHOOK_PROVIDER_METADATA } from '../webhook-security.constants.js';
+import { GitHubVerifier } from '../verifiers/github.verifier.js';
+import { ShopifyVerifier } from '../verifiers/shopify.verifier.js';
+import { LOGGER_CONTEXT, RESOLVED_WEBHOOK_SECURITY_OPTIONS, WEBHOOK_PROVIDER_METADATA } from '../webhook-security.constants.js';
 import { WebhookSecurityConfigurationError } from '../webhook-security.exceptions.js';
 import type { ResolvedWebhookSecurityOptions } from '../webhook-security-options.interface.js';
 import type { WebhookEventSubscription } from './on-webhook-event.decorator.js';
@@ -17,9 +19,16 @@ import { WEBHOOK_DISPATCH_METADATA, WEBHOOK_EVENT_HANDLER_METADATA } from './web
  * provider is not configured or cannot read event types, on one that lists
  * no type, on one in a request-scoped or transient provider, and on a
  * dispatching route whose provider cannot read event types.
+ *
+ * It warns of a dispatching route of GitHub or Shopify without replay
+ * protection: their event headers are not signed, and only replay protection,
+ * whose delivery id for them is the hash of the signed body, stops a
+ * captured body from being dispatched again under another event name.
  */
 @Injectable()
 export class WebhookEventLoader implements OnApplicationBootstrap {
+  protected readonly logger = new Logger(LOGGER_CONTEXT);
+
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
@@ -56,6 +65,7 @@ export class WebhookEventLoader implements OnApplicationBootstrap {
 
   /** Fails startup when a route dispatches events of a provider whose verifier cannot read them. */
   private checkDispatchingRoutes(): void {
+    const warned = new Set<string>();
     for (const { metatype } of this.discovery.getControllers()) {
       if (typeof metatype !== 'function') continue;
       const targets: [string, object][] = [[metatype.name, metatype]];
@@ -66,6 +76,15 @@ export class WebhookEventLoader implements OnApplicationBootstrap {
         if (Reflect.getMetadata(WEBHOOK_DISPATCH_METADATA, target) !== true) continue;
         const provider = Reflect.getMetadata(WEBHOOK_PROVIDER_METADATA, target) as string;
         this.checkProvider(provider, `@VerifiedWebhook('${provider}', { dispatch: true }) on ${route}`, route);
+        const { verifier, replay } = this.options.providers.get(provider)!;
+        const header = verifier instanceof GitHubVerifier ? 'X-GitHub-Event' : verifier instanceof ShopifyVerifier ? 'X-Shopify-Topic' : undefined;
+        if (header && !replay && !warned.has(provider)) {
+          warned.add(provider);
+          this.logger.warn(
+            `'${provider}' routes events by ${header}, which its signature does not cover: turn replay on for '${provider}', ` +
+              `so that a signed body is dispatched once whatever event header comes with it.`,
+          );
+        }
       }
     }
   }

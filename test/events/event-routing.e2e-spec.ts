@@ -179,6 +179,36 @@ describe.each(ADAPTERS)('Event routing on %s', (adapter) => {
       ]);
     });
 
+    it('warns at startup that X-GitHub-Event and X-Shopify-Topic are unsigned, unless replay protection is on', async () => {
+      await start();
+      const warnings = t.logger.lines.filter((line) => line.level === 'warn').map((line) => line.message);
+      expect(warnings).toEqual([
+        expect.stringMatching(/^'github' routes events by X-GitHub-Event, which its signature does not cover: turn replay on for 'github'/),
+        expect.stringMatching(/^'shopify' routes events by X-Shopify-Topic, which its signature does not cover/),
+      ]);
+      await t.app.close();
+      await start({ replay: {} });
+      expect(t.logger.lines.filter((line) => line.level === 'warn')).toEqual([]);
+    });
+
+    it('routes a signed body re-sent under another X-GitHub-Event to that event; with replay protection, runs it once', async () => {
+      const body = JSON.stringify({ action: 'opened', issue: { number: 7 } });
+      const headers = await SENDERS.github(body, 'issues');
+      const deliver = (event: string) =>
+        request(t.app.getHttpServer()).post(ROUTES.github).set('content-type', 'application/json').set({ ...headers, 'x-github-event': event }).send(body);
+
+      await start();
+      await deliver('issues').expect(200);
+      await deliver('pull_request').expect(200);
+      expect(t.log.handlers).toEqual(['github.issueOpened', 'github.pullRequestOpened']);
+      await t.app.close();
+
+      await start({ replay: {} });
+      await deliver('issues').expect(200);
+      await deliver('pull_request').expect(200);
+      expect(t.log.handlers).toEqual(['github.issueOpened']);
+    });
+
     it('answers 200 to an action no handler takes, and logs it at debug level', async () => {
       await start();
       expect((await send('github', { action: 'closed', issue: { number: 1 } }, 'issues')).status).toBe(200);

@@ -162,6 +162,11 @@ export class IntegrationHandlers {
     this.log.record('github.issueOpened', event, context);
   }
 
+  @OnWebhookEvent('github', 'pull_request.opened')
+  pullRequestOpened(event: unknown, context: WebhookEventContext) {
+    this.log.record('github.pullRequestOpened', event, context);
+  }
+
   @OnWebhookEvent('github', 'push')
   push(event: unknown, context: WebhookEventContext) {
     this.log.record('github.push', event, context);
