@@ -37,6 +37,15 @@ type AcceptingHandler<M, E, C> = M extends (event: infer A, context: infer B, ..
  * is a compile error, and so is a handler whose parameter cannot take the
  * payload of every type it subscribes to.
  *
+ * The type is what the provider's verifier reads from the verified request.
+ * GitHub's `X-GitHub-Event` and Shopify's `X-Shopify-Topic` are not covered
+ * by the signature: a captured signed body can be re-sent with another event
+ * header and reach that event's handlers. With `replay` on, their delivery
+ * id is a hash of the signed body, so a body is dispatched once whatever
+ * header it comes with; startup warns when it is off. Treat the payload as
+ * what it is, the verified body, and check the fields you rely on (GitHub's
+ * `action` is signed).
+ *
  * A `provider` that is not configured, or whose verifier cannot name event
  * types, fails at startup.
  *
