@@ -2,8 +2,9 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { sign as octokitSign } from '@octokit/webhooks-methods';
 import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
+import { Controller, HttpCode, Post } from '@nestjs/common';
 import request from 'supertest';
-import { WebhookSecurityModule, type WebhookSecurityModuleOptions } from '../../src/index.js';
+import { VerifiedWebhook, WebhookSecurityModule, type WebhookSecurityModuleOptions } from '../../src/index.js';
 import { ADAPTERS } from '../app/create-app.js';
 import { EVENT_SECRETS, createEventsApp, eventProviders, type EventProvider, type EventsTestApp } from './events-app.js';
 
@@ -48,6 +49,29 @@ const ROUTES: Record<EventProvider, string> = {
   slack: '/events/slack',
   standardwebhooks: '/events/standardwebhooks',
 };
+
+/** Dispatch on the controller and on the method: the handlers still run once. */
+@Controller('both-levels')
+@VerifiedWebhook('stripe', { dispatch: true })
+class BothLevelsController {
+  @Post()
+  @VerifiedWebhook('stripe', { dispatch: true })
+  handle() {}
+}
+
+/** The route's own @HttpCode wins, above or below the decorator. */
+@Controller('own-status')
+class OwnStatusController {
+  @Post('above')
+  @HttpCode(202)
+  @VerifiedWebhook('stripe', { dispatch: true })
+  above() {}
+
+  @Post('below')
+  @VerifiedWebhook('stripe', { dispatch: true })
+  @HttpCode(204)
+  below() {}
+}
 
 let n = 0;
 const stripeEvent = (type: string, object: Record<string, unknown> = {}) => ({ id: `evt_${process.pid}_${n++}`, object: 'event', type, data: { object } });
@@ -148,6 +172,21 @@ describe.each(ADAPTERS)('Event routing on %s', (adapter) => {
       await start();
       const response = await send('stripe', stripeEvent('invoice.paid'), undefined, '/events/stripe-with-answer');
       expect([response.status, response.body]).toEqual([200, { received: 'invoice.paid', handled: 4 }]);
+    });
+  });
+
+  describe('the route', () => {
+    it('dispatches once when both the controller and the method ask for it', async () => {
+      t = await createEventsApp(WebhookSecurityModule.forRoot({ providers: eventProviders() }), adapter, { controllers: [BothLevelsController] });
+      expect((await send('stripe', stripeEvent('customer.created'), undefined, '/both-levels')).status).toBe(200);
+      expect(t.log.handlers).toEqual(['audit.everyStripeEvent']);
+    });
+
+    it("answers with the route's own @HttpCode, wherever it sits", async () => {
+      t = await createEventsApp(WebhookSecurityModule.forRoot({ providers: eventProviders() }), adapter, { controllers: [OwnStatusController] });
+      expect((await send('stripe', stripeEvent('customer.created'), undefined, '/own-status/above')).status).toBe(202);
+      expect((await send('stripe', stripeEvent('customer.created'), undefined, '/own-status/below')).status).toBe(204);
+      expect(t.log.handlers).toEqual(['audit.everyStripeEvent', 'audit.everyStripeEvent']);
     });
   });
 
