@@ -3,6 +3,7 @@ import type { SelectedEventType, WebhookEventContext, WebhookEventPayload, Webho
 
 /** One `@OnWebhookEvent(provider, types)` on a method. */
 export interface WebhookEventSubscription {
+  /** The provider's name in `forRoot({ providers })`. */
   readonly provider: string;
   /** The event types, or `'*'` for every type. */
   readonly types: readonly string[] | '*';

@@ -91,16 +91,27 @@ type GitHubEventEntry<M> = {
  * @see https://api.slack.com/apis/events-api#callback-field
  */
 export interface SlackEventEnvelope<E> {
+  /** Always `event_callback` for an event. */
   readonly type: 'event_callback';
+  /** The deprecated verification token; the signature is what proves the sender. */
   readonly token: string;
+  /** The workspace the event happened in. */
   readonly team_id: string;
+  /** The Enterprise Grid organisation, if any. */
   readonly enterprise_id?: string;
+  /** The app the event is for. */
   readonly api_app_id: string;
+  /** The event itself. */
   readonly event: E;
+  /** The event's id, the same in Slack's retries. */
   readonly event_id: string;
+  /** When the event was dispatched, in Unix seconds. */
   readonly event_time: number;
+  /** An opaque identifier of the event's context. */
   readonly event_context?: string;
+  /** Whether the event happened in a channel shared with another organisation. */
   readonly is_ext_shared_channel?: boolean;
+  /** An installation that can see the event. */
   readonly authorizations?: readonly {
     readonly enterprise_id: string | null;
     readonly team_id: string | null;

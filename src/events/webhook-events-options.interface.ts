@@ -18,5 +18,6 @@ export interface WebhookEventsOptions {
 
 /** Event routing options with defaults filled in. */
 export interface ResolvedWebhookEventsOptions {
+  /** The answer to a delivery no handler takes. */
   readonly unhandled: UnhandledWebhookEvent;
 }
