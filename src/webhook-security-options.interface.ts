@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import type { ResolvedWebhookEventsOptions, WebhookEventsOptions } from './events/webhook-events-options.interface.js';
 import type { ReplayOptions, ResolvedReplayOptions } from './replay/replay-options.interface.js';
 import type { ReplayStore } from './replay/replay-store.interface.js';
 import type { BuiltInScheme } from './verifiers/built-in-verifiers.js';
@@ -128,6 +129,13 @@ export interface WebhookSecurityModuleOptions {
    * @example { store: new RedisReplayStore(redis), ttlSeconds: 86400 }
    */
   replay?: ReplayOptions;
+
+  /**
+   * Event routing to `@OnWebhookEvent` handlers, on routes marked
+   * `@VerifiedWebhook(name, { dispatch: true })`.
+   * @default { unhandled: 'ignore' }
+   */
+  events?: WebhookEventsOptions;
 }
 
 /** What `onVerificationFailure` learns of a rejected request. */
@@ -173,4 +181,6 @@ export interface ResolvedWebhookSecurityOptions {
   readonly onVerificationFailure: WebhookSecurityModuleOptions['onVerificationFailure'];
   /** The module-wide replay store: `replay.store`, or an in-memory one. */
   readonly replayStore?: ReplayStore;
+  /** Event routing, with defaults filled in. */
+  readonly events: ResolvedWebhookEventsOptions;
 }

@@ -1,5 +1,8 @@
 import { Inject, Logger, Module, type OnModuleInit, type Type } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
+import { WebhookEventDispatcher } from './events/webhook-event-dispatcher.js';
+import { WebhookEventLoader } from './events/webhook-event.loader.js';
+import { resolveEventsOptions } from './events/webhook-events-options.resolver.js';
 import { MemoryReplayStore } from './replay/memory-replay.store.js';
 import { checkReplayVerifier, resolveReplayOptions } from './replay/replay-options.resolver.js';
 import { ReplayStore } from './replay/replay-store.interface.js';
@@ -53,8 +56,10 @@ import type {
       useFactory: (options: ResolvedWebhookSecurityOptions) => options.replayStore,
       inject: [RESOLVED_WEBHOOK_SECURITY_OPTIONS],
     },
+    WebhookEventDispatcher,
+    WebhookEventLoader,
   ],
-  exports: [RESOLVED_WEBHOOK_SECURITY_OPTIONS, ReplayStore],
+  exports: [RESOLVED_WEBHOOK_SECURITY_OPTIONS, ReplayStore, WebhookEventDispatcher],
 })
 export class WebhookSecurityModule extends ConfigurableWebhookSecurityModule implements OnModuleInit {
   constructor(
@@ -142,6 +147,7 @@ export function resolveOptions(options: WebhookSecurityModuleOptions): ResolvedW
     maxBodyBytes,
     onVerificationFailure: options.onVerificationFailure,
     replayStore,
+    events: resolveEventsOptions(options.events),
     providers: new Map(entries.map(([name, provider]) => [name, resolveProvider(name, provider, options, replayStore)])),
   };
 }

@@ -154,6 +154,9 @@ export interface WebhookVerifier {
    * signature must be usable once.
    */
   readonly requiresReplay?: string;
+
+  /** The event type of a verified request, e.g. `invoice.paid`; `undefined` when it names none. */
+  eventType?(request: WebhookRequest): string | undefined;
 }
 
 /** Options every built-in verifier accepts. */
