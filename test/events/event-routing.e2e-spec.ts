@@ -275,9 +275,16 @@ describe.each(ADAPTERS)('Event routing on %s', (adapter) => {
 
     it('answers 200, handled by no one, to a request that names no event type', async () => {
       await start();
-      expect((await send('slack', { type: 'url_verification', token: 't', challenge: 'c' })).status).toBe(200);
+      expect((await send('slack', { type: 'event_callback', token: 't', team_id: 'T1' })).status).toBe(200);
       expect(t.log.calls).toEqual([]);
       expect(debugLines()).toEqual([`No @OnWebhookEvent handler for an event with no type from 'slack'`]);
+    });
+
+    it('answers url_verification with its challenge from the guard, before any handler', async () => {
+      await start();
+      const response = await send('slack', { type: 'url_verification', token: 't', challenge: 'c-123' });
+      expect([response.status, response.text]).toEqual([200, 'c-123']);
+      expect(t.log.calls).toEqual([]);
     });
   });
 
