@@ -59,3 +59,11 @@ export { RedisReplayStore, type RedisReplayClient } from './replay/redis-replay.
 export { WebhookReplayInterceptor } from './replay/webhook-replay.interceptor.js';
 export { WebhookReplayFilter } from './replay/webhook-replay.filter.js';
 export { DuplicateWebhookException, WebhookReplayStoreUnavailableException } from './replay/replay.exceptions.js';
+export {
+  REPLAY_CHANNEL,
+  VERIFY_CHANNEL,
+  type WebhookReplayDecision,
+  type WebhookReplayMessage,
+  type WebhookVerificationMessage,
+  type WebhookVerificationOutcome,
+} from './diagnostics/webhook-diagnostics.channels.js';

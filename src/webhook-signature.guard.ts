@@ -9,6 +9,7 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { noteRejection, traceVerification } from './diagnostics/webhook-diagnostics.channels.js';
 import { readRawBody, toWebhookHttpRequest, type WebhookHttpRequest } from './raw-body.reader.js';
 import { recordDelivery } from './replay/webhook-delivery.js';
 import type { VerificationFailureReason } from './verifiers/webhook-verifier.interface.js';
@@ -61,7 +62,11 @@ export class WebhookSignatureGuard implements CanActivate {
       this.logger.error(`${routeOf(request)}: ${fix}`);
       throw new WebhookSecurityMisconfiguredException(fix);
     }
+    return traceVerification(request, provider, () => this.verifyRequest(request, provider));
+  }
 
+  /** Reads the body, picks the secrets and verifies; throws the 4xx or 5xx of a request that does not pass. */
+  private async verifyRequest(request: WebhookHttpRequest, provider: ResolvedWebhookProvider): Promise<boolean> {
     let rawBody;
     try {
       rawBody = await readRawBody(request, this.options.maxBodyBytes);
@@ -121,6 +126,7 @@ export class WebhookSignatureGuard implements CanActivate {
 
   /** Calls `onVerificationFailure`; whatever it throws is logged and leaves the response as it is. */
   private notifyFailure(failure: WebhookVerificationFailure): void {
+    noteRejection(failure.request as object, failure.reason);
     const { onVerificationFailure } = this.options;
     if (!onVerificationFailure) return;
     const logError = (error: unknown) => this.logger.error(`onVerificationFailure threw: ${describeError(error)}`);

@@ -8,6 +8,7 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import type { Observable, Subscriber } from 'rxjs';
+import { publishReplayDecision } from '../diagnostics/webhook-diagnostics.channels.js';
 import { LOGGER_CONTEXT, RESOLVED_WEBHOOK_SECURITY_OPTIONS } from '../webhook-security.constants.js';
 import type { ResolvedWebhookSecurityOptions } from '../webhook-security-options.interface.js';
 import {
@@ -39,20 +40,24 @@ export class WebhookReplayInterceptor implements NestInterceptor {
   constructor(@Inject(RESOLVED_WEBHOOK_SECURITY_OPTIONS) private readonly options: ResolvedWebhookSecurityOptions) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    const delivery = deliveryOf(context.switchToHttp().getRequest<object>());
+    const request = context.switchToHttp().getRequest<object>();
+    const delivery = deliveryOf(request);
     const replay = delivery && this.options.providers.get(delivery.provider)?.replay;
     if (!delivery || !replay || delivery.claimed) return next.handle();
     if (delivery.id === undefined) {
       this.logger.warn(`Webhook from '${delivery.provider}' has no delivery id: handled without replay protection`);
+      publishReplayDecision(request, delivery.provider, 'no_delivery_id');
       return next.handle();
     }
 
     const key = replayKey(replay.keyPrefix, delivery.provider, delivery.id);
     const token = randomUUID();
     let claimed: boolean;
+    const started = performance.now();
     try {
       claimed = await replay.store.claim(key, token, replay.ttlMs);
     } catch (error) {
+      publishReplayDecision(request, delivery.provider, 'store_error', { started, operation: 'claim', failOpen: replay.failOpen, error });
       if (!replay.failOpen) {
         this.logger.error(`Replay store failed for '${delivery.provider}'; answering 503: ${describe(error)}`);
         throw new WebhookReplayStoreUnavailableException();
@@ -61,18 +66,22 @@ export class WebhookReplayInterceptor implements NestInterceptor {
       return next.handle();
     }
     delivery.claimed = claimed;
+    publishReplayDecision(request, delivery.provider, claimed ? 'claimed' : 'duplicate', { started, operation: 'claim' });
     if (!claimed) {
       this.logger.log(`Duplicate webhook from '${delivery.provider}' (${key}): handler not run`);
       throw replay.onDuplicate === 'conflict' ? new DuplicateWebhookException() : new AcknowledgedDuplicateDelivery();
     }
-    return onError(next.handle(), () => this.release(replay, key, token, delivery.provider));
+    return onError(next.handle(), () => this.release(replay, key, token, delivery.provider, request));
   }
 
   /** Releases the claim of a delivery whose handler threw. Never throws: the handler's error is what the sender gets. */
-  private async release(replay: ResolvedReplayOptions, key: string, token: string, provider: string): Promise<void> {
+  private async release(replay: ResolvedReplayOptions, key: string, token: string, provider: string, request: object): Promise<void> {
+    const started = performance.now();
     try {
       await replay.store.release(key, token);
+      publishReplayDecision(request, provider, 'released', { started, operation: 'release' });
     } catch (error) {
+      publishReplayDecision(request, provider, 'store_error', { started, operation: 'release', error });
       this.logger.error(
         `Replay store failed to release a failed delivery from '${provider}' (${key}); ` +
           `its retries count as duplicates until the claim expires: ${describe(error)}`,
