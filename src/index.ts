@@ -67,3 +67,4 @@ export {
   type WebhookVerificationMessage,
   type WebhookVerificationOutcome,
 } from './diagnostics/webhook-diagnostics.channels.js';
+export { enableWebhookTelemetry, type WebhookTelemetry, type WebhookTelemetryOptions } from './diagnostics/opentelemetry.bridge.js';

@@ -1,5 +1,6 @@
-import { Inject, Module, type OnModuleInit, type Type } from '@nestjs/common';
+import { Inject, Module, type OnModuleDestroy, type OnModuleInit, type Type } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
+import { acquireModuleTelemetry, type WebhookTelemetry } from './diagnostics/opentelemetry.bridge.js';
 import { MemoryReplayStore } from './replay/memory-replay.store.js';
 import { checkReplayVerifier, resolveReplayOptions } from './replay/replay-options.resolver.js';
 import { ReplayStore } from './replay/replay-store.interface.js';
@@ -53,7 +54,9 @@ import type {
   ],
   exports: [RESOLVED_WEBHOOK_SECURITY_OPTIONS, ReplayStore],
 })
-export class WebhookSecurityModule extends ConfigurableWebhookSecurityModule implements OnModuleInit {
+export class WebhookSecurityModule extends ConfigurableWebhookSecurityModule implements OnModuleInit, OnModuleDestroy {
+  private telemetry: WebhookTelemetry | undefined;
+
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
@@ -78,6 +81,12 @@ export class WebhookSecurityModule extends ConfigurableWebhookSecurityModule imp
         provider.secrets = (request) => resolver.resolveSecret(request);
       }
     }
+    this.telemetry = await acquireModuleTelemetry(this.options.telemetry);
+  }
+
+  /** Stops the telemetry this module turned on. */
+  onModuleDestroy(): void {
+    this.telemetry?.disable();
   }
 
   /** An instance of `type`: the one registered as a provider anywhere in the app, or a new one with its dependencies injected. */
@@ -122,10 +131,15 @@ export function resolveOptions(options: WebhookSecurityModuleOptions): ResolvedW
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) {
     throw WebhookSecurityConfigurationError.invalidOption('*', 'maxBodyBytes', 'a positive whole number of bytes');
   }
+  const telemetry = options.telemetry ?? false;
+  if (typeof telemetry !== 'boolean' && telemetry !== 'auto') {
+    throw WebhookSecurityConfigurationError.invalidOption('*', 'telemetry', "true, false or 'auto'");
+  }
   const replayStore = options.replay?.store ?? new MemoryReplayStore();
   return {
     maxBodyBytes,
     onVerificationFailure: options.onVerificationFailure,
+    telemetry,
     replayStore,
     providers: new Map(entries.map(([name, provider]) => [name, resolveProvider(name, provider, options, replayStore)])),
   };
