@@ -92,7 +92,7 @@ export async function acquireModuleTelemetry(mode: boolean | 'auto' | undefined)
 }
 
 /** `@opentelemetry/api`, or `undefined` when it is not installed. Works from the ESM and the CommonJS build. */
-export async function loadOpenTelemetryApi(): Promise<typeof OpenTelemetryApi | undefined> {
+async function loadOpenTelemetryApi(): Promise<typeof OpenTelemetryApi | undefined> {
   try {
     // Node's ESM loader may give the CommonJS exports as `default` only.
     const loaded = (await import('@opentelemetry/api')) as typeof OpenTelemetryApi | { default: typeof OpenTelemetryApi };
