@@ -10,9 +10,16 @@ export const HTTP_SCHEME = 'fullup';
 /**
  * The routes under load: same handler, same body parsing. `guarded` is a
  * `@VerifiedWebhook` route; `guardOnly` has the signature guard alone, without
- * the replay interceptor and filter the decorator also attaches.
+ * the replay interceptor and filter the decorator also attaches;
+ * `guardedOtel` is the `guarded` route of a second server that runs with the
+ * OpenTelemetry SDK and webhook telemetry on (`--otel`).
  */
-export const ROUTES = { unguarded: '/webhooks/unguarded', guarded: '/webhooks/guarded', guardOnly: '/webhooks/guard-only' } as const;
+export const ROUTES = {
+  unguarded: '/webhooks/unguarded',
+  guarded: '/webhooks/guarded',
+  guardOnly: '/webhooks/guard-only',
+  guardedOtel: '/webhooks/guarded',
+} as const;
 
 /** Name of a route under load. */
 export type Route = keyof typeof ROUTES;
