@@ -82,3 +82,12 @@ export type {
   WebhookEventSelector,
   WebhookEventType,
 } from './events/webhook-event-map.interface.js';
+export {
+  REPLAY_CHANNEL,
+  VERIFY_CHANNEL,
+  type WebhookReplayDecision,
+  type WebhookReplayMessage,
+  type WebhookVerificationMessage,
+  type WebhookVerificationOutcome,
+} from './diagnostics/webhook-diagnostics.channels.js';
+export { enableWebhookTelemetry, type WebhookTelemetry, type WebhookTelemetryOptions } from './diagnostics/opentelemetry.bridge.js';

@@ -117,6 +117,11 @@ export interface WebhookSecurityModuleOptions {
   /**
    * Called for every rejected request, to count or alert. The response stays
    * the generic 4xx; an error thrown here is logged and does not change it.
+   *
+   * For everything else (verified deliveries, durations, duplicates, replay
+   * store latency) subscribe to the `nestjs-webhook-security:verify` and
+   * `nestjs-webhook-security:replay` diagnostics channels, or turn on
+   * `telemetry`; see `docs/observability.md`.
    * @example ({ provider, reason }) => metrics.increment('webhook.rejected', { provider, reason })
    */
   onVerificationFailure?: (failure: WebhookVerificationFailure) => void | Promise<void>;
@@ -136,6 +141,18 @@ export interface WebhookSecurityModuleOptions {
    * @default { unhandled: 'ignore' }
    */
   events?: WebhookEventsOptions;
+
+  /**
+   * OpenTelemetry metrics and spans for every verification and replay
+   * decision (see `docs/observability.md`), through `@opentelemetry/api`, an
+   * optional peer dependency. They go to the global providers of the
+   * OpenTelemetry SDK, which must be started before the app.
+   * - `true`: on; startup fails if `@opentelemetry/api` is not installed;
+   * - `'auto'`: on where `@opentelemetry/api` is installed, off elsewhere;
+   * - `false`: off. The diagnostics channels publish either way, to whoever subscribes.
+   * @default false
+   */
+  telemetry?: boolean | 'auto';
 }
 
 /** What `onVerificationFailure` learns of a rejected request. */
@@ -179,6 +196,7 @@ export interface ResolvedWebhookSecurityOptions {
   readonly providers: ReadonlyMap<string, ResolvedWebhookProvider>;
   readonly maxBodyBytes: number;
   readonly onVerificationFailure: WebhookSecurityModuleOptions['onVerificationFailure'];
+  readonly telemetry: boolean | 'auto';
   /** The module-wide replay store: `replay.store`, or an in-memory one. */
   readonly replayStore?: ReplayStore;
   /** Event routing, with defaults filled in. */
