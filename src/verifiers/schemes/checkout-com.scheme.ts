@@ -1,0 +1,15 @@
+import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
+
+/**
+ * Checkout.com: `Cko-Signature` is the hex HMAC-SHA256 of the raw body, keyed
+ * with the signature key given in the workflow's webhook action. No
+ * timestamp is signed; failed deliveries are resent up to eight times over
+ * about 30 hours.
+ *
+ * @see https://www.checkout.com/docs/developer-resources/webhooks/manage-webhooks/set-up-your-webhook-receiver
+ */
+export const CHECKOUT_COM_SCHEME = {
+  header: 'cko-signature',
+  algorithm: 'sha256',
+  encoding: 'hex',
+} as const satisfies HmacSchemeOptions;

@@ -1,0 +1,14 @@
+import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
+
+/**
+ * Paystack: `x-paystack-signature` is the hex HMAC-SHA512 of the raw body,
+ * keyed with the account's secret key (`sk_live_…` or `sk_test_…`, Settings
+ * → API Keys & Webhooks). No timestamp is signed.
+ *
+ * @see https://paystack.com/docs/payments/webhooks/#verify-event-origin
+ */
+export const PAYSTACK_SCHEME = {
+  header: 'x-paystack-signature',
+  algorithm: 'sha512',
+  encoding: 'hex',
+} as const satisfies HmacSchemeOptions;
