@@ -1,0 +1,16 @@
+import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
+
+/**
+ * Dropbox: `X-Dropbox-Signature` is the hex HMAC-SHA256 of the raw body, keyed
+ * with the app secret (App Console → your app → Settings). No timestamp is
+ * signed. The `GET ?challenge=…` verification request is not signed and is
+ * answered by the application (echo the challenge as `text/plain` with
+ * `X-Content-Type-Options: nosniff`).
+ *
+ * @see https://www.dropbox.com/developers/reference/webhooks#notifications
+ */
+export const DROPBOX_SCHEME = {
+  header: 'x-dropbox-signature',
+  algorithm: 'sha256',
+  encoding: 'hex',
+} as const satisfies HmacSchemeOptions;

@@ -1,0 +1,16 @@
+import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
+
+/**
+ * Typeform: `Typeform-Signature: sha256=<base64>`, the HMAC-SHA256 of the raw
+ * body keyed with the secret set on the webhook (Connect → Webhooks → Edit,
+ * or `secret` in the Webhooks API), written in base64, not hex. No timestamp
+ * is signed.
+ *
+ * @see https://www.typeform.com/developers/webhooks/secure-your-webhooks/
+ */
+export const TYPEFORM_SCHEME = {
+  header: 'typeform-signature',
+  algorithm: 'sha256',
+  encoding: 'base64',
+  prefix: 'sha256=',
+} as const satisfies HmacSchemeOptions;

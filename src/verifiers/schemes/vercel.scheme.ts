@@ -1,0 +1,15 @@
+import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
+
+/**
+ * Vercel: `x-vercel-signature` is the hex HMAC-SHA1 of the raw body. Account
+ * webhooks (Team Settings → Webhooks) are keyed with the secret shown once
+ * when the webhook is created; integration webhooks with the integration's
+ * Client Secret. No timestamp is signed.
+ *
+ * @see https://vercel.com/docs/webhooks/webhooks-api#securing-webhooks
+ */
+export const VERCEL_SCHEME = {
+  header: 'x-vercel-signature',
+  algorithm: 'sha1',
+  encoding: 'hex',
+} as const satisfies HmacSchemeOptions;

@@ -1,0 +1,19 @@
+import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
+
+/**
+ * X (Twitter) webhooks, Account Activity and X Activity API:
+ * `x-twitter-webhooks-signature: sha256=<base64>`, the HMAC-SHA256 of the raw
+ * body keyed with the app's consumer secret (API Key Secret), not a bearer or
+ * access token. No timestamp is signed.
+ *
+ * The `GET ?crc_token=…` challenge-response check is not a signed request and
+ * is answered by the application with the same HMAC over the token.
+ *
+ * @see https://docs.x.com/x-api/webhooks/introduction#security
+ */
+export const X_SCHEME = {
+  header: 'x-twitter-webhooks-signature',
+  algorithm: 'sha256',
+  encoding: 'base64',
+  prefix: 'sha256=',
+} as const satisfies HmacSchemeOptions;
