@@ -19,6 +19,7 @@ import { LEMON_SQUEEZY_SCHEME } from '../../src/verifiers/schemes/lemon-squeezy.
 import { LINEAR_SCHEME } from '../../src/verifiers/schemes/linear.scheme.js';
 import { META_SCHEME } from '../../src/verifiers/schemes/meta.scheme.js';
 import { MOLLIE_SCHEME } from '../../src/verifiers/schemes/mollie.scheme.js';
+import { PAGERDUTY_SCHEME } from '../../src/verifiers/schemes/pagerduty.scheme.js';
 import { PAYSTACK_SCHEME } from '../../src/verifiers/schemes/paystack.scheme.js';
 import { RAZORPAY_SCHEME } from '../../src/verifiers/schemes/razorpay.scheme.js';
 import { SENTRY_SCHEME } from '../../src/verifiers/schemes/sentry.scheme.js';
@@ -26,6 +27,7 @@ import { SQUARE_SCHEME } from '../../src/verifiers/schemes/square.scheme.js';
 import { TYPEFORM_SCHEME } from '../../src/verifiers/schemes/typeform.scheme.js';
 import { VERCEL_SCHEME } from '../../src/verifiers/schemes/vercel.scheme.js';
 import { WEBFLOW_SCHEME } from '../../src/verifiers/schemes/webflow.scheme.js';
+import { WOOCOMMERCE_SCHEME } from '../../src/verifiers/schemes/woocommerce.scheme.js';
 import { X_SCHEME } from '../../src/verifiers/schemes/x.scheme.js';
 import { ZENDESK_SCHEME } from '../../src/verifiers/schemes/zendesk.scheme.js';
 import { ZOOM_SCHEME } from '../../src/verifiers/schemes/zoom.scheme.js';
@@ -284,6 +286,28 @@ const SENDERS: readonly SenderVector[] = [
     source: "openssl dgst -sha256 -hmac lin_wh_signing_secret; @linear/sdk's LinearWebhookClient.verify accepts it",
     vendorAccepts: (body, headers, secret) => passes(() => new LinearWebhookClient(secret).verify(Buffer.from(body), headers['Linear-Signature']!)),
   },
+  {
+    name: 'pagerduty',
+    scheme: PAGERDUTY_SCHEME,
+    secret: 'pd_signing_secret',
+    body: BODY,
+    headers: {
+      // Mid-rotation: the previous secret's signature first, then this secret's.
+      'X-PagerDuty-Signature':
+        'v1=cb4c3f30cf4588af2b258d6030538016631de00f083347ddcc0ddf7be95080c3,v1=989f1bdf8a062b24f27cd4248fcf202e0c6a59e234cf5bd4af4db23ca38089c6',
+    },
+    // No npm SDK verifies (go-pagerduty's webhookv3 does); PagerDuty developer docs, "Verifying Signatures".
+    source: 'openssl dgst -sha256 -hmac pd_previous_secret, then -hmac pd_signing_secret',
+  },
+  {
+    name: 'woocommerce',
+    scheme: WOOCOMMERCE_SCHEME,
+    secret: 'woo_webhook_secret',
+    body: BODY,
+    headers: { 'X-WC-Webhook-Signature': 'cuizC1y0cDj2siXgN6FdQMzzM/1+UFIuJ5uo6fQGiEg=', 'X-WC-Webhook-Topic': 'order.created' },
+    // No SDK verifies; WooCommerce REST API docs, "Webhooks", and WC_Webhook::generate_signature (base64 of the raw HMAC).
+    source: 'openssl dgst -sha256 -hmac woo_webhook_secret -binary | base64',
+  },
 ];
 
 const lowerCaseKeys = (headers: Record<string, string>) =>
@@ -302,11 +326,11 @@ describe.each(SENDERS.map((sender) => [sender.name, sender] as const))('%s', (_n
 
   it('signs what the sender signs', () => {
     const signed = verifier.sign({ secret: sender.secret, body: sender.body, url, timestamp: sender.scheme.timestamp && lowerCaseKeys(sender.headers)[sender.scheme.timestamp.header] });
-    const expected = lowerCaseKeys(sender.headers)[signatureHeader]!;
-    // Hex is compared case-insensitively on the way in; Authorize.Net writes it in uppercase.
-    expect(sender.scheme.encoding === 'hex' ? signed[signatureHeader]!.toLowerCase() : signed[signatureHeader]).toBe(
-      sender.scheme.encoding === 'hex' ? expected.toLowerCase() : expected,
-    );
+    // Hex is read case-insensitively (Authorize.Net writes it in uppercase); a list holds the signature among others.
+    const normalise = (value: string) => (sender.scheme.encoding === 'hex' ? value.toLowerCase() : value);
+    const header = lowerCaseKeys(sender.headers)[signatureHeader]!;
+    const entries = sender.scheme.separator ? header.split(sender.scheme.separator) : [header];
+    expect(entries.map((entry) => normalise(entry.trim()))).toContain(normalise(signed[signatureHeader]!));
   });
 
   it('rejects the body with one byte changed', () => {
@@ -354,5 +378,5 @@ describe.each(SENDERS.map((sender) => [sender.name, sender] as const))('%s', (_n
 it('covers every sender once', () => {
   const names = SENDERS.map((sender) => sender.name);
   expect(new Set(names).size).toBe(names.length);
-  expect(names).toHaveLength(21);
+  expect(names).toHaveLength(23);
 });
