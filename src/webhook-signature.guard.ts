@@ -76,7 +76,7 @@ export class WebhookSignatureGuard implements CanActivate {
     if (rawBody === 'too_large') throw this.rejection(request, provider, 'body_too_large');
 
     const secrets = await this.secretsFor(request, provider);
-    const webhook = { rawBody, headers: request.headers, url: this.requestUrl(request, provider) };
+    const webhook = { rawBody, headers: request.headers, url: this.requestUrl(request, provider), method: request.method };
     const result = await provider.verifier.verify(webhook, secrets);
     if (!result.verified) throw this.rejection(request, provider, result.reason);
     // For the replay interceptor, which runs next; the id is read only now that the request is verified.

@@ -19,5 +19,7 @@ export type { SignInput } from '../verifiers/webhook-verifier.interface.js';
  * ```
  */
 export function signWebhook(provider: BuiltInScheme, input: SignInput): Record<string, string> {
-  return new BUILT_IN_VERIFIERS[provider]().sign(input);
+  const verifier = new BUILT_IN_VERIFIERS[provider]();
+  if (!verifier.sign) throw new TypeError(`The '${provider}' scheme cannot sign.`);
+  return verifier.sign(input);
 }

@@ -1,30 +1,35 @@
-import { FullupVerifier } from './fullup.verifier.js';
-import { GitHubVerifier } from './github.verifier.js';
-import { NoyoVerifier } from './noyo.verifier.js';
-import { ShopifyVerifier } from './shopify.verifier.js';
+import { describedVerifierClass, type VerifierClass } from './described-verifier.js';
+import { BUILT_IN_SCHEMES } from './schemes/index.js';
 import { SignalWireVerifier } from './signalwire.verifier.js';
-import { SlackVerifier } from './slack.verifier.js';
 import { StandardWebhooksVerifier } from './standard-webhooks.verifier.js';
-import { StripeVerifier } from './stripe.verifier.js';
 import { SvixVerifier } from './svix.verifier.js';
-import { TrophyVerifier } from './trophy.verifier.js';
 import { TwilioVerifier } from './twilio.verifier.js';
-import type { VerifierOptions, WebhookVerifier } from './webhook-verifier.interface.js';
 
-/** The schemes the library ships, by the name a provider uses to pick one. */
-export const BUILT_IN_VERIFIERS = {
-  trophy: TrophyVerifier,
-  fullup: FullupVerifier,
-  noyo: NoyoVerifier,
+/**
+ * The schemes that need code, and the senders that follow Standard Webhooks
+ * (`webhook-id`, `webhook-timestamp`, `webhook-signature`; a `whsec_` secret),
+ * by name.
+ */
+const CODED_VERIFIERS = {
   signalwire: SignalWireVerifier,
-  stripe: StripeVerifier,
-  github: GitHubVerifier,
-  slack: SlackVerifier,
-  shopify: ShopifyVerifier,
   twilio: TwilioVerifier,
   standardwebhooks: StandardWebhooksVerifier,
   svix: SvixVerifier,
-} as const satisfies Record<string, new (options?: VerifierOptions) => WebhookVerifier>;
+  clerk: StandardWebhooksVerifier,
+  resend: StandardWebhooksVerifier,
+  polar: StandardWebhooksVerifier,
+  dodopayments: StandardWebhooksVerifier,
+  openai: StandardWebhooksVerifier,
+  supabase: StandardWebhooksVerifier,
+} as const satisfies Record<string, VerifierClass>;
+
+type DescribedVerifiers = { readonly [Name in keyof typeof BUILT_IN_SCHEMES]: VerifierClass };
+
+/** The schemes the library ships, by the name a provider uses to pick one. */
+export const BUILT_IN_VERIFIERS: DescribedVerifiers & typeof CODED_VERIFIERS = {
+  ...(Object.fromEntries(Object.entries(BUILT_IN_SCHEMES).map(([name, scheme]) => [name, describedVerifierClass(scheme)])) as DescribedVerifiers),
+  ...CODED_VERIFIERS,
+};
 
 /** Name of a built-in scheme. */
 export type BuiltInScheme = keyof typeof BUILT_IN_VERIFIERS;

@@ -11,6 +11,8 @@ export interface WebhookRequest {
    * from the request or from the `publicBaseUrl` option.
    */
   readonly url: string;
+  /** The HTTP method, e.g. `POST`, for schemes that sign it. @default 'POST' */
+  readonly method?: string;
 }
 
 /**
@@ -41,6 +43,8 @@ export interface SignInput {
   readonly url?: string;
   /** The signing time for schemes that sign one: a `Date`, Unix seconds, or the header value verbatim. */
   readonly timestamp?: Date | number | string;
+  /** The HTTP method, for schemes that sign it. @default 'POST' */
+  readonly method?: string;
   /** The delivery id, for schemes that sign one (Standard Webhooks). @default a random `msg_…` id */
   readonly id?: string;
   /** For schemes with two body formats (SignalWire): which one the body is. @default 'json' */
@@ -80,6 +84,15 @@ export interface WebhookVerifier {
    * with a warning.
    */
   deliveryId?(request: WebhookRequest): string | undefined;
+
+  /**
+   * The type of the event delivered (`invoice.paid`, `issues.opened`), as
+   * the sender names it, for handlers that route on it; `undefined` when the
+   * request names none. Called only after `verify` accepted the request, so
+   * it may read the body. Some senders name the type in a header that the
+   * signature does not cover (GitHub, Shopify); the scheme's JSDoc says so.
+   */
+  eventType?(request: WebhookRequest): string | undefined;
 }
 
 /** Options every built-in verifier accepts. */

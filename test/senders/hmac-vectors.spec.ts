@@ -318,14 +318,16 @@ describe.each(SENDERS.map((sender) => [sender.name, sender] as const))('%s', (_n
   const url = sender.url ?? 'https://example.com/webhooks';
   const verify = (body: string | Buffer, headers = sender.headers, secrets = [sender.secret], at = verifier) =>
     at.verify(webhookRequest(body, headers, url), secrets);
-  const signatureHeader = sender.scheme.header;
+  // Every sender here names one signature header, and a timestamp in a header of its own.
+  const signatureHeader = [sender.scheme.header].flat()[0]!;
+  const timestampHeader = sender.scheme.timestamp && 'header' in sender.scheme.timestamp ? sender.scheme.timestamp.header : undefined;
 
   it('accepts the vector', () => {
     expect(verify(sender.body)).toEqual({ verified: true });
   });
 
   it('signs what the sender signs', () => {
-    const signed = verifier.sign({ secret: sender.secret, body: sender.body, url, timestamp: sender.scheme.timestamp && lowerCaseKeys(sender.headers)[sender.scheme.timestamp.header] });
+    const signed = verifier.sign({ secret: sender.secret, body: sender.body, url, timestamp: timestampHeader && lowerCaseKeys(sender.headers)[timestampHeader] });
     // Hex is read case-insensitively (Authorize.Net writes it in uppercase); a list holds the signature among others.
     const normalise = (value: string) => (sender.scheme.encoding === 'hex' ? value.toLowerCase() : value);
     const header = lowerCaseKeys(sender.headers)[signatureHeader]!;

@@ -1,0 +1,53 @@
+import { BOX_SCHEME } from './box.scheme.js';
+import { CALENDLY_SCHEME } from './calendly.scheme.js';
+import { DOCUSIGN_SCHEME } from './docusign.scheme.js';
+import { FLUTTERWAVE_SCHEME } from './flutterwave.scheme.js';
+import { FULLUP_SCHEME } from './fullup.scheme.js';
+import { GITHUB_SCHEME } from './github.scheme.js';
+import { GITLAB_SCHEME } from './gitlab.scheme.js';
+import { HUBSPOT_SCHEME } from './hubspot.scheme.js';
+import { NOYO_SCHEME } from './noyo.scheme.js';
+import { OKTA_SCHEME } from './okta.scheme.js';
+import { PADDLE_SCHEME } from './paddle.scheme.js';
+import { PAGERDUTY_SCHEME } from './pagerduty.scheme.js';
+import { POSTMARK_SCHEME } from './postmark.scheme.js';
+import { RECURLY_SCHEME } from './recurly.scheme.js';
+import { SHOPIFY_SCHEME } from './shopify.scheme.js';
+import { SLACK_SCHEME } from './slack.scheme.js';
+import { STRIPE_SCHEME } from './stripe.scheme.js';
+import { TELEGRAM_SCHEME } from './telegram.scheme.js';
+import { TROPHY_SCHEME } from './trophy.scheme.js';
+import { TWITCH_SCHEME } from './twitch.scheme.js';
+import { WORKOS_SCHEME } from './workos.scheme.js';
+import { XENDIT_SCHEME } from './xendit.scheme.js';
+import type { SchemeDescription } from '../described-verifier.js';
+
+/**
+ * The built-in schemes that are data, by the name a provider uses to pick
+ * one: lower case, without separators. Each description lives in
+ * `<vendor>.scheme.ts`, with JSDoc mirroring the vendor's docs.
+ */
+export const BUILT_IN_SCHEMES = {
+  trophy: TROPHY_SCHEME,
+  fullup: FULLUP_SCHEME,
+  noyo: NOYO_SCHEME,
+  stripe: STRIPE_SCHEME,
+  github: GITHUB_SCHEME,
+  slack: SLACK_SCHEME,
+  shopify: SHOPIFY_SCHEME,
+  paddle: PADDLE_SCHEME,
+  calendly: CALENDLY_SCHEME,
+  workos: WORKOS_SCHEME,
+  recurly: RECURLY_SCHEME,
+  pagerduty: PAGERDUTY_SCHEME,
+  twitch: TWITCH_SCHEME,
+  hubspot: HUBSPOT_SCHEME,
+  box: BOX_SCHEME,
+  docusign: DOCUSIGN_SCHEME,
+  gitlab: GITLAB_SCHEME,
+  telegram: TELEGRAM_SCHEME,
+  xendit: XENDIT_SCHEME,
+  flutterwave: FLUTTERWAVE_SCHEME,
+  okta: OKTA_SCHEME,
+  postmark: POSTMARK_SCHEME,
+} as const satisfies Record<string, SchemeDescription>;
