@@ -3,7 +3,7 @@ import { diagnoseWebhook } from '../diagnose/webhook-diagnosis.js';
 import type { WebhookDiagnosis } from '../diagnose/webhook-diagnosis.interface.js';
 import { signWebhook } from '../testing/index.js';
 import { BUILT_IN_VERIFIERS, isBuiltInScheme, type BuiltInScheme } from '../verifiers/built-in-verifiers.js';
-import { HmacSchemeVerifier, type HmacSchemeOptions } from '../verifiers/hmac-scheme.verifier.js';
+import { describedVerifier, type SchemeDescription } from '../verifiers/described-verifier.js';
 import { CliUsageError, parseArguments, singleValue, type CliArguments } from './cli-arguments.js';
 import { curlCommand } from './curl-command.js';
 
@@ -131,7 +131,7 @@ async function sign(args: CliArguments, io: CliIo): Promise<number> {
       format,
       timestamp: timestamp === undefined ? undefined : new Date(timeOf(timestamp, '--timestamp')),
     } as const;
-    headers = typeof scheme === 'string' ? signWebhook(scheme, input) : new HmacSchemeVerifier(scheme).sign(input);
+    headers = typeof scheme === 'string' ? signWebhook(scheme, input) : describedVerifier(scheme).sign!(input);
   } catch (error) {
     if (error instanceof TypeError) throw new CliUsageError(error.message);
     throw error;
@@ -141,7 +141,7 @@ async function sign(args: CliArguments, io: CliIo): Promise<number> {
   return 0;
 }
 
-function schemeOf(args: CliArguments): BuiltInScheme | HmacSchemeOptions {
+function schemeOf(args: CliArguments): BuiltInScheme | SchemeDescription {
   const [scheme, ...extra] = args.positionals;
   if (scheme === undefined) throw new CliUsageError('Name the scheme, e.g. fullup.');
   if (extra.length > 0) throw new CliUsageError(`Unexpected argument '${extra[0]}'.`);
@@ -152,24 +152,24 @@ function schemeOf(args: CliArguments): BuiltInScheme | HmacSchemeOptions {
   return scheme;
 }
 
-/** A declarative HMAC scheme given as JSON, checked as the module checks one (by constructing its verifier). */
-function declarativeScheme(json: string): HmacSchemeOptions {
-  let scheme: HmacSchemeOptions;
+/** A scheme described as JSON, checked as the module checks one (by constructing its verifier). */
+function declarativeScheme(json: string): SchemeDescription {
+  let scheme: SchemeDescription;
   try {
-    scheme = JSON.parse(json) as HmacSchemeOptions;
+    scheme = JSON.parse(json) as SchemeDescription;
   } catch {
     throw new CliUsageError('The scheme is not valid JSON.');
   }
   try {
-    new HmacSchemeVerifier(scheme);
+    describedVerifier(scheme);
   } catch (error) {
     throw new CliUsageError(error instanceof Error ? error.message : String(error));
   }
   return scheme;
 }
 
-function schemeName(scheme: BuiltInScheme | HmacSchemeOptions): string {
-  return typeof scheme === 'string' ? scheme : `the ${scheme.header} scheme`;
+function schemeName(scheme: BuiltInScheme | SchemeDescription): string {
+  return typeof scheme === 'string' ? scheme : `the ${[scheme.header ?? 'authorization'].flat()[0]} scheme`;
 }
 
 /** The secret from --secret-env or --secret. Messages name the variable, never its value. */

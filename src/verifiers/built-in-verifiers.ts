@@ -7,20 +7,19 @@ import { TwilioVerifier } from './twilio.verifier.js';
 
 /**
  * The schemes that need code, and the senders that follow Standard Webhooks
- * (`webhook-id`, `webhook-timestamp`, `webhook-signature`; a `whsec_` secret),
- * by name.
+ * with `whsec_<base64>` secrets (`webhook-id`, `webhook-timestamp`,
+ * `webhook-signature`), by name: Clerk and Resend, which send them under the
+ * `svix-*` names, Dodo Payments and OpenAI. GitLab's signing tokens are Standard Webhooks too.
  */
 const CODED_VERIFIERS = {
   signalwire: SignalWireVerifier,
   twilio: TwilioVerifier,
   standardwebhooks: StandardWebhooksVerifier,
   svix: SvixVerifier,
-  clerk: StandardWebhooksVerifier,
-  resend: StandardWebhooksVerifier,
-  polar: StandardWebhooksVerifier,
+  clerk: SvixVerifier,
+  resend: SvixVerifier,
   dodopayments: StandardWebhooksVerifier,
   openai: StandardWebhooksVerifier,
-  supabase: StandardWebhooksVerifier,
 } as const satisfies Record<string, VerifierClass>;
 
 type DescribedVerifiers = { readonly [Name in keyof typeof BUILT_IN_SCHEMES]: VerifierClass };

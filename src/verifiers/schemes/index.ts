@@ -10,11 +10,13 @@ import { NOYO_SCHEME } from './noyo.scheme.js';
 import { OKTA_SCHEME } from './okta.scheme.js';
 import { PADDLE_SCHEME } from './paddle.scheme.js';
 import { PAGERDUTY_SCHEME } from './pagerduty.scheme.js';
+import { POLAR_SCHEME } from './polar.scheme.js';
 import { POSTMARK_SCHEME } from './postmark.scheme.js';
 import { RECURLY_SCHEME } from './recurly.scheme.js';
 import { SHOPIFY_SCHEME } from './shopify.scheme.js';
 import { SLACK_SCHEME } from './slack.scheme.js';
 import { STRIPE_SCHEME } from './stripe.scheme.js';
+import { SUPABASE_SCHEME } from './supabase.scheme.js';
 import { TELEGRAM_SCHEME } from './telegram.scheme.js';
 import { TROPHY_SCHEME } from './trophy.scheme.js';
 import { TWITCH_SCHEME } from './twitch.scheme.js';
@@ -50,4 +52,6 @@ export const BUILT_IN_SCHEMES = {
   flutterwave: FLUTTERWAVE_SCHEME,
   okta: OKTA_SCHEME,
   postmark: POSTMARK_SCHEME,
+  polar: POLAR_SCHEME,
+  supabase: SUPABASE_SCHEME,
 } as const satisfies Record<string, SchemeDescription>;
