@@ -8,6 +8,7 @@ import { WebhooksHelper as SquareWebhooksHelper } from 'square';
 import { WebflowClient } from 'webflow-api';
 import { flipByte, webhookRequest } from '../support/webhook-request.js';
 import { HmacSchemeVerifier, type HmacSchemeOptions } from '../../src/verifiers/hmac-scheme.verifier.js';
+import { BUILT_IN_SCHEMES } from '../../src/verifiers/schemes/index.js';
 import { AUTHORIZE_NET_SCHEME } from '../../src/verifiers/schemes/authorize-net.scheme.js';
 import { BITBUCKET_SCHEME } from '../../src/verifiers/schemes/bitbucket.scheme.js';
 import { CASHFREE_SCHEME } from '../../src/verifiers/schemes/cashfree.scheme.js';
@@ -326,6 +327,10 @@ describe.each(SENDERS.map((sender) => [sender.name, sender] as const))('%s', (_n
     expect(verify(sender.body)).toEqual({ verified: true });
   });
 
+  it('is the built-in scheme of its name', () => {
+    expect(BUILT_IN_SCHEMES[sender.name as keyof typeof BUILT_IN_SCHEMES]).toBe(sender.scheme);
+  });
+
   it('signs what the sender signs', () => {
     const signed = verifier.sign({ secret: sender.secret, body: sender.body, url, timestamp: timestampHeader && lowerCaseKeys(sender.headers)[timestampHeader] });
     // Hex is read case-insensitively (Authorize.Net writes it in uppercase); a list holds the signature among others.
@@ -375,6 +380,54 @@ describe.each(SENDERS.map((sender) => [sender.name, sender] as const))('%s', (_n
       });
     });
   }
+});
+
+it('registers Meta under the names of its products too, and X under its former name', () => {
+  expect([BUILT_IN_SCHEMES.whatsapp, BUILT_IN_SCHEMES.instagram]).toEqual([META_SCHEME, META_SCHEME]);
+  expect(BUILT_IN_SCHEMES.twitter).toBe(X_SCHEME);
+});
+
+/**
+ * Delivery ids and event types, read from a body shaped like the sender's
+ * own example payload once the signature verified. Only a signed JSON id is
+ * a delivery id; the others key replay protection on the signed content.
+ */
+describe.each([
+  ['lemonsqueezy', '{"meta":{"event_name":"order_created","webhook_id":"wh_1"},"data":{"id":"1"}}', {}, undefined, 'order_created'],
+  ['razorpay', '{"entity":"event","event":"payment.captured","payload":{}}', { 'x-razorpay-event-id': 'unsigned' }, undefined, 'payment.captured'],
+  ['coinbasecommerce', '{"id":"att_1","event":{"id":"evt_cb","type":"charge:confirmed"}}', {}, 'event:evt_cb', 'charge:confirmed'],
+  ['checkoutcom', '{"id":"evt_cko","type":"payment_approved","data":{}}', {}, 'event:evt_cko', 'payment_approved'],
+  ['paystack', '{"event":"charge.success","data":{"id":302961}}', {}, undefined, 'charge.success'],
+  ['mollie', '{"resource":"event","id":"event_GvJ8","type":"payment-link.paid","entityId":"pl_1"}', {}, 'event:event_GvJ8', 'payment-link.paid'],
+  ['meta', '{"object":"whatsapp_business_account","entry":[]}', {}, undefined, 'whatsapp_business_account'],
+  ['bitbucket', '{"push":{}}', { 'x-event-key': 'repo:push', 'x-request-uuid': 'unsigned' }, undefined, 'repo:push'],
+  ['intercom', '{"type":"notification_event","id":"notif_78c1","topic":"user.created"}', {}, 'event:notif_78c1', 'user.created'],
+  ['vercel', '{"id":"vhk_1","type":"deployment.succeeded","payload":{}}', {}, 'event:vhk_1', 'deployment.succeeded'],
+  ['sentry', '{"action":"created","data":{}}', { 'sentry-hook-resource': 'issue', 'request-id': 'unsigned' }, undefined, 'issue.created'],
+  ['typeform', '{"event_id":"01HTF","event_type":"form_response","form_response":{}}', {}, 'event:01HTF', 'form_response'],
+  ['dropbox', '{"list_folder":{"accounts":["dbid:1"]}}', {}, undefined, undefined],
+  ['x', '{"for_user_id":"1","tweet_create_events":[]}', {}, undefined, undefined],
+  ['authorizenet', '{"notificationId":"d0e8e7fe","eventType":"net.authorize.payment.authcapture.created","payload":{}}', {}, 'event:d0e8e7fe', 'net.authorize.payment.authcapture.created'],
+  ['square', '{"merchant_id":"M1","type":"payment.updated","event_id":"6a8f5f28","data":{}}', {}, 'event:6a8f5f28', 'payment.updated'],
+  ['zendesk', '{"type":"zen:event-type:ticket.created","id":"cbe4028c","detail":{}}', {}, 'event:cbe4028c', 'zen:event-type:ticket.created'],
+  ['webflow', '{"triggerType":"form_submission","payload":{}}', {}, undefined, 'form_submission'],
+  ['zoom', '{"event":"meeting.started","payload":{}}', { 'x-zm-trackingid': 'unsigned' }, undefined, 'meeting.started'],
+  ['cashfree', '{"type":"PAYMENT_SUCCESS_WEBHOOK","data":{}}', {}, undefined, 'PAYMENT_SUCCESS_WEBHOOK'],
+  ['linear', '{"action":"create","type":"Issue","data":{},"webhookTimestamp":1768478400000}', { 'linear-delivery': 'unsigned' }, undefined, 'Issue'],
+  ['woocommerce', '{"id":727,"status":"processing"}', { 'x-wc-webhook-topic': 'order.created', 'x-wc-webhook-delivery-id': 'unsigned' }, undefined, undefined],
+] as const)('%s metadata', (name, body, extraHeaders, deliveryId, eventType) => {
+  const sender = SENDERS.find((candidate) => candidate.name === name)!;
+  const verifier = new HmacSchemeVerifier(sender.scheme, { clock: () => NOW });
+  const headers = { ...verifier.sign({ secret: sender.secret, body, url: sender.url ?? 'https://example.com/webhooks', timestamp: new Date(NOW) }), ...extraHeaders };
+  const request = webhookRequest(body, headers, sender.url ?? 'https://example.com/webhooks');
+
+  it('reads the event type and the signed delivery id of a request that verified', () => {
+    expect(verifier.verify(request, [sender.secret])).toEqual({ verified: true });
+    expect(verifier.eventType(request)).toBe(eventType);
+    if (deliveryId) expect(verifier.deliveryId(request)).toBe(deliveryId);
+    // Without a signed id, the key is a hash of the signed content: never an unsigned header's value.
+    else expect(verifier.deliveryId(request)).toMatch(/^signed:/);
+  });
 });
 
 it('covers every sender once', () => {

@@ -7,6 +7,9 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  * text shown, not hex-decoded. The hex is uppercase; it is compared
  * case-insensitively. No timestamp is signed.
  *
+ * The delivery id is the body's `notificationId`; the type is `eventType`
+ * (`net.authorize.payment.authcapture.created`).
+ *
  * @see https://developer.authorize.net/api/reference/features/webhooks.html
  */
 export const AUTHORIZE_NET_SCHEME = {
@@ -14,4 +17,6 @@ export const AUTHORIZE_NET_SCHEME = {
   algorithm: 'sha512',
   encoding: 'hex',
   prefix: 'sha512=',
+  deliveryId: { json: ['notificationId'] },
+  eventType: { json: ['eventType'] },
 } as const satisfies HmacSchemeOptions;

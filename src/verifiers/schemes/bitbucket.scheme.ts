@@ -6,6 +6,10 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  * Webhooks). Unlike GitHub's header of the same name, it is SHA-256. A
  * webhook saved without a secret is not signed. No timestamp is signed.
  *
+ * The event type is `X-Event-Key` (`repo:push`), which is not signed. The
+ * delivery id `X-Request-UUID` is not signed either, so replay protection
+ * keys on the signed body.
+ *
  * @see https://support.atlassian.com/bitbucket-cloud/docs/manage-webhooks/#Secure-webhooks
  */
 export const BITBUCKET_SCHEME = {
@@ -13,4 +17,5 @@ export const BITBUCKET_SCHEME = {
   algorithm: 'sha256',
   encoding: 'hex',
   prefix: 'sha256=',
+  eventType: { header: 'x-event-key' },
 } as const satisfies HmacSchemeOptions;

@@ -6,10 +6,15 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  * timestamp is signed; failed deliveries are resent up to eight times over
  * about 30 hours.
  *
+ * The delivery id is the body's `id` (`evt_…`); the type is `type`
+ * (`payment_approved`).
+ *
  * @see https://www.checkout.com/docs/developer-resources/webhooks/manage-webhooks/set-up-your-webhook-receiver
  */
 export const CHECKOUT_COM_SCHEME = {
   header: 'cko-signature',
   algorithm: 'sha256',
   encoding: 'hex',
+  deliveryId: { json: ['id'] },
+  eventType: { json: ['type'] },
 } as const satisfies HmacSchemeOptions;

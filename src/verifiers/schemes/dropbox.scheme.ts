@@ -7,6 +7,9 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  * answered by the application (echo the challenge as `text/plain` with
  * `X-Content-Type-Options: nosniff`).
  *
+ * A notification names only the accounts that changed: there is no event
+ * type or delivery id, and replay protection keys on the signed body.
+ *
  * @see https://www.dropbox.com/developers/reference/webhooks#notifications
  */
 export const DROPBOX_SCHEME = {

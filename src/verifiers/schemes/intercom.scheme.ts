@@ -6,6 +6,9 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  * information). No timestamp is signed. The `ping` topic is signed like any
  * other notification.
  *
+ * The delivery id is the notification's `id` (`notif_…`); the type is
+ * `topic` (`conversation.user.created`).
+ *
  * @see https://developers.intercom.com/intercom-api-reference/v1.0/reference/signed-notifications
  */
 export const INTERCOM_SCHEME = {
@@ -13,4 +16,6 @@ export const INTERCOM_SCHEME = {
   algorithm: 'sha1',
   encoding: 'hex',
   prefix: 'sha1=',
+  deliveryId: { json: ['id'] },
+  eventType: { json: ['topic'] },
 } as const satisfies HmacSchemeOptions;

@@ -11,10 +11,14 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  * body for it: turn on replay protection, and check `webhookTimestamp` in the
  * handler where freshness matters.
  *
+ * The event type is the body's `type` (`Issue`). `Linear-Delivery` is not
+ * signed, so replay protection keys on the signed body.
+ *
  * @see https://linear.app/developers/webhooks
  */
 export const LINEAR_SCHEME = {
   header: 'linear-signature',
   algorithm: 'sha256',
   encoding: 'hex',
+  eventType: { json: ['type'] },
 } as const satisfies HmacSchemeOptions;

@@ -10,6 +10,10 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  * do. The `GET ?hub.mode=subscribe&hub.challenge=…` subscription handshake is
  * not a signed request and is answered by the application.
  *
+ * The event type is the body's `object` (`page`, `whatsapp_business_account`,
+ * `instagram`). The payload has no delivery id, so replay protection keys on
+ * the signed body.
+ *
  * @see https://developers.facebook.com/docs/graph-api/webhooks/getting-started#validate-payloads
  */
 export const META_SCHEME = {
@@ -17,4 +21,5 @@ export const META_SCHEME = {
   algorithm: 'sha256',
   encoding: 'hex',
   prefix: 'sha256=',
+  eventType: { json: ['object'] },
 } as const satisfies HmacSchemeOptions;

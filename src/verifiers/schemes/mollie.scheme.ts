@@ -12,6 +12,9 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  * fetch the payment from the API instead. Mollie's SDKs also accept a bare
  * hex value without the `sha256=` prefix; this description requires it.
  *
+ * The delivery id is the event's `id` (`event_…`); the type is `type`
+ * (`payment-link.paid`).
+ *
  * @see https://docs.mollie.com/reference/webhooks-new
  */
 export const MOLLIE_SCHEME = {
@@ -20,4 +23,6 @@ export const MOLLIE_SCHEME = {
   encoding: 'hex',
   prefix: 'sha256=',
   separator: ',',
+  deliveryId: { json: ['id'] },
+  eventType: { json: ['type'] },
 } as const satisfies HmacSchemeOptions;

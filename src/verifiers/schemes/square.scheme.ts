@@ -8,6 +8,9 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  * The URL must be exactly the one registered with Square, so behind a proxy
  * set `publicBaseUrl` to the public origin. No timestamp is signed.
  *
+ * The delivery id is the body's `event_id`; the type is `type`
+ * (`payment.updated`).
+ *
  * @see https://developer.squareup.com/docs/webhooks/step3validate
  */
 export const SQUARE_SCHEME = {
@@ -15,4 +18,6 @@ export const SQUARE_SCHEME = {
   algorithm: 'sha256',
   encoding: 'base64',
   signedContent: '{url}{body}',
+  deliveryId: { json: ['event_id'] },
+  eventType: { json: ['type'] },
 } as const satisfies HmacSchemeOptions;

@@ -6,6 +6,9 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  * or `secret` in the Webhooks API), written in base64, not hex. No timestamp
  * is signed.
  *
+ * The delivery id is the body's `event_id`; the type is `event_type`
+ * (`form_response`).
+ *
  * @see https://www.typeform.com/developers/webhooks/secure-your-webhooks/
  */
 export const TYPEFORM_SCHEME = {
@@ -13,4 +16,6 @@ export const TYPEFORM_SCHEME = {
   algorithm: 'sha256',
   encoding: 'base64',
   prefix: 'sha256=',
+  deliveryId: { json: ['event_id'] },
+  eventType: { json: ['event_type'] },
 } as const satisfies HmacSchemeOptions;

@@ -6,10 +6,15 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  * when the webhook is created; integration webhooks with the integration's
  * Client Secret. No timestamp is signed.
  *
+ * The delivery id is the body's `id`; the type is `type`
+ * (`deployment.succeeded`).
+ *
  * @see https://vercel.com/docs/webhooks/webhooks-api#securing-webhooks
  */
 export const VERCEL_SCHEME = {
   header: 'x-vercel-signature',
   algorithm: 'sha1',
   encoding: 'hex',
+  deliveryId: { json: ['id'] },
+  eventType: { json: ['type'] },
 } as const satisfies HmacSchemeOptions;

@@ -8,6 +8,11 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  * the hash with the `woocommerce_webhook_hash_algorithm` filter; this
  * description follows the default.
  *
+ * `X-WC-Webhook-Topic` (`order.created`) and `X-WC-Webhook-Delivery-ID` are
+ * not signed, and the body is the resource itself (an order, a product), so
+ * neither an event type nor a delivery id is read; replay protection keys
+ * on the signed body.
+ *
  * @see https://woocommerce.github.io/woocommerce-rest-api-docs/#webhooks
  */
 export const WOOCOMMERCE_SCHEME = {

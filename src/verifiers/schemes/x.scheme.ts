@@ -9,6 +9,10 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  * The `GET ?crc_token=…` challenge-response check is not a signed request and
  * is answered by the application with the same HMAC over the token.
  *
+ * The event is named by the body's top-level key (`tweet_create_events`,
+ * `direct_message_events`, …), so no single event type is read; replay
+ * protection keys on the signed body.
+ *
  * @see https://docs.x.com/x-api/webhooks/introduction#security
  */
 export const X_SCHEME = {

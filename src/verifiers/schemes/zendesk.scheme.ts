@@ -12,6 +12,11 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  * and its worked example (`tRDSF7…`) matches that order; the current page
  * signs the timestamp first, as this description does.
  *
+ * Event-subscription webhooks carry `id` and `type`
+ * (`zen:event-type:ticket.created`), read as the delivery id and event type;
+ * a trigger or automation webhook's body is whatever it was set to send,
+ * and without an `id` replay protection keys on the signed content.
+ *
  * @see https://developer.zendesk.com/documentation/webhooks/verifying/
  */
 export const ZENDESK_SCHEME = {
@@ -20,4 +25,6 @@ export const ZENDESK_SCHEME = {
   encoding: 'base64',
   signedContent: '{timestamp}{body}',
   timestamp: { header: 'x-zendesk-webhook-signature-timestamp', format: 'iso' },
+  deliveryId: { json: ['id'] },
+  eventType: { json: ['type'] },
 } as const satisfies HmacSchemeOptions;

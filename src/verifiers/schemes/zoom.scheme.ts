@@ -9,6 +9,9 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  * The `endpoint.url_validation` event is signed like the others; answering
  * it (`{plainToken, encryptedToken}`) is the application's job.
  *
+ * The event type is the body's `event` (`meeting.started`). `x-zm-trackingid`
+ * is not signed, so replay protection keys on the signed content.
+ *
  * @see https://developers.zoom.us/docs/api/webhooks/#verify-webhook-events
  */
 export const ZOOM_SCHEME = {
@@ -18,4 +21,5 @@ export const ZOOM_SCHEME = {
   prefix: 'v0=',
   signedContent: 'v0:{timestamp}:{body}',
   timestamp: { header: 'x-zm-request-timestamp', format: 'unix' },
+  eventType: { json: ['event'] },
 } as const satisfies HmacSchemeOptions;
