@@ -174,4 +174,64 @@ export const SCHEME_DESCRIPTIONS: Readonly<Record<string, readonly SchemeVariant
   ],
   standardwebhooks: standardWebhooks('webhook'),
   svix: standardWebhooks('svix'),
+  lemonsqueezy: signsBody('x-signature', 'hex'),
+  razorpay: signsBody('x-razorpay-signature', 'hex'),
+  coinbasecommerce: signsBody('x-cc-webhook-signature', 'hex'),
+  checkoutcom: signsBody('cko-signature', 'hex'),
+  paystack: signsBody('x-paystack-signature', 'hex'),
+  mollie: [
+    {
+      name: 'sha256= over the raw body, listed signatures',
+      signs: ['body'],
+      body: 'bytes',
+      signature: { header: 'x-mollie-signature', pattern: /sha256=([0-9a-f]+)/, encoding: 'hex', separator: ',' },
+      maxComparesPerSecret: MAX_SIGNATURES_PER_HEADER,
+    },
+  ],
+  square: [
+    {
+      name: 'URL then raw body',
+      signs: ['url', 'body'],
+      body: 'bytes',
+      signature: { header: 'x-square-hmacsha256-signature', encoding: 'base64' },
+      maxComparesPerSecret: 1,
+    },
+  ],
+  cashfree: signsTimestampThenBody('x-webhook-signature', 'base64', 'x-webhook-timestamp'),
+  authorizenet: signsBody('x-anet-signature', 'hex', /^sha512=(.*)$/),
+  woocommerce: signsBody('x-wc-webhook-signature', 'base64'),
+  meta: signsBody('x-hub-signature-256', 'hex', /^sha256=(.*)$/),
+  whatsapp: signsBody('x-hub-signature-256', 'hex', /^sha256=(.*)$/),
+  instagram: signsBody('x-hub-signature-256', 'hex', /^sha256=(.*)$/),
+  bitbucket: signsBody('x-hub-signature', 'hex', /^sha256=(.*)$/),
+  intercom: signsBody('x-hub-signature', 'hex', /^sha1=(.*)$/),
+  vercel: signsBody('x-vercel-signature', 'hex'),
+  sentry: signsBody('sentry-hook-signature', 'hex'),
+  typeform: signsBody('typeform-signature', 'base64', /^sha256=(.*)$/),
+  dropbox: signsBody('x-dropbox-signature', 'hex'),
+  x: signsBody('x-twitter-webhooks-signature', 'base64', /^sha256=(.*)$/),
+  twitter: signsBody('x-twitter-webhooks-signature', 'base64', /^sha256=(.*)$/),
+  zendesk: signsTimestampThenBody('x-zendesk-webhook-signature', 'base64', 'x-zendesk-webhook-signature-timestamp'),
+  webflow: signsTimestampThenBody('x-webflow-signature', 'hex', 'x-webflow-timestamp'),
+  zoom: signsTimestampThenBody('x-zm-signature', 'hex', 'x-zm-request-timestamp', /^v0=(.*)$/),
+  linear: signsBody('linear-signature', 'hex'),
 };
+
+/** A sender that signs only the raw body, with one signature in `header` (after a prefix when `pattern` is given). */
+function signsBody(header: string, encoding: SignatureEncoding, pattern?: RegExp): SchemeVariant[] {
+  return [{ name: 'raw body', signs: ['body'], body: 'bytes', signature: { header, encoding, pattern }, maxComparesPerSecret: 1 }];
+}
+
+/** A sender that signs its timestamp header and the raw body, with one signature in `header`. */
+function signsTimestampThenBody(header: string, encoding: SignatureEncoding, timestampHeader: string, pattern?: RegExp): SchemeVariant[] {
+  return [
+    {
+      name: 'timestamp header, then raw body',
+      signs: ['timestamp', 'body'],
+      body: 'bytes',
+      signature: { header, encoding, pattern },
+      timestamp: { header: timestampHeader },
+      maxComparesPerSecret: 1,
+    },
+  ];
+}
