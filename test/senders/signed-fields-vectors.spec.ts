@@ -58,7 +58,7 @@ describe('HubSpot v3 (cross-checked with @hubspot/api-client)', () => {
     method,
   });
   const hubspotHeaders = (url: string, method = 'POST') => ({
-    'X-HubSpot-Signature-v3': Signature.getSignature(method, 'v3', { clientSecret: secret, requestBody: body, url, timestamp: NOW }),
+    'X-HubSpot-Signature-v3': Signature.getSignature(method, 'v3', { signature: '', clientSecret: secret, requestBody: body, url, timestamp: NOW }),
     'X-HubSpot-Request-Timestamp': String(NOW),
   });
 
