@@ -18,7 +18,8 @@ export type DeliveryIdSource = { readonly header: string } | { readonly json: Js
  * that is absent is left out).
  */
 export interface EventTypeSource {
-  readonly header?: string;
+  /** The header, or several names of it, of which the first present is read. */
+  readonly header?: string | readonly string[];
   readonly json?: JsonPath;
 }
 
@@ -45,7 +46,7 @@ export function describedDeliveryId(source: DeliveryIdSource, request: WebhookRe
 export function describedEventType(source: EventTypeSource | undefined, request: WebhookRequest): string | undefined {
   if (!source) return undefined;
   const parts = [
-    source.header === undefined ? undefined : readHeader(request.headers, source.header),
+    [source.header ?? []].flat().reduce<string | undefined>((found, name) => found ?? readHeader(request.headers, name), undefined),
     source.json === undefined ? undefined : jsonString(request.rawBody, source.json),
   ].filter((part) => part !== undefined);
   return parts.length === 0 ? undefined : parts.join('.');
@@ -76,12 +77,13 @@ export function checkMetadata(scheme: SchemeMetadata, name: string, signedIdHead
   if (eventType !== undefined) {
     const header = eventType?.header;
     const json = eventType?.json;
-    if ((header === undefined && json === undefined) || (header !== undefined && (typeof header !== 'string' || header === '')) || (json !== undefined && !isJsonPath(json))) {
+    if ((header === undefined && json === undefined) || (header !== undefined && !isJsonPath([header].flat())) || (json !== undefined && !isJsonPath(json))) {
       throw problem("eventType as { header: '...' }, { json: ['...'] } or both");
     }
   }
 }
 
+/** A non-empty list of non-empty strings. */
 function isJsonPath(path: unknown): boolean {
   return Array.isArray(path) && path.length > 0 && path.every((key) => typeof key === 'string' && key !== '');
 }

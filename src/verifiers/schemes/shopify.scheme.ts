@@ -10,7 +10,8 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  *
  * Replay protection keys on the signed body, which Shopify's retries repeat,
  * not on `X-Shopify-Webhook-Id`, which the signature does not cover. The
- * event type is `X-Shopify-Topic` (`orders/create`), also unsigned.
+ * event type is `X-Shopify-Topic` (`orders/create`), or `Shopify-Topic` for
+ * Events, also unsigned.
  *
  * @see https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-2-validate-the-origin-of-your-webhook-to-ensure-its-coming-from-shopify
  */
@@ -18,5 +19,5 @@ export const SHOPIFY_SCHEME = {
   header: ['x-shopify-hmac-sha256', 'shopify-hmac-sha256'],
   algorithm: 'sha256',
   encoding: 'base64',
-  eventType: { header: 'x-shopify-topic' },
+  eventType: { header: ['x-shopify-topic', 'shopify-topic'] },
 } as const satisfies HmacSchemeOptions;
