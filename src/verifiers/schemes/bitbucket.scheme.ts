@@ -10,7 +10,7 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  * delivery id `X-Request-UUID` is not signed either, so replay protection
  * keys on the signed body.
  *
- * @see https://support.atlassian.com/bitbucket-cloud/docs/manage-webhooks/#Secure-webhooks
+ * @see https://support.atlassian.com/bitbucket-cloud/docs/manage-webhooks/
  */
 export const BITBUCKET_SCHEME = {
   header: 'x-hub-signature',

@@ -8,7 +8,7 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  * The event type is the body's `event` (`charge.success`). The payload has
  * no delivery id, so replay protection keys on the signed body.
  *
- * @see https://paystack.com/docs/payments/webhooks/#verify-event-origin
+ * @see https://paystack.com/docs/payments/webhooks/
  */
 export const PAYSTACK_SCHEME = {
   header: 'x-paystack-signature',

@@ -9,7 +9,7 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  * The delivery id is the body's `id`; the type is `type`
  * (`deployment.succeeded`).
  *
- * @see https://vercel.com/docs/webhooks/webhooks-api#securing-webhooks
+ * @see https://vercel.com/docs/webhooks
  */
 export const VERCEL_SCHEME = {
   header: 'x-vercel-signature',

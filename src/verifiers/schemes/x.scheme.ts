@@ -13,7 +13,7 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  * `direct_message_events`, …), so no single event type is read; replay
  * protection keys on the signed body.
  *
- * @see https://docs.x.com/x-api/webhooks/introduction#security
+ * @see https://docs.x.com/x-api/webhooks/introduction
  */
 export const X_SCHEME = {
   header: 'x-twitter-webhooks-signature',
