@@ -13,15 +13,7 @@ const verifierOf = (scheme: HmacSchemeOptions) => new HmacSchemeVerifier(scheme,
 const rejected = (reason: string) => ({ verified: false, reason });
 
 describe('key=value signature headers', () => {
-  const scheme = {
-    header: 'x-sig',
-    algorithm: 'sha256',
-    encoding: 'hex',
-    separator: ';',
-    prefix: 'h1=',
-    signedContent: '{timestamp}:{body}',
-    timestamp: { key: 'ts', format: 'unix' },
-  } as const satisfies HmacSchemeOptions;
+  const scheme = { header: 'x-sig', algorithm: 'sha256', encoding: 'hex', separator: ';', prefix: 'h1=', signedContent: '{timestamp}:{body}', timestamp: { key: 'ts', format: 'unix' } } as const satisfies HmacSchemeOptions;
   const verifier = verifierOf(scheme);
   const ts = String(NOW / 1000);
   const verify = (header: string, body: string | Buffer = BODY) => verifier.verify(webhookRequest(body, { 'x-sig': header }), ['key']);
