@@ -4,6 +4,7 @@ import { VerifiedWebhook, WebhookSecurityModule, type RawBodyRequest } from '../
 import { signWebhook } from '../src/testing/index.js';
 import { BUILT_IN_VERIFIERS, type BuiltInScheme } from '../src/verifiers/built-in-verifiers.js';
 import { isTokenScheme } from '../src/verifiers/described-verifier.js';
+import type { WebhookVerifier } from '../src/verifiers/webhook-verifier.interface.js';
 import { BUILT_IN_SCHEMES } from '../src/verifiers/schemes/index.js';
 import { ADAPTERS, createApp, type TestApp } from './app/create-app.js';
 import { DeliveryLog } from './app/webhooks.controller.js';
@@ -22,7 +23,7 @@ const KEY = Buffer.from('sender-e2e-key-bytes').toString('base64');
 const SECRET_FORMATS = ['sender-e2e-secret', `whsec_${KEY}`, `v1,whsec_${KEY}`, 'sender:e2e-secret'];
 
 function secretFor(scheme: BuiltInScheme): string {
-  const verifier = new BUILT_IN_VERIFIERS[scheme]();
+  const verifier: WebhookVerifier = new BUILT_IN_VERIFIERS[scheme]();
   const secret = SECRET_FORMATS.find((candidate) => verifier.checkSecret?.(candidate) === undefined);
   if (secret === undefined) throw new Error(`No test secret suits the '${scheme}' scheme: add its format to SECRET_FORMATS.`);
   return secret;

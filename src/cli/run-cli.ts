@@ -5,7 +5,7 @@ import { signWebhook } from '../testing/index.js';
 import { BUILT_IN_VERIFIERS, isBuiltInScheme, type BuiltInScheme } from '../verifiers/built-in-verifiers.js';
 import { describedVerifier, type SchemeDescription } from '../verifiers/described-verifier.js';
 import { CliUsageError, parseArguments, singleValue, type CliArguments } from './cli-arguments.js';
-import { curlCommand } from './curl-command.js';
+import { curlCommand, type CurlCredential } from './curl-command.js';
 
 /** What the command line reads and writes, so that tests can run it in process. */
 export interface CliIo {
@@ -122,9 +122,10 @@ async function sign(args: CliArguments, io: CliIo): Promise<number> {
   const body = await bodyOf(args, io);
 
   let headers: Record<string, string>;
+  const secret = secretOf(args, io);
   try {
     const input = {
-      secret: secretOf(args, io),
+      secret,
       body: body.bytes,
       url,
       id: singleValue(args, 'id'),
@@ -137,8 +138,27 @@ async function sign(args: CliArguments, io: CliIo): Promise<number> {
     throw error;
   }
   const contentType = singleValue(args, 'content-type') ?? (format === 'form' ? 'application/x-www-form-urlencoded' : 'application/json');
-  io.stdout(`${curlCommand({ url, contentType, headers, body: body.file === undefined ? inlineText(body.bytes) : { file: body.file } })}\n`);
+  const credential = sentCredential(headers, secret, singleValue(args, 'secret-env'));
+  if (credential) delete headers[credential.header];
+  io.stdout(`${curlCommand({ url, contentType, headers, credential, body: body.file === undefined ? inlineText(body.bytes) : { file: body.file } })}\n`);
   return 0;
+}
+
+/**
+ * The header of a scheme that sends the secret itself (a token, or Basic
+ * credentials), to be read by the shell from the environment variable the
+ * secret came from, so that the curl never holds the secret.
+ */
+function sentCredential(headers: Record<string, string>, secret: string, variable: string | undefined): CurlCredential | undefined {
+  const basic = `Basic ${Buffer.from(secret).toString('base64')}`;
+  const header = Object.keys(headers).find((name) => headers[name] === secret || headers[name] === basic);
+  if (header === undefined) return undefined;
+  if (variable === undefined || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) {
+    throw new CliUsageError(
+      'This scheme sends the secret itself: give it with --secret-env NAME (letters, digits and _), so that the curl reads it from the environment.',
+    );
+  }
+  return { header, variable, basic: headers[header] === basic };
 }
 
 function schemeOf(args: CliArguments): BuiltInScheme | SchemeDescription {

@@ -94,17 +94,19 @@ export interface HmacSchemeOptions extends SchemeMetadata {
   readonly id?: { readonly header: string };
   /**
    * Percent-escapes the sender decodes in the URL before signing it, e.g.
-   * `['%3A', '%2F']`; matched in either case. Only for a `signedContent` that
-   * signs `{url}`. @default none: the URL as received
+   * `['%3A', '%2F']`, matched as written (`%3a` stays as received). Only for
+   * a `signedContent` that signs `{url}`. @default none: the URL as received
    */
   readonly urlDecode?: readonly string[];
   /** How a secret becomes the key: its UTF-8 bytes, or decoded from hex or base64. @default 'utf8' */
   readonly secretEncoding?: SecretEncoding;
   /**
-   * Text every secret starts with, dropped before decoding, e.g. `'whsec_'`.
-   * A secret without it stops the app at startup. @default none
+   * Text every secret starts with, dropped before decoding, e.g. `'whsec_'`;
+   * or several ways of writing it, longest first, of which the first a secret
+   * starts with is dropped. A secret with none stops the app at startup.
+   * @default none
    */
-  readonly secretPrefix?: string;
+  readonly secretPrefix?: string | readonly string[];
 }
 
 const TEMPLATE_FIELD = /(\{(?:id|timestamp|url|body|method)\})/;
@@ -138,7 +140,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     this.digestBytes = DIGEST_BYTES[scheme.algorithm];
     this.window = new TimestampWindow(options);
     this.headers = typeof scheme.header === 'string' ? [scheme.header] : scheme.header;
-    this.urlDecoding = scheme.urlDecode?.length ? new RegExp(scheme.urlDecode.join('|'), 'gi') : undefined;
+    this.urlDecoding = scheme.urlDecode?.length ? new RegExp(scheme.urlDecode.join('|'), 'g') : undefined;
     const { secretEncoding = 'utf8', secretPrefix = '' } = scheme;
     this.keys = secretEncoding === 'utf8' && secretPrefix === '' ? secretKeys : perSecretList((secret) => hmacKey(secret, secretEncoding, secretPrefix));
   }
@@ -212,7 +214,8 @@ export class HmacSchemeVerifier implements WebhookVerifier {
   checkSecret(secret: string): string | undefined {
     const { secretEncoding = 'utf8', secretPrefix = '' } = this.scheme;
     if (hmacKey(secret, secretEncoding, secretPrefix)) return undefined;
-    return `${secretPrefix === '' ? 'a' : `${secretPrefix} followed by the`} ${secretEncoding === 'utf8' ? 'secret' : `${secretEncoding} of the key`}`;
+    const prefix = [secretPrefix].flat().join(' or ');
+    return `${prefix === '' ? 'a' : `${prefix} followed by the`} ${secretEncoding === 'utf8' ? 'secret' : `${secretEncoding} of the key`}`;
   }
 
   private signs(field: Field): boolean {
@@ -286,9 +289,10 @@ export class HmacSchemeVerifier implements WebhookVerifier {
   }
 }
 
-/** The HMAC key of a secret, or `undefined` when it lacks the prefix or does not decode. Never throws. */
-function hmacKey(secret: string, encoding: SecretEncoding, prefix: string): KeyObject | undefined {
-  if (!secret.startsWith(prefix)) return undefined;
+/** The HMAC key of a secret, or `undefined` when it lacks every prefix or does not decode. Never throws. */
+function hmacKey(secret: string, encoding: SecretEncoding, prefixes: string | readonly string[]): KeyObject | undefined {
+  const prefix = [prefixes].flat().find((candidate) => secret.startsWith(candidate));
+  if (prefix === undefined) return undefined;
   const text = secret.slice(prefix.length);
   if (encoding === 'utf8') return text === '' ? undefined : createSecretKey(text, 'utf8');
   const valid = encoding === 'hex' ? /^(?:[0-9a-fA-F]{2})+$/.test(text) : text.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(text);
@@ -335,7 +339,9 @@ function checkScheme(scheme: HmacSchemeOptions): void {
   if (scheme.secretEncoding !== undefined && !SECRET_ENCODINGS.includes(scheme.secretEncoding)) {
     throw problem("a secretEncoding: 'utf8', 'hex' or 'base64'");
   }
-  if (scheme.secretPrefix !== undefined && typeof scheme.secretPrefix !== 'string') throw problem('a secretPrefix that is text');
+  if (scheme.secretPrefix !== undefined && ![scheme.secretPrefix].flat().every((prefix) => typeof prefix === 'string')) {
+    throw problem('a secretPrefix that is text, or a list of them');
+  }
   checkMetadata(scheme, name, scheme.id?.header ?? null);
 }
 

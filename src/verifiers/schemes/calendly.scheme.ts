@@ -1,4 +1,5 @@
 import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
+import { STRIPE_SIGNATURE } from './stripe.scheme.js';
 
 /**
  * Calendly: `Calendly-Webhook-Signature: t=<unix seconds>,v1=<hex>`, v1 a
@@ -11,12 +12,7 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  * @see https://developer.calendly.com/api-docs/4c305798a61d3-webhook-signatures
  */
 export const CALENDLY_SCHEME = {
+  ...STRIPE_SIGNATURE,
   header: 'calendly-webhook-signature',
-  algorithm: 'sha256',
-  encoding: 'hex',
-  separator: ',',
-  prefix: 'v1=',
-  signedContent: '{timestamp}.{body}',
-  timestamp: { key: 't', format: 'unix' },
   eventType: { json: ['event'] },
 } as const satisfies HmacSchemeOptions;

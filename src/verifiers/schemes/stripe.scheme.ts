@@ -1,6 +1,21 @@
 import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
 
 /**
+ * The signature Stripe introduced and other senders copy:
+ * `<header>: t=<unix seconds>,v1=<hex>[,v1=<hex>…]`, each v1 a lowercase
+ * hex(HMAC-SHA256(secret, `${t}.${raw body}`)).
+ */
+export const STRIPE_SIGNATURE = {
+  header: 'stripe-signature',
+  algorithm: 'sha256',
+  encoding: 'hex',
+  separator: ',',
+  prefix: 'v1=',
+  signedContent: '{timestamp}.{body}',
+  timestamp: { key: 't', format: 'unix' },
+} as const satisfies HmacSchemeOptions;
+
+/**
  * Stripe: `Stripe-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>…]`, each v1 a
  * lowercase hex(HMAC-SHA256(endpoint secret, `${t}.${raw body}`)). The secret
  * `whsec_…` is used as text, not decoded. While a secret is being rolled,
@@ -15,13 +30,7 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  * @see https://docs.stripe.com/webhooks#verify-manually
  */
 export const STRIPE_SCHEME = {
-  header: 'stripe-signature',
-  algorithm: 'sha256',
-  encoding: 'hex',
-  separator: ',',
-  prefix: 'v1=',
-  signedContent: '{timestamp}.{body}',
-  timestamp: { key: 't', format: 'unix' },
+  ...STRIPE_SIGNATURE,
   deliveryId: { json: ['id'] },
   eventType: { json: ['type'] },
 } as const satisfies HmacSchemeOptions;

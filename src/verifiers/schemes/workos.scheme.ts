@@ -1,4 +1,5 @@
 import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
+import { STRIPE_SIGNATURE } from './stripe.scheme.js';
 
 /**
  * WorkOS: `WorkOS-Signature: t=<unix milliseconds>, v1=<hex>`, v1 a lowercase
@@ -12,12 +13,8 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  * @see https://workos.com/docs/events/data-syncing/webhooks/3-process-the-events/b-validate-the-requests-manually
  */
 export const WORKOS_SCHEME = {
+  ...STRIPE_SIGNATURE,
   header: 'workos-signature',
-  algorithm: 'sha256',
-  encoding: 'hex',
-  separator: ',',
-  prefix: 'v1=',
-  signedContent: '{timestamp}.{body}',
   timestamp: { key: 't', format: 'unix-ms' },
   deliveryId: { json: ['id'] },
   eventType: { json: ['event'] },
