@@ -127,6 +127,7 @@ describe('startup checks of the new fields', () => {
     ['urlDecode that is no escape', { urlDecode: ['%G1'], signedContent: '{url}{body}' }, /urlDecode as a list of percent-escapes/],
     ['urlDecode without {url}', { urlDecode: ['%3A'] }, /urlDecode only with a signedContent that signs \{url\}/],
     ['an unknown secretEncoding', { secretEncoding: 'latin1' }, /a secretEncoding: 'utf8', 'hex' or 'base64'/],
+    ['an empty list of secret prefixes', { secretPrefix: [] }, /a secretPrefix that is text, or a non-empty list of them/],
     ['a delivery id from an unsigned header', { deliveryId: { header: 'x-delivery' } }, /deliveryId.header to be the id header the signature covers/],
     ['an empty JSON path', { deliveryId: { json: [] } }, /deliveryId.json as a non-empty list of keys/],
     ['an event type naming nothing', { eventType: {} }, /eventType as \{ header: '...' \}/],

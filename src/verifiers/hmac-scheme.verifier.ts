@@ -339,8 +339,9 @@ function checkScheme(scheme: HmacSchemeOptions): void {
   if (scheme.secretEncoding !== undefined && !SECRET_ENCODINGS.includes(scheme.secretEncoding)) {
     throw problem("a secretEncoding: 'utf8', 'hex' or 'base64'");
   }
-  if (scheme.secretPrefix !== undefined && ![scheme.secretPrefix].flat().every((prefix) => typeof prefix === 'string')) {
-    throw problem('a secretPrefix that is text, or a list of them');
+  const prefixes = [scheme.secretPrefix ?? ''].flat();
+  if (prefixes.length === 0 || !prefixes.every((prefix) => typeof prefix === 'string')) {
+    throw problem('a secretPrefix that is text, or a non-empty list of them');
   }
   checkMetadata(scheme, name, scheme.id?.header ?? null);
 }
