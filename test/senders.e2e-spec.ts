@@ -78,9 +78,13 @@ describe.each(ADAPTERS)('every built-in sender on %s', (adapter) => {
       if (signsBody(scheme)) {
         await send(scheme, headers, BODY.replace('ping', 'pong')).expect(401);
       }
-      // One character of each header changed to another digit, which every encoding reads, in any case.
+      // One character of each header changed to another digit, which every encoding reads, in any case. The
+      // middle one: the last base64 character before `=` carries unused bits, so changing it can decode to the same digest.
       const other = (char: string) => (char === '0' ? '1' : '0');
-      const tampered = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, value.slice(0, -2) + other(value.at(-2)!) + value.slice(-1)]));
+      const middle = (value: string) => value.length >> 1;
+      const tampered = Object.fromEntries(
+        Object.entries(headers).map(([name, value]) => [name, value.slice(0, middle(value)) + other(value[middle(value)]!) + value.slice(middle(value) + 1)]),
+      );
       await send(scheme, tampered).expect(401);
       await send(scheme, {}).expect(401);
       expect(t.log.deliveries).toEqual([]);
