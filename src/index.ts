@@ -32,7 +32,16 @@ export type {
   WebhookVerifier,
 } from './verifiers/webhook-verifier.interface.js';
 export { BUILT_IN_VERIFIERS, type BuiltInScheme } from './verifiers/built-in-verifiers.js';
-export { HmacSchemeVerifier, type HmacSchemeOptions } from './verifiers/hmac-scheme.verifier.js';
+export {
+  HmacSchemeVerifier,
+  type HmacSchemeOptions,
+  type SecretEncoding,
+  type TimestampSource,
+} from './verifiers/hmac-scheme.verifier.js';
+export { TokenVerifier, type TokenSchemeOptions } from './verifiers/token-scheme.verifier.js';
+export type { SchemeDescription } from './verifiers/described-verifier.js';
+export type { DeliveryIdSource, EventTypeSource, JsonPath, SchemeMetadata } from './verifiers/scheme-metadata.js';
+export { BUILT_IN_SCHEMES } from './verifiers/schemes/index.js';
 export { FormPostVerifier, MAX_FORM_PARAMETERS } from './verifiers/form-post.verifier.js';
 export { TrophyVerifier } from './verifiers/trophy.verifier.js';
 export { FullupVerifier } from './verifiers/fullup.verifier.js';

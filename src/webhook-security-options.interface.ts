@@ -3,7 +3,7 @@ import type { ResolvedWebhookEventsOptions, WebhookEventsOptions } from './event
 import type { ReplayOptions, ResolvedReplayOptions } from './replay/replay-options.interface.js';
 import type { ReplayStore } from './replay/replay-store.interface.js';
 import type { BuiltInScheme } from './verifiers/built-in-verifiers.js';
-import type { HmacSchemeOptions } from './verifiers/hmac-scheme.verifier.js';
+import type { SchemeDescription } from './verifiers/described-verifier.js';
 import type { VerificationFailureReason, WebhookVerifier } from './verifiers/webhook-verifier.interface.js';
 import type { WebhookSecretFunction, WebhookSecretResolver } from './webhook-secret-resolver.interface.js';
 
@@ -34,11 +34,12 @@ export interface WebhookProviderOptions {
    * How this provider signs:
    * - the name of a built-in scheme, when the provider's own name is not one
    *   (two Stripe accounts: `stripeConnect: { scheme: 'stripe', ... }`);
-   * - or a declarative HMAC scheme, for a sender the library does not ship.
+   * - or a scheme described as data (an HMAC signature, or a token or Basic
+   *   credentials sent as is), for a sender the library does not ship.
    * @default the provider's name
    * @example { header: 'x-acme-signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' }
    */
-  scheme?: BuiltInScheme | HmacSchemeOptions;
+  scheme?: BuiltInScheme | SchemeDescription;
 
   /**
    * Your own verifier, for a scheme that needs code: an instance, or an
@@ -62,6 +63,14 @@ export interface WebhookProviderOptions {
    * @example ['http://127.0.0.1:4010']
    */
   keyOrigins?: readonly string[];
+
+  /**
+   * The verify token you chose for senders that check an endpoint with one
+   * before deliveries start (Meta's `hub.verify_token`). Without it, such a
+   * check gets 401.
+   * @example process.env.META_VERIFY_TOKEN
+   */
+  verifyToken?: string;
 
   /**
    * The public origin the sender signs, for schemes that sign the URL

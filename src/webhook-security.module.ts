@@ -8,7 +8,7 @@ import { MemoryReplayStore } from './replay/memory-replay.store.js';
 import { checkReplayVerifier, resolveReplayOptions } from './replay/replay-options.resolver.js';
 import { ReplayStore } from './replay/replay-store.interface.js';
 import { BUILT_IN_VERIFIERS, isBuiltInScheme } from './verifiers/built-in-verifiers.js';
-import { HmacSchemeVerifier } from './verifiers/hmac-scheme.verifier.js';
+import { describedVerifier } from './verifiers/described-verifier.js';
 import type { VerifierOptions, WebhookVerifier } from './verifiers/webhook-verifier.interface.js';
 import type { WebhookSecretFunction, WebhookSecretResolver } from './webhook-secret-resolver.interface.js';
 import {
@@ -197,7 +197,7 @@ function resolveProvider(
     resolved.secrets = typeof secret === 'function' ? (secret as WebhookSecretFunction) : staticSecrets(name, secret);
   }
   if (!resolved.injectables.verifier) {
-    resolved.verifier = (verifier as WebhookVerifier | undefined) ?? schemeVerifier(name, provider, { toleranceSeconds, clock: options.clock, keyOrigins: provider.keyOrigins });
+    resolved.verifier = (verifier as WebhookVerifier | undefined) ?? schemeVerifier(name, provider, { toleranceSeconds, clock: options.clock, keyOrigins: provider.keyOrigins, verifyToken: provider.verifyToken });
     checkSecrets(resolved);
     checkReplayVerifier(resolved);
   }
@@ -252,7 +252,7 @@ function staticSecrets(name: string, secret: string | readonly (string | undefin
 
 function schemeVerifier(name: string, provider: WebhookProviderOptions, options: VerifierOptions): WebhookVerifier {
   const scheme = provider.scheme ?? name;
-  if (typeof scheme === 'object') return new HmacSchemeVerifier(scheme, options);
+  if (typeof scheme === 'object') return describedVerifier(scheme, options);
   if (!isBuiltInScheme(scheme)) {
     throw WebhookSecurityConfigurationError.unknownScheme(name, scheme, Object.keys(BUILT_IN_VERIFIERS));
   }

@@ -10,6 +10,7 @@ import {
   type WebhookVerifier,
 } from '../src/index.js';
 import { signWebhook } from '../src/testing/index.js';
+import { BUILT_IN_VERIFIERS } from '../src/verifiers/built-in-verifiers.js';
 import { SECRETS, createApp } from './app/create-app.js';
 import { DeliveryLog, WebhooksController } from './app/webhooks.controller.js';
 
@@ -81,7 +82,9 @@ describe('configuration mistakes fail at startup with a message that names the f
 
   it('rejects a provider name that is no built-in scheme and has no verifier', async () => {
     await expect(createApp(forRoot({ acme: { secret: 's' } }), { controllers: [] })).rejects.toThrow(
-      "Webhook provider 'acme' uses the scheme 'acme', which is not built in (built in: 'trophy', 'fullup', 'noyo', 'signalwire', 'stripe', 'github', 'slack', 'shopify', 'twilio', 'standardwebhooks', 'svix'). " +
+      `Webhook provider 'acme' uses the scheme 'acme', which is not built in (built in: ${Object.keys(BUILT_IN_VERIFIERS)
+        .map((name) => `'${name}'`)
+        .join(', ')}). ` +
         'Set providers.acme.scheme to one of those, or pass your own verifier as providers.acme.verifier.',
     );
   });
@@ -104,7 +107,7 @@ describe('configuration mistakes fail at startup with a message that names the f
     [
       'a timestamp format it does not know',
       { header: 'x-sig', algorithm: 'sha256', encoding: 'hex', signedContent: '{timestamp}.{body}', timestamp: { header: 'x-ts', format: 'rfc2822' } },
-      'needs a timestamp header name and format',
+      "needs a timestamp format: 'unix', 'unix-ms' or 'iso'",
     ],
   ])('rejects a declarative scheme with %s', async (_name, scheme, message) => {
     await expect(createApp(forRoot({ acme: { secret: 's', scheme: scheme as never } }), { controllers: [] })).rejects.toThrow(message);

@@ -105,6 +105,26 @@ describe('no signature is compared any other way in src/', () => {
       text: "signatures === 'malformed_header'",
       why: 'as above',
     },
+    {
+      file: 'src/verifiers/hmac-scheme.verifier.ts',
+      text: "secretEncoding === 'utf8'",
+      why: "the description's secretEncoding field, a configuration value, not a secret",
+    },
+    {
+      file: 'src/verifiers/hmac-scheme.verifier.ts',
+      text: 'SECRET_ENCODINGS.includes(scheme.secretEncoding)',
+      why: 'startup validation of the secretEncoding field',
+    },
+    {
+      file: 'src/verifiers/token-scheme.verifier.ts',
+      text: "secret.includes(':')",
+      why: 'checkSecret, at startup: whether a configured Basic secret is written user:password; never on a request',
+    },
+    {
+      file: 'src/cli/run-cli.ts',
+      text: 'headers[name] === secret',
+      why: 'the CLI finding which header it signed carries the secret itself, to print a variable in its place; no request is verified',
+    },
   ];
 
   it('scans the library sources', () => {

@@ -1,14 +1,12 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { All, Body, Controller, HttpCode, Post, type INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import {
   MailgunVerifier,
   VerifiedWebhook,
   WebhookSecurityModule,
-  type WebhookVerifier,
 } from '../src/index.js';
 import { signWebhook } from '../src/testing/index.js';
-import { dropboxChallenge, metaSubscription, oktaVerification, xChallengeResponseCheck } from '../src/verifiers/handshakes.js';
 import { ADAPTERS, createApp, type TestApp } from './app/create-app.js';
 import { selfSignedCertificate, startKeyServer, type KeyServer } from './support/key-server.js';
 
@@ -64,6 +62,20 @@ class HandshakeController {
     this.calls.names.push('okta');
   }
 
+  @Post('zoom')
+  @HttpCode(200)
+  @VerifiedWebhook('zoom')
+  zoom() {
+    this.calls.names.push('zoom');
+  }
+
+  @Post('twitch')
+  @HttpCode(204)
+  @VerifiedWebhook('twitch')
+  twitch() {
+    this.calls.names.push('twitch');
+  }
+
   @Post('sendgrid')
   @HttpCode(200)
   @VerifiedWebhook('sendgrid')
@@ -78,13 +90,6 @@ class HandshakeController {
     this.calls.names.push('paypal');
   }
 }
-
-/** A verifier that only answers GET challenges with `challenge`; every POST is refused. */
-const challengeOnly = (challenge: WebhookVerifier['challenge']): WebhookVerifier => ({
-  verify: () => ({ verified: false, reason: 'missing_header' }),
-  challenge,
-  deliveryId: () => undefined,
-});
 
 const discordKeys = generateKeyPairSync('ed25519');
 const DISCORD_PUBLIC_KEY = Buffer.from(discordKeys.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('hex');
@@ -107,10 +112,12 @@ describe.each(ADAPTERS)('Handshakes and public-key schemes over HTTP (%s)', (ada
         providers: {
           discord: { secret: DISCORD_PUBLIC_KEY, replay: {} },
           slack: { secret: SLACK_SECRET },
-          meta: { secret: 'meta-app-secret', verifier: challengeOnly(metaSubscription('meta-verify-token')) },
-          x: { secret: 'x-consumer-secret', verifier: challengeOnly(xChallengeResponseCheck) },
-          dropbox: { secret: 'dropbox-app-secret', verifier: challengeOnly(dropboxChallenge) },
-          okta: { secret: 'Bearer okta-static-token', verifier: challengeOnly(oktaVerification) },
+          meta: { secret: 'meta-app-secret', verifyToken: 'meta-verify-token' },
+          x: { secret: 'x-consumer-secret' },
+          dropbox: { secret: 'dropbox-app-secret' },
+          okta: { secret: 'Bearer okta-static-token' },
+          zoom: { secret: 'zoom-secret-token' },
+          twitch: { secret: 'twitch-secret' },
           sendgrid: { secret: SENDGRID_PUBLIC_KEY },
           paypal: { secret: 'WEBHOOK1', replay: {}, keyOrigins: [keys.origin] },
         },
@@ -179,6 +186,24 @@ describe.each(ADAPTERS)('Handshakes and public-key schemes over HTTP (%s)', (ada
     await request(server).get('/hooks/okta').set('x-okta-verification-challenge', 'ok-123').set('authorization', 'Bearer wrong').expect(401);
     await request(server).get(`/hooks/dropbox?challenge=${encodeURIComponent('<script>\n')}`).expect(401);
     expect(calls.names).toEqual([]);
+  });
+
+  it('answers a signed Zoom endpoint.url_validation with the encrypted token, and a Twitch challenge as text', async () => {
+    const zoom = '{"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event_ts":1654503849680,"event":"endpoint.url_validation"}';
+    const zoomReply = await post('/hooks/zoom', zoom, signWebhook('zoom', { secret: 'zoom-secret-token', body: zoom }));
+    expect([zoomReply.status, JSON.parse(zoomReply.text)]).toEqual([
+      200,
+      { plainToken: 'qgg8vlvZRS6UYooatFL8Aw', encryptedToken: createHmac('sha256', 'zoom-secret-token').update('qgg8vlvZRS6UYooatFL8Aw').digest('hex') },
+    ]);
+    await post('/hooks/zoom', zoom, signWebhook('zoom', { secret: 'another-secret', body: zoom })).expect(401);
+
+    const twitch = '{"challenge":"pogchamp-kappa-360noscope-vohiyo","subscription":{"id":"f1c2a387","type":"channel.follow"}}';
+    const headers = { ...signWebhook('twitch', { secret: 'twitch-secret', body: twitch }), 'twitch-eventsub-message-type': 'webhook_callback_verification' };
+    const twitchReply = await post('/hooks/twitch', twitch, headers);
+    expect([twitchReply.status, twitchReply.headers['content-type'], twitchReply.text]).toEqual([200, 'text/plain; charset=utf-8', 'pogchamp-kappa-360noscope-vohiyo']);
+    const notification = '{"subscription":{"type":"channel.follow"},"event":{"user_id":"1"}}';
+    await post('/hooks/twitch', notification, { ...signWebhook('twitch', { secret: 'twitch-secret', body: notification }), 'twitch-eventsub-message-type': 'notification' }).expect(204);
+    expect(calls.names).toEqual(['twitch']);
   });
 
   it('verifies SendGrid with the configured public key, and refuses tampering', async () => {

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
@@ -9,7 +9,12 @@ import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
 import { validateRequest as twilioValidateRequest } from 'twilio/lib/webhooks/webhooks.js';
 import { signWebhook } from '../../src/testing/index.js';
-import type { BuiltInScheme } from '../../src/verifiers/built-in-verifiers.js';
+import { BUILT_IN_VERIFIERS, type BuiltInScheme } from '../../src/verifiers/built-in-verifiers.js';
+import { isTokenScheme } from '../../src/verifiers/described-verifier.js';
+import type { HmacSchemeOptions } from '../../src/verifiers/hmac-scheme.verifier.js';
+import { BUILT_IN_SCHEMES } from '../../src/verifiers/schemes/index.js';
+import type { TokenSchemeOptions } from '../../src/verifiers/token-scheme.verifier.js';
+import type { HmacAlgorithm } from '../../src/utils/signature.js';
 import type { WebhookRequest } from '../../src/verifiers/webhook-verifier.interface.js';
 import { formBody, jsonBody } from '../lib/bodies.js';
 
@@ -46,7 +51,7 @@ export interface MicroCase {
 interface CaseSpec {
   readonly label: string;
   readonly scheme: BuiltInScheme;
-  readonly algorithm?: 'sha1' | 'sha256';
+  readonly algorithm?: HmacAlgorithm;
   readonly form?: boolean;
   readonly secret?: string;
   /** The HMAC key of the bare check. @default the secret */
@@ -59,6 +64,8 @@ interface CaseSpec {
   content(headers: Headers, body: Buffer): (string | Buffer)[];
   /** The vendor SDKs' verify calls, given the signed request. */
   sdks?(headers: Headers, body: Buffer, secret: string): Record<string, Check>;
+  /** The check by hand, when it is no HMAC (a token compared as is). @default HMAC over `content`, compared with `expected` */
+  bare?(headers: Headers, secret: string): () => boolean;
 }
 
 /** The signed request's headers, each read as one string. */
@@ -82,14 +89,14 @@ function microCase(spec: CaseSpec): MicroCase {
       const expected = spec.expected(headers);
       const key = spec.key ?? secret;
       return {
-        request: { rawBody: body, headers: headers as IncomingHttpHeaders, url: URL },
+        request: { rawBody: body, headers: headers as IncomingHttpHeaders, url: URL, method: 'POST' },
         secret,
-        bare: () => {
+        bare: spec.bare?.(headers, secret) ?? (() => {
           const mac = createHmac(spec.algorithm ?? 'sha256', key);
           for (const part of parts) mac.update(part);
           const digest = mac.digest();
           return digest.length === expected.length && timingSafeEqual(digest, expected);
-        },
+        }),
         sdks: spec.sdks?.(headers, body, secret) ?? {},
       };
     },
@@ -131,14 +138,81 @@ function standardWebhooksCase(scheme: 'standardwebhooks' | 'svix', sdk: string, 
   });
 }
 
+/** Secrets in the formats described schemes ask for; each gets the first its verifier accepts. */
+const SECRET_FORMATS = [SECRET, STANDARD_WEBHOOKS_SECRET, `v1,${STANDARD_WEBHOOKS_SECRET}`, `bench:${SECRET}`];
+
+/** The HMAC key of a described scheme's secret, decoded as the description says. */
+function describedKey(scheme: HmacSchemeOptions, secret: string): string | Buffer {
+  const prefix = [scheme.secretPrefix ?? ''].flat().find((candidate) => secret.startsWith(candidate)) ?? '';
+  const text = secret.slice(prefix.length);
+  return scheme.secretEncoding === 'hex' || scheme.secretEncoding === 'base64' ? Buffer.from(text, scheme.secretEncoding) : text;
+}
+
 /**
- * The micro benchmark's cases: one entry per built-in scheme (several for a
- * scheme with several kinds of request), each with the same check written by
- * hand and the vendor's own SDK where there is one. SDKs that take the body
+ * A case for any scheme described as data, read from its description: the
+ * signed content is the template with the headers' values put in, the bare
+ * check an HMAC over it; for a token, a hash of each side compared.
+ */
+function describedCase(name: keyof typeof BUILT_IN_SCHEMES): MicroCase {
+  const description: HmacSchemeOptions | TokenSchemeOptions = BUILT_IN_SCHEMES[name];
+  const verifier = new BUILT_IN_VERIFIERS[name]();
+  const secret = SECRET_FORMATS.find((candidate) => verifier.checkSecret?.(candidate) === undefined)!;
+  if (isTokenScheme(description)) {
+    const sha256 = (value: string | Buffer) => createHash('sha256').update(value).digest();
+    return microCase({
+      label: name,
+      scheme: name,
+      secret,
+      expected: () => Buffer.alloc(0),
+      content: () => [],
+      bare: (headers) => {
+        const sent = headers[description.header ?? 'authorization']!;
+        const credential = description.kind === 'basic' ? Buffer.from(sent.slice('Basic '.length), 'base64') : sent;
+        const expected = sha256(secret);
+        return () => timingSafeEqual(sha256(credential), expected);
+      },
+    });
+  }
+  const scheme = description;
+  const header = [scheme.header].flat()[0]!;
+  const entries = (headers: Headers) => (scheme.separator ? headers[header]!.split(scheme.separator).map((entry) => entry.trim()) : [headers[header]!]);
+  const timestampOf = (headers: Headers) => {
+    const source = scheme.timestamp;
+    if (!source) return '';
+    if ('header' in source) return headers[source.header]!;
+    if ('first' in source) return entries(headers)[0]!;
+    return entries(headers).find((entry) => entry.startsWith(`${source.key}=`))!.slice(source.key.length + 1);
+  };
+  const signatureEntries = (headers: Headers) => {
+    const source = scheme.timestamp;
+    if (source && 'first' in source) return entries(headers).slice(1);
+    if (source && 'key' in source) return entries(headers).filter((entry) => !entry.startsWith(`${source.key}=`));
+    return entries(headers);
+  };
+  const decode = (url: string) => (scheme.urlDecode ?? []).reduce((text, escape) => text.replaceAll(escape, decodeURIComponent(escape)), url);
+  return microCase({
+    label: name,
+    scheme: name,
+    algorithm: scheme.algorithm,
+    secret,
+    key: describedKey(scheme, secret),
+    expected: (headers) => decoded(signatureEntries(headers)[0], scheme.encoding === 'hex' ? 'hex' : 'base64', scheme.prefix),
+    content: (headers, body) => {
+      const fields: Record<string, string> = { timestamp: timestampOf(headers), id: scheme.id ? headers[scheme.id.header]! : '', method: 'POST', url: decode(URL) };
+      const [before, after] = (scheme.signedContent ?? '{body}').split('{body}').map((part) => part.replace(/\{(\w+)\}/g, (_, field: string) => fields[field]!));
+      return [before!, body, after!].filter((part) => part.length > 0);
+    },
+  });
+}
+
+/**
+ * The cases written out: one entry per scheme that needs code or has a vendor
+ * SDK to time (several for a scheme with several kinds of request), each with
+ * the same check written by hand and the vendor's own SDK where there is one. SDKs that take the body
  * as a string or as parsed parameters pay for that conversion, as their
  * users do.
  */
-export const MICRO_CASES: readonly MicroCase[] = [
+const SDK_CASES: readonly MicroCase[] = [
   microCase({
     label: 'trophy',
     scheme: 'trophy',
@@ -234,4 +308,12 @@ export const MICRO_CASES: readonly MicroCase[] = [
   }),
   standardWebhooksCase('standardwebhooks', 'standardwebhooks Webhook.verify', StandardWebhook),
   standardWebhooksCase('svix', 'svix Webhook.verify', SvixWebhook as unknown as typeof StandardWebhook),
+];
+
+/** The cases above, and one read from its description for every other scheme described as data. */
+export const MICRO_CASES: readonly MicroCase[] = [
+  ...SDK_CASES,
+  ...(Object.keys(BUILT_IN_SCHEMES) as (keyof typeof BUILT_IN_SCHEMES)[])
+    .filter((name) => !SDK_CASES.some((microCase) => microCase.scheme === name))
+    .map(describedCase),
 ];

@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Stripe from 'stripe';
+import { signWebhook } from '../testing/index.js';
+import { BUILT_IN_VERIFIERS, type BuiltInScheme } from '../verifiers/built-in-verifiers.js';
+import type { WebhookVerifier } from '../verifiers/webhook-verifier.interface.js';
 import { runCli } from './run-cli.js';
 
 // Signatures are made with node:crypto from each vendor's documented algorithm.
@@ -218,6 +221,41 @@ describe('nestjs-webhook-security CLI', () => {
     it('prints the usage with --help, and exits 2 with no command', async () => {
       expect(await run(['diagnose', '--help'])).toMatchObject({ status: 0, stdout: expect.stringContaining('--secret-env NAME') });
       expect(await run([])).toMatchObject({ status: 2, stdout: expect.stringContaining('Usage:') });
+    });
+  });
+
+  describe('every built-in scheme', () => {
+    /** Environment variables holding a secret in each format a scheme may ask for. */
+    const FORMATS = { WEBHOOK_SECRET: SECRET, WHSEC_SECRET, SUPABASE_SECRET: `v1,${WHSEC_SECRET}`, BASIC_SECRET: `user:${SECRET}` };
+    const env = { SUPABASE_SECRET: FORMATS.SUPABASE_SECRET, BASIC_SECRET: FORMATS.BASIC_SECRET };
+    const secretOf = (scheme: BuiltInScheme) => {
+      const verifier: WebhookVerifier = new BUILT_IN_VERIFIERS[scheme]();
+      return Object.entries(FORMATS).find(([, secret]) => verifier.checkSecret?.(secret) === undefined)!;
+    };
+    const url = 'https://example.com/hooks?tenant=1';
+
+    it.each(Object.keys(BUILT_IN_VERIFIERS) as BuiltInScheme[])('%s: signs a curl without the secret, and diagnoses what signWebhook signs as verified', async (scheme) => {
+      const [variable, secret] = secretOf(scheme);
+      const signed = await run(['sign', scheme, '--secret-env', variable, '--body', COMPACT, '--url', url], { env });
+      expect(signed).toMatchObject({ status: 0, stderr: '' });
+      expect(signed.stdout).not.toContain(secret);
+      expect(signed.stdout).not.toContain(Buffer.from(secret).toString('base64'));
+
+      const headers = signWebhook(scheme, { secret, body: COMPACT, url });
+      const lines = Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
+      const diagnosed = await run(['diagnose', scheme, '--secret-env', variable, '--body', COMPACT, '--url', url, ...lines], { env });
+      expect(diagnosed).toMatchObject({ status: 0, stdout: expect.stringMatching(new RegExp(`^Verified by ${scheme}:`)) });
+    });
+
+    it('reads a token or Basic credentials from the environment in the curl, and asks for --secret-env', async () => {
+      const token = await run(['sign', 'gitlab', '--secret-env', 'WEBHOOK_SECRET', '--body', COMPACT]);
+      expect(token.stdout).toContain(`-H 'x-gitlab-token: '"$WEBHOOK_SECRET"`);
+      const basic = await run(['sign', 'postmark', '--secret-env', 'BASIC_SECRET', '--body', COMPACT], { env });
+      expect(basic.stdout).toContain('-u "$BASIC_SECRET"');
+      expect(basic.stdout).not.toContain('authorization');
+      const inline = await run(['sign', 'telegram', '--secret', SECRET, '--body', COMPACT]);
+      expect(inline).toMatchObject({ status: 2, stdout: '' });
+      expect(inline.stderr).toContain('This scheme sends the secret itself: give it with --secret-env NAME');
     });
   });
 

@@ -3,9 +3,9 @@ import { diagnoseWebhook } from '../diagnose/webhook-diagnosis.js';
 import type { WebhookDiagnosis } from '../diagnose/webhook-diagnosis.interface.js';
 import { signWebhook } from '../testing/index.js';
 import { BUILT_IN_VERIFIERS, isBuiltInScheme, type BuiltInScheme } from '../verifiers/built-in-verifiers.js';
-import { HmacSchemeVerifier, type HmacSchemeOptions } from '../verifiers/hmac-scheme.verifier.js';
+import { describedVerifier, type SchemeDescription } from '../verifiers/described-verifier.js';
 import { CliUsageError, parseArguments, singleValue, type CliArguments } from './cli-arguments.js';
-import { curlCommand } from './curl-command.js';
+import { curlCommand, type CurlCredential } from './curl-command.js';
 
 /** What the command line reads and writes, so that tests can run it in process. */
 export interface CliIo {
@@ -122,26 +122,46 @@ async function sign(args: CliArguments, io: CliIo): Promise<number> {
   const body = await bodyOf(args, io);
 
   let headers: Record<string, string>;
+  const secret = secretOf(args, io);
   try {
     const input = {
-      secret: secretOf(args, io),
+      secret,
       body: body.bytes,
       url,
       id: singleValue(args, 'id'),
       format,
       timestamp: timestamp === undefined ? undefined : new Date(timeOf(timestamp, '--timestamp')),
     } as const;
-    headers = typeof scheme === 'string' ? signWebhook(scheme, input) : new HmacSchemeVerifier(scheme).sign(input);
+    headers = typeof scheme === 'string' ? signWebhook(scheme, input) : describedVerifier(scheme).sign!(input);
   } catch (error) {
     if (error instanceof TypeError) throw new CliUsageError(error.message);
     throw error;
   }
   const contentType = singleValue(args, 'content-type') ?? (format === 'form' ? 'application/x-www-form-urlencoded' : 'application/json');
-  io.stdout(`${curlCommand({ url, contentType, headers, body: body.file === undefined ? inlineText(body.bytes) : { file: body.file } })}\n`);
+  const credential = sentCredential(headers, secret, singleValue(args, 'secret-env'));
+  if (credential) delete headers[credential.header];
+  io.stdout(`${curlCommand({ url, contentType, headers, credential, body: body.file === undefined ? inlineText(body.bytes) : { file: body.file } })}\n`);
   return 0;
 }
 
-function schemeOf(args: CliArguments): BuiltInScheme | HmacSchemeOptions {
+/**
+ * The header of a scheme that sends the secret itself (a token, or Basic
+ * credentials), to be read by the shell from the environment variable the
+ * secret came from, so that the curl never holds the secret.
+ */
+function sentCredential(headers: Record<string, string>, secret: string, variable: string | undefined): CurlCredential | undefined {
+  const basic = `Basic ${Buffer.from(secret).toString('base64')}`;
+  const header = Object.keys(headers).find((name) => headers[name] === secret || headers[name] === basic);
+  if (header === undefined) return undefined;
+  if (variable === undefined || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) {
+    throw new CliUsageError(
+      'This scheme sends the secret itself: give it with --secret-env NAME (letters, digits and _), so that the curl reads it from the environment.',
+    );
+  }
+  return { header, variable, basic: headers[header] === basic };
+}
+
+function schemeOf(args: CliArguments): BuiltInScheme | SchemeDescription {
   const [scheme, ...extra] = args.positionals;
   if (scheme === undefined) throw new CliUsageError('Name the scheme, e.g. fullup.');
   if (extra.length > 0) throw new CliUsageError(`Unexpected argument '${extra[0]}'.`);
@@ -152,24 +172,24 @@ function schemeOf(args: CliArguments): BuiltInScheme | HmacSchemeOptions {
   return scheme;
 }
 
-/** A declarative HMAC scheme given as JSON, checked as the module checks one (by constructing its verifier). */
-function declarativeScheme(json: string): HmacSchemeOptions {
-  let scheme: HmacSchemeOptions;
+/** A scheme described as JSON, checked as the module checks one (by constructing its verifier). */
+function declarativeScheme(json: string): SchemeDescription {
+  let scheme: SchemeDescription;
   try {
-    scheme = JSON.parse(json) as HmacSchemeOptions;
+    scheme = JSON.parse(json) as SchemeDescription;
   } catch {
     throw new CliUsageError('The scheme is not valid JSON.');
   }
   try {
-    new HmacSchemeVerifier(scheme);
+    describedVerifier(scheme);
   } catch (error) {
     throw new CliUsageError(error instanceof Error ? error.message : String(error));
   }
   return scheme;
 }
 
-function schemeName(scheme: BuiltInScheme | HmacSchemeOptions): string {
-  return typeof scheme === 'string' ? scheme : `the ${scheme.header} scheme`;
+function schemeName(scheme: BuiltInScheme | SchemeDescription): string {
+  return typeof scheme === 'string' ? scheme : `the ${[scheme.header ?? 'authorization'].flat()[0]} scheme`;
 }
 
 /** The secret from --secret-env or --secret. Messages name the variable, never its value. */

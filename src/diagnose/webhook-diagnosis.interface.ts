@@ -1,5 +1,5 @@
 import type { BuiltInScheme } from '../verifiers/built-in-verifiers.js';
-import type { HmacSchemeOptions } from '../verifiers/hmac-scheme.verifier.js';
+import type { SchemeDescription } from '../verifiers/described-verifier.js';
 import type { VerificationFailureReason, VerifierOptions, WebhookVerifier } from '../verifiers/webhook-verifier.interface.js';
 
 /** A webhook as it was received, and the secret it should verify with. */
@@ -12,7 +12,7 @@ export interface WebhookDiagnosisInput {
    * @example { header: 'x-acme-signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' }
    * @example (options) => new HmacSchemeVerifier({ header: 'x-acme-signature', algorithm: 'sha256', encoding: 'hex' }, options)
    */
-  readonly scheme: BuiltInScheme | HmacSchemeOptions | ((options: VerifierOptions) => WebhookVerifier);
+  readonly scheme: BuiltInScheme | SchemeDescription | ((options: VerifierOptions) => WebhookVerifier);
   /** The secret the app verifies with, exactly as configured. It appears in no output. */
   readonly secret: string;
   /** The request headers, names in any case. */

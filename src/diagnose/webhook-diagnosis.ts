@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { DEFAULT_TOLERANCE_SECONDS } from '../webhook-security.constants.js';
 import { BUILT_IN_VERIFIERS, isBuiltInScheme } from '../verifiers/built-in-verifiers.js';
+import { describedVerifier, isTokenScheme } from '../verifiers/described-verifier.js';
 import { HmacSchemeVerifier } from '../verifiers/hmac-scheme.verifier.js';
 import type {
   VerificationFailureReason,
@@ -92,7 +93,7 @@ function* variantsOf(input: WebhookDiagnosisInput, given: Attempt): Generator<Ca
   yield* each(bodyVariants(request.rawBody), (rawBody) => ({ ...given, request: { ...request, rawBody } }));
   yield* each(urlVariants(request.url), (url) => ({ ...given, request: { ...request, url } }));
   yield* each(encodingVariants(request.headers), (headers) => ({ ...given, request: { ...request, headers } }));
-  if (typeof input.scheme === 'object') {
+  if (typeof input.scheme === 'object' && !isTokenScheme(input.scheme)) {
     for (const { value: scheme, cause } of algorithmVariants(input.scheme)) {
       yield { attempt: given, create: (options) => new HmacSchemeVerifier(scheme, options), cause };
     }
@@ -185,7 +186,7 @@ function unmatchedCause(reason: VerificationFailureReason): DiagnosisCause {
 
 function verifierFactory(scheme: WebhookDiagnosisInput['scheme']): VerifierFactory {
   if (typeof scheme === 'function') return scheme;
-  if (typeof scheme === 'object') return (options) => new HmacSchemeVerifier(scheme, options);
+  if (typeof scheme === 'object') return (options) => describedVerifier(scheme, options);
   if (!isBuiltInScheme(scheme)) {
     throw new TypeError(`Unknown scheme '${String(scheme)}'. Built-in schemes: ${Object.keys(BUILT_IN_VERIFIERS).join(', ')}.`);
   }

@@ -1,35 +1,31 @@
 import { AdyenVerifier } from './adyen.verifier.js';
 import { DiscordVerifier } from './discord.verifier.js';
-import { FullupVerifier } from './fullup.verifier.js';
-import { GitHubVerifier } from './github.verifier.js';
 import { MailgunVerifier } from './mailgun.verifier.js';
-import { NoyoVerifier } from './noyo.verifier.js';
 import { PayPalVerifier } from './paypal.verifier.js';
 import { PlaidSandboxVerifier, PlaidVerifier } from './plaid.verifier.js';
 import { SendGridVerifier } from './sendgrid.verifier.js';
-import { ShopifyVerifier } from './shopify.verifier.js';
+import { describedVerifierClass, type VerifierClass } from './described-verifier.js';
+import { BUILT_IN_SCHEMES } from './schemes/index.js';
 import { SignalWireVerifier } from './signalwire.verifier.js';
-import { SlackVerifier } from './slack.verifier.js';
 import { StandardWebhooksVerifier } from './standard-webhooks.verifier.js';
-import { StripeVerifier } from './stripe.verifier.js';
 import { SvixVerifier } from './svix.verifier.js';
-import { TrophyVerifier } from './trophy.verifier.js';
 import { TwilioVerifier } from './twilio.verifier.js';
-import type { VerifierOptions, WebhookVerifier } from './webhook-verifier.interface.js';
 
-/** The schemes the library ships, by the name a provider uses to pick one. */
-export const BUILT_IN_VERIFIERS = {
-  trophy: TrophyVerifier,
-  fullup: FullupVerifier,
-  noyo: NoyoVerifier,
+/**
+ * The schemes that need code, and the senders that follow Standard Webhooks
+ * with `whsec_<base64>` secrets (`webhook-id`, `webhook-timestamp`,
+ * `webhook-signature`), by name: Clerk and Resend, which send them under the
+ * `svix-*` names, Dodo Payments and OpenAI. GitLab's signing tokens are Standard Webhooks too.
+ */
+const CODED_VERIFIERS = {
   signalwire: SignalWireVerifier,
-  stripe: StripeVerifier,
-  github: GitHubVerifier,
-  slack: SlackVerifier,
-  shopify: ShopifyVerifier,
   twilio: TwilioVerifier,
   standardwebhooks: StandardWebhooksVerifier,
   svix: SvixVerifier,
+  clerk: SvixVerifier,
+  resend: SvixVerifier,
+  dodopayments: StandardWebhooksVerifier,
+  openai: StandardWebhooksVerifier,
   discord: DiscordVerifier,
   sendgrid: SendGridVerifier,
   mailgun: MailgunVerifier,
@@ -37,7 +33,15 @@ export const BUILT_IN_VERIFIERS = {
   paypal: PayPalVerifier,
   plaid: PlaidVerifier,
   plaidsandbox: PlaidSandboxVerifier,
-} as const satisfies Record<string, new (options?: VerifierOptions) => WebhookVerifier>;
+} as const satisfies Record<string, VerifierClass>;
+
+type DescribedVerifiers = { readonly [Name in keyof typeof BUILT_IN_SCHEMES]: VerifierClass };
+
+/** The schemes the library ships, by the name a provider uses to pick one. */
+export const BUILT_IN_VERIFIERS: DescribedVerifiers & typeof CODED_VERIFIERS = {
+  ...(Object.fromEntries(Object.entries(BUILT_IN_SCHEMES).map(([name, scheme]) => [name, describedVerifierClass(scheme)])) as DescribedVerifiers),
+  ...CODED_VERIFIERS,
+};
 
 /** Name of a built-in scheme. */
 export type BuiltInScheme = keyof typeof BUILT_IN_VERIFIERS;

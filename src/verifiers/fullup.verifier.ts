@@ -1,17 +1,10 @@
 import { HmacSchemeVerifier } from './hmac-scheme.verifier.js';
+import { FULLUP_SCHEME } from './schemes/fullup.scheme.js';
 import type { VerifierOptions } from './webhook-verifier.interface.js';
 
-/**
- * Fullup: `fullup-signature` is lowercase hex(HMAC-SHA256(secret, body)).
- *
- * Fullup's Node example hashes `JSON.stringify` of the parsed `req.body`; its Python example
- * hashes the raw body. Only the bytes Fullup sent can match in every case,
- * so those are what is verified.
- *
- * @see https://docs.getfullup.com/docs/webhooks/security
- */
+/** Fullup's scheme, {@link FULLUP_SCHEME}, as a class. */
 export class FullupVerifier extends HmacSchemeVerifier {
   constructor(options?: VerifierOptions) {
-    super({ header: 'fullup-signature', algorithm: 'sha256', encoding: 'hex' }, options);
+    super(FULLUP_SCHEME, options);
   }
 }

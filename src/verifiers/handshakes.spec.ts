@@ -46,11 +46,11 @@ describe('Handshake replies, each as its sender documents it', () => {
   });
 
   it('Meta: the challenge is echoed only for the configured verify token', () => {
-    const check = metaSubscription('my-token');
-    expect(check(challenge('hub.mode=subscribe&hub.verify_token=my-token&hub.challenge=1158201444'))).toMatchObject({ body: '1158201444' });
-    expect(check(challenge('hub.mode=subscribe&hub.verify_token=my-tokeN&hub.challenge=1158201444'))).toBe(false);
-    expect(check(challenge('hub.challenge=1'))).toBeUndefined();
-    expect(metaSubscription(undefined)(challenge('hub.mode=subscribe&hub.verify_token=&hub.challenge=1'))).toBe(false);
+    const check = (query: string, verifyToken: string | undefined = 'my-token') => metaSubscription(challenge(query), [], { verifyToken });
+    expect(check('hub.mode=subscribe&hub.verify_token=my-token&hub.challenge=1158201444')).toMatchObject({ body: '1158201444' });
+    expect(check('hub.mode=subscribe&hub.verify_token=my-tokeN&hub.challenge=1158201444')).toBe(false);
+    expect(check('hub.challenge=1')).toBeUndefined();
+    expect(check('hub.mode=subscribe&hub.verify_token=&hub.challenge=1', undefined)).toBe(false);
   });
 
   it("X: the CRC response is sha256= and the base64 HMAC of crc_token with the consumer secret (X's recipe)", () => {

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { jsonValue } from '../utils/delivery-id.js';
 import { readHeader } from '../utils/headers.js';
 import { safeEqual } from '../utils/signature.js';
-import type { WebhookChallenge, WebhookHandshakeReply, WebhookRequest } from './webhook-verifier.interface.js';
+import type { VerifierOptions, WebhookChallenge, WebhookHandshakeReply, WebhookRequest } from './webhook-verifier.interface.js';
 
 /**
  * The handshakes senders use to check an endpoint before (and between)
@@ -63,18 +63,16 @@ export function twitchCallbackVerification(request: WebhookRequest): WebhookHand
 
 /**
  * Meta (Facebook, WhatsApp, Instagram): `GET ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…`
- * is answered with the challenge when the verify token is the one configured
- * (`verifyToken`), compared in constant time.
+ * is answered with the challenge when the verify token is the provider's
+ * `verifyToken`, compared in constant time; without one, it is refused.
  * @see https://developers.facebook.com/docs/graph-api/webhooks/getting-started#verification-requests
  */
-export function metaSubscription(verifyToken: string | undefined) {
-  return ({ query }: WebhookChallenge): WebhookHandshakeReply | false | undefined => {
-    if (query.get('hub.mode') !== 'subscribe') return undefined;
-    const token = query.get('hub.verify_token') ?? '';
-    const challenge = query.get('hub.challenge');
-    if (verifyToken === undefined || !safeEqual(Buffer.from(token), Buffer.from(verifyToken)) || !echoable(challenge)) return false;
-    return text(challenge);
-  };
+export function metaSubscription({ query }: WebhookChallenge, _secrets: readonly string[], { verifyToken }: VerifierOptions): WebhookHandshakeReply | false | undefined {
+  if (query.get('hub.mode') !== 'subscribe') return undefined;
+  const token = query.get('hub.verify_token') ?? '';
+  const challenge = query.get('hub.challenge');
+  if (verifyToken === undefined || !safeEqual(Buffer.from(token), Buffer.from(verifyToken)) || !echoable(challenge)) return false;
+  return text(challenge);
 }
 
 /**

@@ -1,13 +1,14 @@
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import { WebhookSecurityConfigurationError } from '../webhook-security.exceptions.js';
 import { signedContentId } from '../utils/delivery-id.js';
-import { readHeader, splitList } from '../utils/headers.js';
+import { MAX_SIGNATURES_PER_HEADER, readHeader, splitList } from '../utils/headers.js';
 import {
   DIGEST_BYTES,
   anyMatch,
   decodeSignature,
   encodeSignature,
   hmac,
+  perSecretList,
   secretKeys,
   type HmacAlgorithm,
   type SignatureEncoding,
@@ -22,47 +23,100 @@ import {
   type WebhookRequest,
   type WebhookVerifier,
 } from './webhook-verifier.interface.js';
+import { checkMetadata, describedDeliveryId, describedEventType, describedHandshakes, type SchemeMetadata } from './scheme-metadata.js';
 
 /** A field of the request that a signed-content template can name. */
-type Field = 'id' | 'timestamp' | 'url' | 'body';
+type Field = 'id' | 'timestamp' | 'url' | 'body' | 'method';
 
-/** The values of the fields: header values and URL as text, the body as given. */
+/** The values of the fields: header values, method and URL as text, the body as given. */
 interface SignedFields {
   readonly id: string | undefined;
   readonly timestamp: string | undefined;
   readonly url: string | undefined;
+  readonly method: string | undefined;
   readonly body: string | Buffer;
 }
+
+/**
+ * Where a scheme's timestamp is, and how it is written:
+ *
+ * - `{ header, format }`: a header of its own, e.g. `x-slack-request-timestamp`;
+ * - `{ key, format }`: the `key=value` entry of the signature header's list,
+ *   e.g. `t` of `Stripe-Signature: t=…,v1=…` (given once, or the header is malformed);
+ * - `{ first: true, format }`: the first entry of the signature header's list,
+ *   e.g. `recurly-signature: <timestamp>,<signature>`.
+ */
+export type TimestampSource =
+  | { readonly header: string; readonly format: TimestampFormat }
+  | { readonly key: string; readonly format: TimestampFormat }
+  | { readonly first: true; readonly format: TimestampFormat };
+
+/** How a configured secret becomes the HMAC key. */
+export type SecretEncoding = 'utf8' | 'hex' | 'base64';
 
 /**
  * An HMAC signature scheme described by data: which header, which hash and
  * encoding, and what is signed. Most vendors fit it.
  */
-export interface HmacSchemeOptions {
-  /** Header that carries the signature, e.g. `'x-trophy-signature'`. */
-  readonly header: string;
+export interface HmacSchemeOptions extends SchemeMetadata {
+  /**
+   * Header that carries the signature, e.g. `'x-trophy-signature'`; or a
+   * family of headers, each signed the same way, of which any one may match
+   * (`['box-signature-primary', 'box-signature-secondary']`). Signing writes
+   * the first. All the family's entries together count against the limit of
+   * signatures per header.
+   */
+  readonly header: string | readonly string[];
   /** Hash of the HMAC. */
   readonly algorithm: HmacAlgorithm;
   /** How the signature is written. Hex is read case-insensitively. */
   readonly encoding: SignatureEncoding;
-  /** Text before each signature, e.g. `'sha256='`. @default '' */
+  /** Text before each signature, e.g. `'sha256='` or, in a `key=value` list, `'v1='`. @default '' */
   readonly prefix?: string;
-  /** Separator when the header lists several signatures, e.g. `','`. @default one signature */
+  /**
+   * Separator of the entries when the header lists several, e.g. `','`, or
+   * `';'` for `ts=…;h1=…`. Entries are trimmed; those that do not start with
+   * `prefix` are skipped. @default one signature
+   */
   readonly separator?: string;
   /**
-   * What is signed: a template over `{id}`, `{timestamp}`, `{url}` and `{body}`,
-   * with the header values taken verbatim and the body as the exact bytes received.
+   * What is signed: a template over `{id}`, `{timestamp}`, `{method}`, `{url}`
+   * and `{body}`, with the header values taken verbatim, the method as
+   * received (`POST`), the URL as the sender called it and the body as the
+   * exact bytes received.
    * @default '{body}'
    * @example '{timestamp}.{body}'
    */
   readonly signedContent?: string;
-  /** Header that carries the timestamp, checked against the tolerance; `signedContent` must sign it as `{timestamp}`. */
-  readonly timestamp?: { readonly header: string; readonly format: TimestampFormat };
+  /** Where the timestamp is, checked against the tolerance; `signedContent` must sign it as `{timestamp}`. */
+  readonly timestamp?: TimestampSource;
   /** Header that carries a delivery id; `signedContent` must sign it as `{id}`. */
   readonly id?: { readonly header: string };
+  /**
+   * Percent-escapes the sender decodes in the URL before signing it, e.g.
+   * `['%3A', '%2F']`, matched as written (`%3a` stays as received). Only for
+   * a `signedContent` that signs `{url}`. @default none: the URL as received
+   */
+  readonly urlDecode?: readonly string[];
+  /** How a secret becomes the key: its UTF-8 bytes, or decoded from hex or base64. @default 'utf8' */
+  readonly secretEncoding?: SecretEncoding;
+  /**
+   * Text every secret starts with, dropped before decoding, e.g. `'whsec_'`;
+   * or several ways of writing it, longest first, of which the first a secret
+   * starts with is dropped. A secret with none stops the app at startup.
+   * @default none
+   */
+  readonly secretPrefix?: string | readonly string[];
 }
 
-const TEMPLATE_FIELD = /(\{(?:id|timestamp|url|body)\})/;
+const TEMPLATE_FIELD = /(\{(?:id|timestamp|url|body|method)\})/;
+const PERCENT_ESCAPE = /^%[0-9A-Fa-f]{2}$/;
+
+/** The signature header's entries, and the timestamp read from them or from its own header. */
+interface ParsedHeaders {
+  readonly entries: readonly string[];
+  readonly timestamp: string | undefined;
+}
 
 /**
  * Verifies any {@link HmacSchemeOptions} scheme: reads the header, checks the
@@ -75,6 +129,11 @@ export class HmacSchemeVerifier implements WebhookVerifier {
   private readonly window: TimestampWindow;
   /** True when `signedContent` names `{url}`: the URL is read, and must be the one the sender called. */
   readonly signsUrl: boolean;
+  private readonly headers: readonly string[];
+  private readonly urlDecoding: RegExp | undefined;
+  private readonly keys: (secrets: readonly string[]) => readonly (KeyObject | undefined)[];
+  declare readonly handshake?: WebhookVerifier['handshake'];
+  declare readonly challenge?: WebhookVerifier['challenge'];
 
   constructor(
     private readonly scheme: HmacSchemeOptions,
@@ -85,74 +144,137 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     this.signsUrl = this.template.some((part) => typeof part !== 'string' && part.field === 'url');
     this.digestBytes = DIGEST_BYTES[scheme.algorithm];
     this.window = new TimestampWindow(options);
+    this.headers = typeof scheme.header === 'string' ? [scheme.header] : scheme.header;
+    this.urlDecoding = scheme.urlDecode?.length ? new RegExp(scheme.urlDecode.join('|'), 'g') : undefined;
+    const { secretEncoding = 'utf8', secretPrefix = '' } = scheme;
+    this.keys = secretEncoding === 'utf8' && secretPrefix === '' ? secretKeys : perSecretList((secret) => hmacKey(secret, secretEncoding, secretPrefix));
+    Object.assign(this, describedHandshakes(scheme, options));
   }
 
   verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult {
-    const header = readHeader(request.headers, this.scheme.header);
-    if (header === undefined) return rejected('missing_header');
+    const parsed = this.readHeaders(request);
+    if (typeof parsed === 'string') return rejected(parsed);
 
-    let timestamp: string | undefined;
     if (this.scheme.timestamp) {
-      timestamp = readHeader(request.headers, this.scheme.timestamp.header);
-      if (timestamp === undefined) return rejected('missing_header');
-      const problem = this.window.check(timestamp, this.scheme.timestamp.format);
+      const problem = this.window.check(parsed.timestamp!, this.scheme.timestamp.format);
       if (problem) return rejected(problem);
     }
     const id = this.scheme.id && readHeader(request.headers, this.scheme.id.header);
     if (this.scheme.id && id === undefined) return rejected('missing_header');
 
-    const signatures = this.parseSignatures(header);
+    const signatures = this.decodeSignatures(parsed.entries);
     if (signatures.length === 0) return rejected('malformed_header');
 
-    // The URL is built from the request only for a scheme that signs it.
-    const content = this.signedParts({ id, timestamp, url: this.signsUrl ? request.url : undefined, body: request.rawBody });
-    for (const key of secretKeys(secrets)) {
-      if (anyMatch(signatures, hmac(this.scheme.algorithm, key, content))) return VERIFIED;
+    const content = this.signedParts({ id, timestamp: parsed.timestamp, url: this.signsUrl ? request.url : undefined, method: request.method, body: request.rawBody });
+    for (const key of this.keys(secrets)) {
+      if (key && anyMatch(signatures, hmac(this.scheme.algorithm, key, content))) return VERIFIED;
     }
     return rejected('no_matching_signature');
   }
 
   sign(input: SignInput): Record<string, string> {
     const headers: Record<string, string> = {};
-    let timestamp: string | undefined;
-    if (this.scheme.timestamp) {
-      timestamp = this.window.signing(input.timestamp, this.scheme.timestamp.format);
-      headers[this.scheme.timestamp.header] = timestamp;
-    }
+    const source = this.scheme.timestamp;
+    const timestamp = source && this.window.signing(input.timestamp, source.format);
+    if (source && 'header' in source) headers[source.header] = timestamp!;
     let id: string | undefined;
     if (this.scheme.id) {
       id = input.id ?? `msg_${randomUUID()}`;
       headers[this.scheme.id.header] = id;
     }
     if (input.url === undefined && this.signsUrl) {
-      throw new TypeError(`The '${this.scheme.header}' scheme signs the URL: pass the full URL the request goes to as \`url\`.`);
+      throw new TypeError(`The '${this.headers[0]}' scheme signs the URL: pass the full URL the request goes to as \`url\`.`);
     }
-    const content = this.signedParts({ id, timestamp, url: input.url, body: input.body });
-    headers[this.scheme.header] = (this.scheme.prefix ?? '') + encodeSignature(hmac(this.scheme.algorithm, input.secret, content), this.scheme.encoding);
+    const content = this.signedParts({ id, timestamp, url: input.url, method: input.method ?? 'POST', body: input.body });
+    const key = hmacKey(input.secret, this.scheme.secretEncoding ?? 'utf8', this.scheme.secretPrefix ?? '');
+    if (!key) throw new TypeError(`The '${this.headers[0]}' scheme cannot use this secret: ${this.checkSecret(input.secret)}.`);
+    const signature = (this.scheme.prefix ?? '') + encodeSignature(hmac(this.scheme.algorithm, key, content), this.scheme.encoding);
+    const separator = this.scheme.separator ?? '';
+    if (source && 'key' in source) headers[this.headers[0]!] = `${source.key}=${timestamp}${separator}${signature}`;
+    else if (source && 'first' in source) headers[this.headers[0]!] = `${timestamp}${separator}${signature}`;
+    else headers[this.headers[0]!] = signature;
     return headers;
   }
 
   /**
-   * The scheme's id header when it has one; otherwise a SHA-256 of exactly
-   * what the signature covers. Not the signature header's text: re-encoding,
-   * re-ordering or dropping one of several signatures would make a replay
-   * look new.
+   * The delivery id the description names; else the scheme's id header when
+   * it has one; otherwise a SHA-256 of exactly what the signature covers.
+   * Not the signature header's text: re-encoding, re-ordering or dropping one
+   * of several signatures would make a replay look new.
    */
   deliveryId(request: WebhookRequest): string | undefined {
+    const described = this.scheme.deliveryId && describedDeliveryId(this.scheme.deliveryId, request);
+    if (described !== undefined) return described;
     if (this.scheme.id) return readHeader(request.headers, this.scheme.id.header);
-    const timestamp = this.scheme.timestamp && readHeader(request.headers, this.scheme.timestamp.header);
-    return signedContentId(this.signedParts({ id: undefined, timestamp, url: this.signsUrl ? request.url : undefined, body: request.rawBody }));
+    const parsed = this.readHeaders(request);
+    const timestamp = typeof parsed === 'string' ? undefined : parsed.timestamp;
+    return signedContentId(this.signedParts({ id: undefined, timestamp, url: this.signsUrl ? request.url : undefined, method: request.method, body: request.rawBody }));
+  }
+
+  /** The event type the description names, from the verified request. */
+  eventType(request: WebhookRequest): string | undefined {
+    return describedEventType(this.scheme.eventType, request);
+  }
+
+  /** Rejects, at startup, a secret without the scheme's prefix or that does not decode. */
+  checkSecret(secret: string): string | undefined {
+    const { secretEncoding = 'utf8', secretPrefix = '' } = this.scheme;
+    if (hmacKey(secret, secretEncoding, secretPrefix)) return undefined;
+    const prefix = [secretPrefix].flat().join(' or ');
+    return `${prefix === '' ? 'a' : `${prefix} followed by the`} ${secretEncoding === 'utf8' ? 'secret' : `${secretEncoding} of the key`}`;
+  }
+
+  /**
+   * The entries of the signature header (of every header of a family), and
+   * the timestamp, or why they cannot be read.
+   */
+  private readHeaders(request: WebhookRequest): ParsedHeaders | 'missing_header' | 'malformed_header' {
+    const entries: string[] = [];
+    let found = false;
+    for (const name of this.headers) {
+      const value = readHeader(request.headers, name);
+      if (value === undefined) continue;
+      found = true;
+      const listed = splitList(value, this.scheme.separator);
+      if (!listed || entries.push(...listed) > MAX_SIGNATURES_PER_HEADER) return 'malformed_header';
+    }
+    if (!found) return 'missing_header';
+
+    const source = this.scheme.timestamp;
+    if (!source) return { entries, timestamp: undefined };
+    if ('header' in source) {
+      const timestamp = readHeader(request.headers, source.header);
+      return timestamp === undefined ? 'missing_header' : { entries, timestamp };
+    }
+    if ('first' in source) return entries.length === 0 ? 'malformed_header' : { entries: entries.slice(1), timestamp: entries[0] };
+    const key = `${source.key}=`;
+    const stamps = entries.filter((entry) => entry.startsWith(key));
+    if (stamps.length !== 1) return 'malformed_header';
+    return { entries: entries.filter((entry) => !entry.startsWith(key)), timestamp: stamps[0]!.slice(key.length) };
+  }
+
+  private decodeSignatures(entries: readonly string[]): Buffer[] {
+    const prefix = this.scheme.prefix ?? '';
+    const signatures: Buffer[] = [];
+    for (const entry of entries) {
+      if (!entry.startsWith(prefix)) continue;
+      const decoded = decodeSignature(entry.slice(prefix.length), this.scheme.encoding, this.digestBytes);
+      if (decoded) signatures.push(decoded);
+    }
+    return signatures;
   }
 
   /**
    * The signed content in as few HMAC updates as it takes: the body as the
-   * bytes given, and the short header fields and literals around it joined.
+   * bytes given, and the short fields and literals around it joined.
    */
   private signedParts(fields: SignedFields): (string | Buffer)[] {
     const parts: (string | Buffer)[] = [];
     let text = '';
     for (const part of this.template) {
       if (typeof part === 'string') text += part;
+      else if (part.field === 'url') text += this.decodeUrl(fields.url ?? '');
+      else if (part.field === 'method') text += fields.method || 'POST';
       else if (part.field !== 'body') text += fields[part.field] ?? '';
       else {
         if (text !== '') parts.push(text);
@@ -164,54 +286,92 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     return parts;
   }
 
-  private parseSignatures(header: string): Buffer[] {
-    const prefix = this.scheme.prefix ?? '';
-    const signatures: Buffer[] = [];
-    for (const entry of splitList(header, this.scheme.separator) ?? []) {
-      if (!entry.startsWith(prefix)) continue;
-      const decoded = decodeSignature(entry.slice(prefix.length), this.scheme.encoding, this.digestBytes);
-      if (decoded) signatures.push(decoded);
-    }
-    return signatures;
+  private decodeUrl(url: string): string {
+    return this.urlDecoding ? url.replace(this.urlDecoding, (escape) => decodeURIComponent(escape)) : url;
   }
+}
+
+/** The HMAC key of a secret, or `undefined` when it lacks every prefix or does not decode. Never throws. */
+function hmacKey(secret: string, encoding: SecretEncoding, prefixes: string | readonly string[]): KeyObject | undefined {
+  const prefix = [prefixes].flat().find((candidate) => secret.startsWith(candidate));
+  if (prefix === undefined) return undefined;
+  const text = secret.slice(prefix.length);
+  if (encoding === 'utf8') return text === '' ? undefined : createSecretKey(text, 'utf8');
+  const valid = encoding === 'hex' ? /^(?:[0-9a-fA-F]{2})+$/.test(text) : text.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(text);
+  return valid ? createSecretKey(Buffer.from(text, encoding)) : undefined;
 }
 
 const ENCODINGS: readonly string[] = ['hex', 'base64', 'base64url'];
 const TIMESTAMP_FORMATS: readonly string[] = ['unix', 'unix-ms', 'iso'];
+const SECRET_ENCODINGS: readonly string[] = ['utf8', 'hex', 'base64'];
 
 /**
  * Checks a scheme given as data (from options or JSON) at startup, so that a
  * typo stops the app instead of making every request fail with 401.
  */
 function checkScheme(scheme: HmacSchemeOptions): void {
-  const problem = (expected: string) => WebhookSecurityConfigurationError.invalidScheme(scheme?.header, expected);
-  if (typeof scheme?.header !== 'string' || scheme.header.trim() === '') throw problem('a header name');
+  const name = schemeName(scheme);
+  const problem = (expected: string) => WebhookSecurityConfigurationError.invalidScheme(name, expected);
+  const headers = typeof scheme?.header === 'string' ? [scheme.header] : scheme?.header;
+  if (!Array.isArray(headers) || headers.length === 0 || !headers.every((header) => typeof header === 'string' && header.trim() !== '')) {
+    throw problem('a header name, or a non-empty list of them');
+  }
+  if (headers.length > MAX_SIGNATURES_PER_HEADER) throw problem(`at most ${MAX_SIGNATURES_PER_HEADER} headers in its family`);
   if (!Object.hasOwn(DIGEST_BYTES, scheme.algorithm)) throw problem("an algorithm: 'sha1', 'sha256' or 'sha512'");
   if (!ENCODINGS.includes(scheme.encoding)) throw problem("an encoding: 'hex', 'base64' or 'base64url'");
+  if (scheme.prefix !== undefined && typeof scheme.prefix !== 'string') throw problem('a prefix that is text');
   if (scheme.separator !== undefined && (typeof scheme.separator !== 'string' || scheme.separator === '')) {
     throw problem('a non-empty separator, or none for a single signature');
   }
-  if (scheme.timestamp && (typeof scheme.timestamp.header !== 'string' || !TIMESTAMP_FORMATS.includes(scheme.timestamp.format))) {
-    throw problem("a timestamp header name and format: 'unix', 'unix-ms' or 'iso'");
+  const timestamp = scheme.timestamp;
+  if (timestamp !== undefined) {
+    if (!TIMESTAMP_FORMATS.includes(timestamp?.format)) throw problem("a timestamp format: 'unix', 'unix-ms' or 'iso'");
+    const where = 'header' in timestamp ? timestamp.header : 'key' in timestamp ? timestamp.key : 'first' in timestamp && timestamp.first === true ? '' : undefined;
+    if (typeof where !== 'string' || ('header' in timestamp && where === '')) {
+      throw problem("a timestamp as { header: '...', format }, { key: 't', format } or { first: true, format }");
+    }
+    if (!('header' in timestamp) && (scheme.separator === undefined || headers.length > 1)) {
+      throw problem("a separator, and a single header, to read the timestamp from the signature header's list");
+    }
   }
-  if (scheme.id && typeof scheme.id.header !== 'string') throw problem('an id header name');
+  if (scheme.id !== undefined && (typeof scheme.id?.header !== 'string' || scheme.id.header === '')) throw problem('an id header name');
+  if (scheme.urlDecode !== undefined && !(Array.isArray(scheme.urlDecode) && scheme.urlDecode.every((escape) => PERCENT_ESCAPE.test(escape)))) {
+    throw problem("urlDecode as a list of percent-escapes, e.g. ['%3A', '%2F']");
+  }
+  if (scheme.secretEncoding !== undefined && !SECRET_ENCODINGS.includes(scheme.secretEncoding)) {
+    throw problem("a secretEncoding: 'utf8', 'hex' or 'base64'");
+  }
+  const prefixes = [scheme.secretPrefix ?? ''].flat();
+  if (prefixes.length === 0 || !prefixes.every((prefix) => typeof prefix === 'string')) {
+    throw problem('a secretPrefix that is text, or a non-empty list of them');
+  }
+  checkMetadata(scheme, name, scheme.id?.header ?? null);
+}
+
+/** The name a scheme goes by in messages: its (first) header. */
+function schemeName(scheme: HmacSchemeOptions): string {
+  return typeof scheme?.header === 'string' ? scheme.header : String(scheme?.header?.[0] ?? '');
 }
 
 /**
  * Splits a signed-content template into literal text and request fields, and
- * checks it at startup: every field it names has a header, and every header
- * the scheme reads is signed. A timestamp or id read but not signed could be
+ * checks it at startup: every field it names has a source, and everything the
+ * scheme reads is signed. A timestamp or id read but not signed could be
  * changed by anyone replaying a request.
  */
 function parseTemplate(scheme: HmacSchemeOptions): (string | { field: Field })[] {
+  const name = schemeName(scheme);
   const parts = (scheme.signedContent ?? '{body}')
     .split(TEMPLATE_FIELD)
     .filter((part) => part !== '')
     .map((part) => (TEMPLATE_FIELD.test(part) ? { field: part.slice(1, -1) as Field } : part));
   const signed = new Set(parts.flatMap((part) => (typeof part === 'string' ? [] : [part.field])));
   for (const field of ['timestamp', 'id'] as const) {
-    if (signed.has(field) && !scheme[field]) throw WebhookSecurityConfigurationError.templateFieldWithoutHeader(scheme.header, field);
-    if (!signed.has(field) && scheme[field]) throw WebhookSecurityConfigurationError.headerNotSigned(scheme.header, field);
+    if (signed.has(field) && !scheme[field]) throw WebhookSecurityConfigurationError.templateFieldWithoutHeader(name, field);
+    if (!signed.has(field) && scheme[field]) throw WebhookSecurityConfigurationError.headerNotSigned(name, field);
+  }
+  if (scheme.urlDecode?.length && !signed.has('url')) {
+    throw WebhookSecurityConfigurationError.invalidScheme(name, 'urlDecode only with a signedContent that signs {url}');
   }
   return parts;
 }

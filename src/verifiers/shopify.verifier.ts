@@ -1,17 +1,10 @@
 import { HmacSchemeVerifier } from './hmac-scheme.verifier.js';
+import { SHOPIFY_SCHEME } from './schemes/shopify.scheme.js';
 import type { VerifierOptions } from './webhook-verifier.interface.js';
 
-/**
- * Shopify: `X-Shopify-Hmac-Sha256` is base64(HMAC-SHA256(secret, raw body)).
- * No timestamp. A rotated secret can take up to an hour to start signing, so
- * keep both secrets configured (`secret: [new, old]`) meanwhile.
- * Replay protection keys on the signed body, which Shopify's retries repeat,
- * not on `X-Shopify-Webhook-Id`, which the signature does not cover.
- *
- * @see https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-2-validate-the-origin-of-your-webhook-to-ensure-its-coming-from-shopify
- */
+/** Shopify's scheme, {@link SHOPIFY_SCHEME}, as a class. */
 export class ShopifyVerifier extends HmacSchemeVerifier {
   constructor(options?: VerifierOptions) {
-    super({ header: 'x-shopify-hmac-sha256', algorithm: 'sha256', encoding: 'base64' }, options);
+    super(SHOPIFY_SCHEME, options);
   }
 }

@@ -1,4 +1,5 @@
 import { createPublicKey, createSecretKey, randomUUID, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { jsonString } from '../utils/delivery-id.js';
 import { readHeader, splitList } from '../utils/headers.js';
 import { DIGEST_BYTES, anyMatch, decodeSignature, encodeSignature, hmac, perSecretList } from '../utils/signature.js';
 import { TimestampWindow } from '../utils/timestamp.js';
@@ -120,6 +121,11 @@ export class StandardWebhooksVerifier implements WebhookVerifier {
   deliveryId(request: WebhookRequest): string | undefined {
     const prefix = readHeader(request.headers, 'webhook-signature') === undefined ? 'svix' : 'webhook';
     return readHeader(request.headers, `${prefix}-id`);
+  }
+
+  /** The event type, the verified body's `type` (`user.created`), as the specification's payloads carry it. */
+  eventType(request: WebhookRequest): string | undefined {
+    return jsonString(request.rawBody, ['type']);
   }
 
   /** Rejects, at startup, a secret that is neither `whsec_<base64>` nor `whpk_<base64 Ed25519 key>`, a bare base64 key included. */

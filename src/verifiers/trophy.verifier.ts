@@ -1,14 +1,10 @@
 import { HmacSchemeVerifier } from './hmac-scheme.verifier.js';
+import { TROPHY_SCHEME } from './schemes/trophy.scheme.js';
 import type { VerifierOptions } from './webhook-verifier.interface.js';
 
-/**
- * Trophy: `X-Trophy-Signature` is base64(HMAC-SHA256(secret, raw body)).
- * No timestamp; each webhook has its own secret.
- *
- * @see https://docs.trophy.so/webhooks/security
- */
+/** Trophy's scheme, {@link TROPHY_SCHEME}, as a class. */
 export class TrophyVerifier extends HmacSchemeVerifier {
   constructor(options?: VerifierOptions) {
-    super({ header: 'x-trophy-signature', algorithm: 'sha256', encoding: 'base64' }, options);
+    super(TROPHY_SCHEME, options);
   }
 }

@@ -49,6 +49,8 @@ export interface SignInput {
   readonly url?: string;
   /** The signing time for schemes that sign one: a `Date`, Unix seconds, or the header value verbatim. */
   readonly timestamp?: Date | number | string;
+  /** The HTTP method, for schemes that sign it. @default 'POST' */
+  readonly method?: string;
   /** The delivery id, for schemes that sign one (Standard Webhooks). @default a random `msg_…` id */
   readonly id?: string;
   /** For schemes with two body formats (SignalWire): which one the body is. @default 'json' */
@@ -155,12 +157,23 @@ export interface WebhookVerifier {
    */
   readonly requiresReplay?: string;
 
-  /** The event type of a verified request, e.g. `invoice.paid`; `undefined` when it names none. */
+  /**
+   * The type of the event delivered (`invoice.paid`, `issues.opened`), as
+   * the sender names it, for handlers that route on it; `undefined` when the
+   * request names none. Called only after `verify` accepted the request, so
+   * it may read the body. Some senders name the type in a header that the
+   * signature does not cover (GitHub, Shopify); the scheme's JSDoc says so.
+   */
   eventType?(request: WebhookRequest): string | undefined;
 }
 
 /** Options every built-in verifier accepts. */
 export interface VerifierOptions {
+  /**
+   * The verify token of senders that check an endpoint with one before
+   * deliveries start (Meta's subscription check), compared in constant time.
+   */
+  readonly verifyToken?: string;
   /**
    * For schemes that fetch the sender's public keys (PayPal, Plaid): extra
    * origins to fetch them from, such as `'http://127.0.0.1:4010'` for a local

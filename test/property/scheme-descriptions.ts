@@ -37,6 +37,11 @@ export interface SchemeVariant {
   readonly bodyHashInUrl?: boolean;
   /** The URL is also tried as `new URL()` writes it, so a change that normalises away (`HTTP://` for `http://`) still verifies. */
   readonly urlNormalized?: boolean;
+  /**
+   * `'token'`: the header carries one credential sent as is, never a list, so
+   * it costs one comparison per secret however it reads.
+   */
+  readonly credential?: 'token';
   /** Headers the signer adds that this variant leaves out. */
   readonly omit?: readonly string[];
   /**
@@ -174,7 +179,172 @@ export const SCHEME_DESCRIPTIONS: Readonly<Record<string, readonly SchemeVariant
   ],
   standardwebhooks: standardWebhooks('webhook'),
   svix: standardWebhooks('svix'),
+  lemonsqueezy: signsBody('x-signature', 'hex'),
+  razorpay: signsBody('x-razorpay-signature', 'hex'),
+  coinbasecommerce: signsBody('x-cc-webhook-signature', 'hex'),
+  checkoutcom: signsBody('cko-signature', 'hex'),
+  paystack: signsBody('x-paystack-signature', 'hex'),
+  mollie: [
+    {
+      name: 'sha256= over the raw body, listed signatures',
+      signs: ['body'],
+      body: 'bytes',
+      signature: { header: 'x-mollie-signature', pattern: /sha256=([0-9a-f]+)/, encoding: 'hex', separator: ',' },
+      maxComparesPerSecret: MAX_SIGNATURES_PER_HEADER,
+    },
+  ],
+  square: [
+    {
+      name: 'URL then raw body',
+      signs: ['url', 'body'],
+      body: 'bytes',
+      signature: { header: 'x-square-hmacsha256-signature', encoding: 'base64' },
+      maxComparesPerSecret: 1,
+    },
+  ],
+  cashfree: signsTimestampThenBody('x-webhook-signature', 'base64', 'x-webhook-timestamp'),
+  authorizenet: signsBody('x-anet-signature', 'hex', /^sha512=(.*)$/),
+  woocommerce: signsBody('x-wc-webhook-signature', 'base64'),
+  meta: signsBody('x-hub-signature-256', 'hex', /^sha256=(.*)$/),
+  whatsapp: signsBody('x-hub-signature-256', 'hex', /^sha256=(.*)$/),
+  instagram: signsBody('x-hub-signature-256', 'hex', /^sha256=(.*)$/),
+  bitbucket: signsBody('x-hub-signature', 'hex', /^sha256=(.*)$/),
+  intercom: signsBody('x-hub-signature', 'hex', /^sha1=(.*)$/),
+  vercel: signsBody('x-vercel-signature', 'hex'),
+  sentry: signsBody('sentry-hook-signature', 'hex'),
+  typeform: signsBody('typeform-signature', 'base64', /^sha256=(.*)$/),
+  dropbox: signsBody('x-dropbox-signature', 'hex'),
+  x: signsBody('x-twitter-webhooks-signature', 'base64', /^sha256=(.*)$/),
+  twitter: signsBody('x-twitter-webhooks-signature', 'base64', /^sha256=(.*)$/),
+  zendesk: signsTimestampThenBody('x-zendesk-webhook-signature', 'base64', 'x-zendesk-webhook-signature-timestamp'),
+  webflow: signsTimestampThenBody('x-webflow-signature', 'hex', 'x-webflow-timestamp'),
+  zoom: signsTimestampThenBody('x-zm-signature', 'hex', 'x-zm-request-timestamp', /^v0=(.*)$/),
+  linear: signsBody('linear-signature', 'hex'),
 };
+
+/** A sender that signs only the raw body, with one signature in `header` (after a prefix when `pattern` is given). */
+function signsBody(header: string, encoding: SignatureEncoding, pattern?: RegExp): SchemeVariant[] {
+  return [{ name: 'raw body', signs: ['body'], body: 'bytes', signature: { header, encoding, pattern }, maxComparesPerSecret: 1 }];
+}
+
+/** A sender that signs its timestamp header and the raw body, with one signature in `header`. */
+function signsTimestampThenBody(header: string, encoding: SignatureEncoding, timestampHeader: string, pattern?: RegExp): SchemeVariant[] {
+  return [
+    {
+      name: 'timestamp header, then raw body',
+      signs: ['timestamp', 'body'],
+      body: 'bytes',
+      signature: { header, encoding, pattern },
+      timestamp: { header: timestampHeader },
+      maxComparesPerSecret: 1,
+    },
+  ];
+}
+
+/** A `key=value` list header (`t=…,v1=…`): the timestamp and the signatures are entries of one header. */
+const keyValueList = (header: string, separator: string, timestampKey: string, signatureKey: string): SchemeVariant[] => [
+  {
+    name: `${timestampKey}=…${separator}${signatureKey}=… over the timestamp and body`,
+    signs: ['timestamp', 'body'],
+    body: 'bytes',
+    signature: { header, pattern: new RegExp(`${signatureKey}=([0-9a-f]+)`), encoding: 'hex', separator },
+    timestamp: { header, pattern: new RegExp(`${timestampKey}=(\\d+)`) },
+    maxComparesPerSecret: MAX_SIGNATURES_PER_HEADER,
+  },
+];
+
+/** Standard Webhooks `v1` under `webhook-*` names, with a secret written as the sender writes it. */
+const standardWebhooksV1 = (secret: 'text' | 'whsec'): SchemeVariant[] => [{ ...standardWebhooks('webhook')[0]!, secret }];
+
+/** A credential sent as is in `header`, read whole (`pattern` picks the base64 of Basic credentials). */
+const credential = (header: string, pattern?: RegExp): SchemeVariant[] => [
+  {
+    name: 'the secret, sent as is',
+    signs: [],
+    body: 'bytes',
+    signature: { header, pattern, encoding: 'base64' },
+    credential: 'token',
+    maxComparesPerSecret: 1,
+  },
+];
+
+Object.assign(SCHEME_DESCRIPTIONS, {
+  paddle: keyValueList('paddle-signature', ';', 'ts', 'h1'),
+  calendly: keyValueList('calendly-webhook-signature', ',', 't', 'v1'),
+  workos: keyValueList('workos-signature', ',', 't', 'v1'),
+  recurly: [
+    {
+      name: '<timestamp>,<signature>… over timestamp.body',
+      signs: ['timestamp', 'body'],
+      body: 'bytes',
+      signature: { header: 'recurly-signature', pattern: /^\d+,([0-9a-f]+)/, encoding: 'hex', separator: ',' },
+      timestamp: { header: 'recurly-signature', pattern: /^(\d+),/ },
+      maxComparesPerSecret: MAX_SIGNATURES_PER_HEADER,
+    },
+  ],
+  pagerduty: [
+    {
+      name: 'v1=… list over the raw body',
+      signs: ['body'],
+      body: 'bytes',
+      signature: { header: 'x-pagerduty-signature', pattern: /v1=([0-9a-f]+)/, encoding: 'hex', separator: ',' },
+      maxComparesPerSecret: MAX_SIGNATURES_PER_HEADER,
+    },
+  ],
+  twitch: [
+    {
+      name: 'sha256= over id, timestamp and body',
+      signs: ['id', 'timestamp', 'body'],
+      body: 'bytes',
+      signature: { header: 'twitch-eventsub-message-signature', pattern: /^sha256=(.*)$/, encoding: 'hex' },
+      timestamp: { header: 'twitch-eventsub-message-timestamp' },
+      id: { header: 'twitch-eventsub-message-id' },
+      maxComparesPerSecret: 1,
+    },
+  ],
+  hubspot: [
+    {
+      name: 'v3 over method, URL, body and timestamp',
+      signs: ['url', 'body', 'timestamp'],
+      body: 'bytes',
+      signature: { header: 'x-hubspot-signature-v3', encoding: 'base64' },
+      timestamp: { header: 'x-hubspot-request-timestamp' },
+      maxComparesPerSecret: 1,
+    },
+  ],
+  box: [
+    {
+      name: 'primary signature over body and timestamp',
+      signs: ['body', 'timestamp'],
+      body: 'bytes',
+      signature: { header: 'box-signature-primary', encoding: 'base64' },
+      timestamp: { header: 'box-delivery-timestamp' },
+      // One signature in each of the two headers.
+      maxComparesPerSecret: 2,
+    },
+  ],
+  docusign: [
+    {
+      name: 'first numbered header over the raw body',
+      signs: ['body'],
+      body: 'bytes',
+      signature: { header: 'x-docusign-signature-1', encoding: 'base64' },
+      maxComparesPerSecret: MAX_SIGNATURES_PER_HEADER,
+    },
+  ],
+  polar: standardWebhooksV1('text'),
+  supabase: standardWebhooksV1('whsec'),
+  clerk: standardWebhooks('svix'),
+  resend: standardWebhooks('svix'),
+  dodopayments: standardWebhooks('webhook'),
+  openai: standardWebhooks('webhook'),
+  gitlab: credential('x-gitlab-token'),
+  telegram: credential('x-telegram-bot-api-secret-token'),
+  xendit: credential('x-callback-token'),
+  flutterwave: credential('verif-hash'),
+  okta: credential('authorization'),
+  postmark: credential('authorization', /^Basic (.*)$/),
+});
 
 /**
  * Built-in schemes these HMAC descriptions leave out, each with what it

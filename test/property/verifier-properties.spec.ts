@@ -298,7 +298,7 @@ describe.each(Object.keys(BUILT_IN_VERIFIERS).filter((scheme) => !Object.hasOwn(
             cryptoCalls.reset();
             expect(verify(Buffer.from('{}'), headers, url, configured).verified).toBe(false);
             expect(cryptoCalls.compares.length).toBeLessThanOrEqual(variant.maxComparesPerSecret * configured.length);
-            if (count > MAX_SIGNATURES_PER_HEADER) expect(cryptoCalls).toMatchObject({ compares: [], hmacs: 0 });
+            if (count > MAX_SIGNATURES_PER_HEADER && !variant.credential) expect(cryptoCalls).toMatchObject({ compares: [], hmacs: 0 });
           },
         ),
       );

@@ -1,0 +1,28 @@
+import { HmacSchemeVerifier, type HmacSchemeOptions } from './hmac-scheme.verifier.js';
+import { TokenVerifier, type TokenSchemeOptions } from './token-scheme.verifier.js';
+import type { VerifierOptions, WebhookVerifier } from './webhook-verifier.interface.js';
+
+/** A scheme described by data: an HMAC signature, or a token sent as is. */
+export type SchemeDescription = HmacSchemeOptions | TokenSchemeOptions;
+
+/** A class whose instances verify one scheme, as `BUILT_IN_VERIFIERS` holds them. */
+export type VerifierClass = new (options?: VerifierOptions) => WebhookVerifier;
+
+/** True for a token or Basic description, told apart by its `kind`. */
+export function isTokenScheme(scheme: SchemeDescription): scheme is TokenSchemeOptions {
+  return typeof scheme === 'object' && scheme !== null && 'kind' in scheme;
+}
+
+/** The verifier of a description; a description with a mistake throws, naming the fix. */
+export function describedVerifier(scheme: SchemeDescription, options?: VerifierOptions): WebhookVerifier {
+  return isTokenScheme(scheme) ? new TokenVerifier(scheme, options) : new HmacSchemeVerifier(scheme, options);
+}
+
+/** A verifier class for a description, so that every built-in scheme is made the same way. */
+export function describedVerifierClass(scheme: SchemeDescription): VerifierClass {
+  return class DescribedVerifier {
+    constructor(options?: VerifierOptions) {
+      return describedVerifier(scheme, options);
+    }
+  } as unknown as VerifierClass;
+}

@@ -1,0 +1,86 @@
+import { BUILT_IN_VERIFIERS } from '../../src/verifiers/built-in-verifiers.js';
+import { TokenVerifier } from '../../src/verifiers/token-scheme.verifier.js';
+import { WebhookSecurityConfigurationError } from '../../src/webhook-security.exceptions.js';
+import { webhookRequest } from '../support/webhook-request.js';
+
+/**
+ * Senders that send a shared secret as is. Each header name and format is
+ * the vendor's documented one, quoted beside it.
+ */
+const rejected = { verified: false, reason: 'no_matching_signature' };
+const body = '{"object_kind":"push","event":"charge.completed","eventId":"b1c2","RecordType":"Delivery"}';
+
+describe.each([
+  // https://docs.gitlab.com/user/project/integrations/webhooks/ — "GitLab sends the token in the X-Gitlab-Token header"
+  ['gitlab', 'X-Gitlab-Token', 'glpat-like-secret-token'],
+  // https://core.telegram.org/bots/api#setwebhook — secret_token "sent in a header X-Telegram-Bot-Api-Secret-Token"
+  ['telegram', 'X-Telegram-Bot-Api-Secret-Token', 'Tg_secret-token_123'],
+  // https://docs.xendit.co/docs/handling-webhooks — the callback token is in "x-callback-token"
+  ['xendit', 'x-callback-token', 'xnd_callback_token_0123'],
+  // https://developer.flutterwave.com/docs/webhooks — the secret hash is in "verif-hash"
+  ['flutterwave', 'verif-hash', 'my-flutterwave-secret-hash'],
+  // https://developer.okta.com/docs/concepts/event-hooks/ — authScheme { type: HEADER, key: Authorization, value: <secret> }
+  ['okta', 'Authorization', 'okta-event-hook-secret'],
+] as const)('%s: %s carries the secret as is', (scheme, header, secret) => {
+  const verifier = new BUILT_IN_VERIFIERS[scheme]();
+  const verify = (value: string, secrets: string[] = [secret]) => verifier.verify(webhookRequest(body, { [header]: value }), secrets);
+
+  it('accepts the configured secret, any of several, and what signWebhook writes', () => {
+    expect(verify(secret)).toEqual({ verified: true });
+    expect(verify(secret, ['previous-secret', secret])).toEqual({ verified: true });
+    expect(verifier.verify(webhookRequest(body, verifier.sign!({ secret, body })), [secret])).toEqual({ verified: true });
+  });
+
+  it('rejects one changed byte, a prefix, an extension and a missing header', () => {
+    expect(verify(secret.slice(0, -1) + String.fromCharCode(secret.charCodeAt(secret.length - 1) ^ 1))).toEqual(rejected);
+    expect(verify(secret.slice(0, -1))).toEqual(rejected);
+    expect(verify(`${secret} `)).toEqual(rejected);
+    expect(verify(secret, ['another-secret'])).toEqual(rejected);
+    expect(verifier.verify(webhookRequest(body, {}), [secret])).toEqual({ verified: false, reason: 'missing_header' });
+  });
+});
+
+describe('Postmark: HTTP Basic credentials', () => {
+  const verifier = new BUILT_IN_VERIFIERS.postmark();
+  // RFC 7617's example: Aladdin / open sesame is sent as "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==".
+  const secret = 'Aladdin:open sesame';
+  const verify = (authorization: string, secrets = [secret]) => verifier.verify(webhookRequest(body, { authorization }), secrets);
+
+  it("accepts RFC 7617's example, with the scheme name in any case", () => {
+    expect(verify('Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==')).toEqual({ verified: true });
+    expect(verify('basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==')).toEqual({ verified: true });
+    expect(verifier.sign!({ secret, body })).toEqual({ authorization: 'Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==' });
+  });
+
+  it('rejects another password, another user, another scheme and bad base64', () => {
+    expect(verify(`Basic ${Buffer.from('Aladdin:open sesamf').toString('base64')}`)).toEqual(rejected);
+    expect(verify(`Basic ${Buffer.from('aladdin:open sesame').toString('base64')}`)).toEqual(rejected);
+    expect(verify('Bearer QWxhZGRpbjpvcGVuIHNlc2FtZQ==')).toEqual({ verified: false, reason: 'malformed_header' });
+    expect(verify('Basic ***')).toEqual({ verified: false, reason: 'malformed_header' });
+  });
+
+  it('asks at startup for a secret written user:password', () => {
+    expect(verifier.checkSecret!('no-colon')).toBe('the Basic credentials as user:password');
+    expect(verifier.checkSecret!(secret)).toBeUndefined();
+  });
+
+  it('reads the record type as the event type', () => {
+    expect(verifier.eventType!(webhookRequest(body, {}))).toBe('Delivery');
+  });
+});
+
+describe('TokenVerifier descriptions', () => {
+  it('fail at startup when the kind or header is missing', () => {
+    expect(() => new TokenVerifier({ kind: 'token' })).toThrow(WebhookSecurityConfigurationError);
+    expect(() => new TokenVerifier({ kind: 'hmac' } as never)).toThrow(/a kind: 'token' or 'basic'/);
+    expect(() => new TokenVerifier({ kind: 'token', header: 'x-token', deliveryId: { json: [] } })).toThrow(/deliveryId\.json/);
+  });
+
+  it('read a delivery id from a header, the body, or else a hash of the body', () => {
+    const gitlab = new BUILT_IN_VERIFIERS.gitlab();
+    expect(gitlab.deliveryId!(webhookRequest(body, { 'x-gitlab-event-uuid': 'uuid-1', 'x-gitlab-event': 'Push Hook' }))).toBe('uuid-1');
+    expect(gitlab.eventType!(webhookRequest(body, { 'x-gitlab-event': 'Push Hook' }))).toBe('Push Hook');
+    expect(new BUILT_IN_VERIFIERS.okta().deliveryId!(webhookRequest(body, {}))).toBe('event:b1c2');
+    expect(new BUILT_IN_VERIFIERS.telegram().deliveryId!(webhookRequest(body, {}))).toMatch(/^signed:/);
+  });
+});
