@@ -15,6 +15,8 @@ const LIMIT = 1024;
 const BODY = '{"id":"evt_1","amount":100}';
 /** Server event with the status the app answered a request with, even when no client is left to read it. */
 const ANSWERED = 'test:answered';
+/** A request with this header reaches the routes only after its `close` event, as behind slow middleware. */
+const HOLD_UNTIL_CLOSED = 'x-test-hold-until-closed';
 
 let server: Server;
 let port: number;
@@ -41,6 +43,10 @@ beforeAll(async () => {
     }) as ServerResponse['end'];
     next();
   });
+  app.use((request: IncomingMessage, _response: ServerResponse, next: () => void) => {
+    if (request.headers[HOLD_UNTIL_CLOSED] === undefined) return next();
+    request.once('close', () => setImmediate(next));
+  });
   server = app.getHttpServer() as Server;
   await app.listen(0, '127.0.0.1');
   port = (server.address() as { port: number }).port;
@@ -53,8 +59,8 @@ beforeEach(() => {
 });
 
 /** The head of a signed octet-stream POST to the Fullup route that declares `contentLength`. */
-const head = (contentLength: number) =>
-  'POST /webhooks/fullup HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n' +
+const head = (contentLength: number, extra = '') =>
+  `POST /webhooks/fullup HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n${extra}` +
   `fullup-signature: ${signWebhook('fullup', { secret: SECRETS.fullup, body: BODY })['fullup-signature']}\r\n` +
   `Content-Length: ${contentLength}\r\n\r\n`;
 
@@ -97,6 +103,15 @@ it('settles the read of a client that aborts mid-body: the request is answered 4
   socket.write(`${head(LIMIT)}${BODY.slice(0, 10)}`);
   // Destroyed only once the app is reading the body, so the guard's read, not Node, sees the abort.
   server.once('request', (request: IncomingMessage) => request.once('resume', () => socket.destroy()));
+  expect(await answered).toEqual([400]);
+  expect(log.deliveries).toEqual([]);
+});
+
+it('answers 400 to a request whose client left before the guard ran, its close event already past', async () => {
+  const answered = once(server, ANSWERED);
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  socket.write(`${head(LIMIT, `${HOLD_UNTIL_CLOSED}: 1\r\n`)}${BODY.slice(0, 10)}`, () => socket.destroy());
   expect(await answered).toEqual([400]);
   expect(log.deliveries).toEqual([]);
 });
