@@ -17,6 +17,8 @@ describe('secretKeys', () => {
     expect(bytes(secretKeys(secrets))).toEqual(['new-secret']);
     secrets[0] = 'newer-secret';
     expect(bytes(secretKeys(secrets))).toEqual(['newer-secret']);
+    secrets.push('newest-secret');
+    expect(bytes(secretKeys(secrets))).toEqual(['newer-secret', 'newest-secret']);
   });
 });
 
