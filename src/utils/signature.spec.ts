@@ -1,4 +1,4 @@
-import { secretKeys } from './signature.js';
+import { decodeSignature, secretKeys } from './signature.js';
 
 describe('secretKeys', () => {
   const bytes = (keys: readonly { export(): Buffer }[]) => keys.map((key) => key.export().toString('utf8'));
@@ -17,5 +17,63 @@ describe('secretKeys', () => {
     expect(bytes(secretKeys(secrets))).toEqual(['new-secret']);
     secrets[0] = 'newer-secret';
     expect(bytes(secretKeys(secrets))).toEqual(['newer-secret']);
+    secrets.push('newest-secret');
+    expect(bytes(secretKeys(secrets))).toEqual(['newer-secret', 'newest-secret']);
+  });
+});
+
+describe('decodeSignature', () => {
+  const digest = Buffer.alloc(32, 0xab);
+  const hex = digest.toString('hex');
+  const base64 = digest.toString('base64');
+  const base64url = digest.toString('base64url');
+
+  it('decodes a digest of the right length in each encoding, with or without base64 padding', () => {
+    expect(decodeSignature(hex, 'hex', 32)).toEqual(digest);
+    expect(decodeSignature(hex.toUpperCase(), 'hex', 32)).toEqual(digest);
+    expect(base64).toHaveLength(44);
+    expect(decodeSignature(base64, 'base64', 32)).toEqual(digest);
+    expect(decodeSignature(base64.replace(/=+$/, ''), 'base64', 32)).toEqual(digest);
+    expect(decodeSignature(base64url, 'base64url', 32)).toEqual(digest);
+    expect(decodeSignature(`${base64url}=`, 'base64url', 32)).toEqual(digest);
+  });
+
+  // Buffer.from decodes each of these to a digest-sized (or shorter) buffer on its own, skipping what it cannot read.
+  it.each([
+    ['a hex digest with junk before it', `zz${hex.slice(2)}`],
+    ['a hex digest with junk after it', `${hex.slice(0, -2)}zz`],
+    ['a hex digest one character short', hex.slice(1)],
+    ['a hex digest one character long', `${hex}a`],
+  ])('rejects %s', (_name, value) => {
+    expect(decodeSignature(value, 'hex', 32)).toBeUndefined();
+  });
+
+  it.each([
+    ['junk before the characters', `!${base64.slice(0, 43)}`],
+    ['junk after the characters', `${base64.slice(0, 43)}!`],
+    ['junk in the middle', `${base64.slice(0, 20)}!${base64.slice(21)}`],
+    ['too much padding', `${base64.slice(0, 43)}==`],
+    ['a padded length that decodes to one byte more', 'A'.repeat(44)],
+    ['an unpadded length that decodes to one byte less', `${'A'.repeat(42)}=`],
+    ['the URL-safe alphabet', `${'-'.repeat(42)}_=`],
+    ['whitespace', ` ${base64.slice(0, 43)}`],
+  ])('rejects base64 with %s', (_name, value) => {
+    expect(decodeSignature(value, 'base64', 32)).toBeUndefined();
+  });
+
+  it.each([
+    ['the standard alphabet', `${'+'.repeat(42)}/=`],
+    ['junk before the characters', `!${base64url}`],
+    ['junk after the characters', `${base64url}!`],
+  ])('rejects base64url with %s', (_name, value) => {
+    expect(decodeSignature(value, 'base64url', 32)).toBeUndefined();
+  });
+
+  it('rejects the empty string and a signature of another digest length', () => {
+    expect(decodeSignature('', 'hex', 32)).toBeUndefined();
+    expect(decodeSignature('', 'base64', 32)).toBeUndefined();
+    expect(decodeSignature(Buffer.alloc(20).toString('hex'), 'hex', 32)).toBeUndefined();
+    expect(decodeSignature(Buffer.alloc(64).toString('base64'), 'base64', 32)).toBeUndefined();
+    expect(decodeSignature(Buffer.alloc(20).toString('base64'), 'base64', 20)).toEqual(Buffer.alloc(20));
   });
 });

@@ -59,6 +59,28 @@ describe('MemoryReplayStore bounds', () => {
     expect(store.size).toBe(3);
   });
 
+  it('treats a claim as expired at exactly its expiry time, and live one millisecond before', async () => {
+    const clock = manualClock();
+    const store = new MemoryReplayStore({ clock: clock.now });
+    await store.claim('k', 't', 1_000);
+    clock.elapse(999);
+    await expect(store.claim('k', 't2', 1_000)).resolves.toBe(false);
+    clock.elapse(1);
+    await expect(store.claim('k', 't2', 1_000)).resolves.toBe(true);
+  });
+
+  it('when full, drops a key expired at exactly now rather than an older live one', async () => {
+    const clock = manualClock();
+    const store = new MemoryReplayStore({ maxEntries: 2, clock: clock.now });
+    await store.claim('live', 't', 60_000);
+    await store.claim('short', 't', 10);
+    clock.elapse(10);
+
+    await expect(store.claim('new', 't', 60_000)).resolves.toBe(true);
+    expect(store.size).toBe(2);
+    await expect(store.claim('live', 't', 60_000)).resolves.toBe(false);
+  });
+
   it('drops the oldest live key when none has expired', async () => {
     const store = new MemoryReplayStore({ maxEntries: 2 });
     await store.claim('first', 't', 60_000);

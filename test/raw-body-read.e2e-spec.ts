@@ -1,0 +1,117 @@
+import { once } from 'node:events';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { connect } from 'node:net';
+import { Test } from '@nestjs/testing';
+import { WebhookSecurityModule } from '../src/index.js';
+import { signWebhook } from '../src/testing/index.js';
+import { CapturingLogger, SECRETS } from './app/create-app.js';
+import { DeliveryLog, WebhooksController } from './app/webhooks.controller.js';
+
+/*
+ * The guard reading a body itself (a content type no parser takes), seen from
+ * the socket: what the app answers, and when.
+ */
+const LIMIT = 1024;
+const BODY = '{"id":"evt_1","amount":100}';
+/** Server event with the status the app answered a request with, even when no client is left to read it. */
+const ANSWERED = 'test:answered';
+/** A request with this header reaches the routes only after its `close` event, as behind slow middleware. */
+const HOLD_UNTIL_CLOSED = 'x-test-hold-until-closed';
+
+let server: Server;
+let port: number;
+let log: DeliveryLog;
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      WebhookSecurityModule.forRoot({
+        maxBodyBytes: LIMIT,
+        providers: Object.fromEntries(Object.entries(SECRETS).map(([name, secret]) => [name, { secret }])),
+      }),
+    ],
+    controllers: [WebhooksController],
+    providers: [DeliveryLog],
+  }).compile();
+  const app = moduleRef.createNestApplication({ rawBody: true, logger: new CapturingLogger() });
+  app.use((_request: IncomingMessage, response: ServerResponse, next: () => void) => {
+    const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
+    response.end = ((...args: unknown[]) => {
+      server.emit(ANSWERED, response.statusCode);
+      return end(...args);
+    }) as ServerResponse['end'];
+    next();
+  });
+  app.use((request: IncomingMessage, _response: ServerResponse, next: () => void) => {
+    if (request.headers[HOLD_UNTIL_CLOSED] === undefined) return next();
+    request.once('close', () => setImmediate(next));
+  });
+  server = app.getHttpServer() as Server;
+  await app.listen(0, '127.0.0.1');
+  port = (server.address() as { port: number }).port;
+  log = app.get(DeliveryLog);
+  close = () => app.close();
+});
+afterAll(() => close());
+beforeEach(() => {
+  log.deliveries.length = 0;
+});
+
+/** The head of a signed octet-stream POST to the Fullup route that declares `contentLength`. */
+const head = (contentLength: number, extra = '') =>
+  `POST /webhooks/fullup HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n${extra}` +
+  `fullup-signature: ${signWebhook('fullup', { secret: SECRETS.fullup, body: BODY })['fullup-signature']}\r\n` +
+  `Content-Length: ${contentLength}\r\n\r\n`;
+
+/**
+ * Writes `data` on a new connection, keeps it open, and resolves with the
+ * status line of the first response, or with `''` if none came in 3 s.
+ */
+function firstStatusLine(data: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.setTimeout(3_000, () => socket.destroy());
+    socket.on('error', reject);
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+      const end = received.indexOf('\r\n');
+      if (end === -1) return;
+      resolve(received.slice(0, end));
+      socket.destroy();
+    });
+    socket.on('close', () => resolve(received));
+    socket.write(data);
+  });
+}
+
+it('answers 413 to a declared Content-Length over maxBodyBytes before the body is sent', async () => {
+  expect(await firstStatusLine(`${head(LIMIT + 1)}{"id":`)).toMatch(/^HTTP\/1\.1 413 /);
+  expect(log.deliveries).toEqual([]);
+});
+
+it('reads a body that fits, to the handler: 200', async () => {
+  expect(await firstStatusLine(head(Buffer.byteLength(BODY)) + BODY)).toMatch(/^HTTP\/1\.1 200 /);
+  expect(log.deliveries.map((delivery) => delivery.rawBody)).toEqual([BODY]);
+});
+
+it('settles the read of a client that aborts mid-body: the request is answered 400 and the handler never runs', async () => {
+  const answered = once(server, ANSWERED);
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  socket.write(`${head(LIMIT)}${BODY.slice(0, 10)}`);
+  // Destroyed only once the app is reading the body, so the guard's read, not Node, sees the abort.
+  server.once('request', (request: IncomingMessage) => request.once('resume', () => socket.destroy()));
+  expect(await answered).toEqual([400]);
+  expect(log.deliveries).toEqual([]);
+});
+
+it('answers 400 to a request whose client left before the guard ran, its close event already past', async () => {
+  const answered = once(server, ANSWERED);
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  socket.write(`${head(LIMIT, `${HOLD_UNTIL_CLOSED}: 1\r\n`)}${BODY.slice(0, 10)}`, () => socket.destroy());
+  expect(await answered).toEqual([400]);
+  expect(log.deliveries).toEqual([]);
+});
