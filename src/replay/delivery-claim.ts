@@ -8,7 +8,7 @@ import {
   WebhookReplayStoreUnavailableException,
 } from './replay.exceptions.js';
 import type { ResolvedReplayOptions } from './replay-options.interface.js';
-import { replayKey } from './webhook-delivery.js';
+import { previousReplayKey, replayKey } from './webhook-delivery.js';
 
 /** A store that did not answer within `claimTimeoutMs`. */
 class ReplayStoreTimeoutError extends Error {
@@ -20,8 +20,8 @@ class ReplayStoreTimeoutError extends Error {
  * the request is verified and the delivery id known. Resolves `true` when
  * the handler may run; throws the duplicate's answer or the 503.
  *
- * - First delivery: the claim is kept if the response is a 2xx and released
- *   otherwise (the handler threw, a pipe rejected, the handler set a 4xx or
+ * - First delivery: the claim is kept if the response is a 2xx (and settled,
+ *   where the store can) and released otherwise (the handler threw, a pipe rejected, the handler set a 4xx or
  *   5xx), before the failure response leaves: see {@link releaseOnFailure}.
  * - Duplicate (also while the first delivery still runs): 200 with an empty
  *   body through `WebhookReplayFilter`, or 409.
@@ -41,10 +41,11 @@ export async function claimDelivery(
     return true;
   }
   const key = replayKey(replay.keyPrefix, provider, id);
+  const previousKey = replay.previousKeyPrefix === undefined ? undefined : previousReplayKey(replay.previousKeyPrefix, provider, id);
   const token = randomUUID();
   let claimed: boolean;
   try {
-    const claim = replay.store.claim(key, token, replay.ttlMs);
+    const claim = replay.store.claim(key, token, replay.ttlMs, previousKey);
     claimed = await within(claim, replay.claimTimeoutMs, () => releaseLateClaim(logger, provider, replay, key, token, claim));
   } catch (error) {
     if (!replay.failOpen) {
@@ -58,8 +59,19 @@ export async function claimDelivery(
     logger.log(`Duplicate webhook from '${provider}' (${key}): handler not run`);
     throw replay.onDuplicate === 'conflict' ? new DuplicateWebhookException() : new AcknowledgedDuplicateDelivery();
   }
-  releaseOnFailure(response, () => release(logger, provider, replay, key, token));
+  const { store } = replay;
+  const settle =
+    store.settle &&
+    (() => void Promise.resolve()
+      .then(() => store.settle!(key, token))
+      .catch((error: unknown) => logSettleFailure(logger, provider, key, error)));
+  releaseOnFailure(response, () => release(logger, provider, replay, key, token), settle);
   return true;
+}
+
+/** A claim that could not be settled still holds the delivery, at its in-flight size: a warning, not an error. */
+function logSettleFailure(logger: Logger, provider: string, key: string, error: unknown): void {
+  logger.warn(`Replay store failed to settle a delivery from '${provider}' (${key}); the claim stays with its token until it expires: ${describe(error)}`);
 }
 
 /** Releases the claim of a delivery that failed. Never throws: the failure response is what the sender gets. */

@@ -23,11 +23,16 @@ export interface MemoryReplayStoreOptions {
   readonly clock?: () => number;
 }
 
-/** A claimed key: who holds it and until when. */
+/** A claim in flight: who holds it and until when. */
 interface Claim {
   readonly token: string;
   readonly expiresAt: number;
 }
+
+/** A claim in flight, or a settled one: only its expiry, in epoch milliseconds. */
+type Entry = Claim | number;
+
+const expiryOf = (entry: Entry): number => (typeof entry === 'number' ? entry : entry.expiresAt);
 
 /**
  * The default {@link ReplayStore}: a `Map` in the process, bounded by size,
@@ -36,7 +41,7 @@ interface Claim {
  * store such as {@link RedisReplayStore} behind a load balancer.
  */
 export class MemoryReplayStore implements ReplayStore {
-  private readonly claims = new Map<string, Claim>();
+  private readonly claims = new Map<string, Entry>();
   private readonly maxEntries: number;
   private readonly clock: () => number;
   private readonly logger = new Logger(LOGGER_CONTEXT);
@@ -57,10 +62,12 @@ export class MemoryReplayStore implements ReplayStore {
     return this.claims.size;
   }
 
-  claim(key: string, token: string, ttlMs: number): Promise<boolean> {
+  claim(key: string, token: string, ttlMs: number, previousKey?: string): Promise<boolean> {
     const now = this.clock();
     const current = this.claims.get(key);
-    if (current && current.expiresAt > now) return Promise.resolve(false);
+    if (current !== undefined && expiryOf(current) > now) return Promise.resolve(false);
+    const previous = previousKey === undefined ? undefined : this.claims.get(previousKey);
+    if (previous !== undefined && expiryOf(previous) > now) return Promise.resolve(false);
 
     // Deleting first re-inserts the key at the end, so the Map stays in claim order.
     this.claims.delete(key);
@@ -70,8 +77,21 @@ export class MemoryReplayStore implements ReplayStore {
   }
 
   release(key: string, token: string): Promise<void> {
-    if (this.claims.get(key)?.token === token) this.claims.delete(key);
+    if (this.holds(key, token)) this.claims.delete(key);
     return Promise.resolve();
+  }
+
+  /** Keeps only the expiry of a claim that succeeded: the token and its object go. */
+  settle(key: string, token: string): Promise<void> {
+    const current = this.claims.get(key);
+    if (this.holds(key, token)) this.claims.set(key, expiryOf(current!));
+    return Promise.resolve();
+  }
+
+  /** Whether `key` is a claim in flight under `token`. */
+  private holds(key: string, token: string): boolean {
+    const current = this.claims.get(key);
+    return typeof current === 'object' && current.token === token;
   }
 
   /** Forgets every key. */
@@ -87,12 +107,12 @@ export class MemoryReplayStore implements ReplayStore {
    * live does the oldest live claim go.
    */
   private evict(now: number): void {
-    for (const [key, claim] of this.claims) {
-      if (claim.expiresAt > now) break;
+    for (const [key, entry] of this.claims) {
+      if (expiryOf(entry) > now) break;
       this.claims.delete(key);
     }
     if (this.claims.size < this.maxEntries) return;
-    for (const [key, claim] of this.claims) if (claim.expiresAt <= now) this.claims.delete(key);
+    for (const [key, entry] of this.claims) if (expiryOf(entry) <= now) this.claims.delete(key);
     if (this.claims.size < this.maxEntries) return;
     this.claims.delete(this.claims.keys().next().value!);
     this.warnOfLiveEviction(now);
