@@ -11,6 +11,10 @@ import type { VerifierOptions } from './webhook-verifier.interface.js';
  * @see https://docs.getfullup.com/docs/webhooks/security
  */
 export class FullupVerifier extends HmacSchemeVerifier {
+  /**
+   * Fullup documents no retry policy: the 3-day default.
+   */
+  readonly replayRetentionSeconds = 3 * 24 * 60 * 60;
   constructor(options?: VerifierOptions) {
     super({ header: 'fullup-signature', algorithm: 'sha256', encoding: 'hex' }, options);
   }

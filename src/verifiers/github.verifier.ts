@@ -12,6 +12,12 @@ import type { VerifierOptions } from './webhook-verifier.interface.js';
  * @see https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
  */
 export class GitHubVerifier extends HmacSchemeVerifier {
+  /**
+   * GitHub does not redeliver on its own (redeliveries are manual):
+   * https://docs.github.com/en/webhooks/using-webhooks/handling-failed-webhook-deliveries.
+   * With no timestamp either, the claim is the only defence against a replay: the 3-day default.
+   */
+  readonly replayRetentionSeconds = 3 * 24 * 60 * 60;
   constructor(options?: VerifierOptions) {
     super({ header: 'x-hub-signature-256', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' }, options);
   }

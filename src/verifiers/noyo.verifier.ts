@@ -14,6 +14,10 @@ import type { VerifierOptions, WebhookRequest } from './webhook-verifier.interfa
  * @see https://docs.noyo.com (Verifying webhooks)
  */
 export class NoyoVerifier extends HmacSchemeVerifier {
+  /**
+   * Noyo documents no retry policy: the 3-day default.
+   */
+  readonly replayRetentionSeconds = 3 * 24 * 60 * 60;
   constructor(options?: VerifierOptions) {
     super(
       {

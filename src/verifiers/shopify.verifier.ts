@@ -11,6 +11,12 @@ import type { VerifierOptions } from './webhook-verifier.interface.js';
  * @see https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-2-validate-the-origin-of-your-webhook-to-ensure-its-coming-from-shopify
  */
 export class ShopifyVerifier extends HmacSchemeVerifier {
+  /**
+   * Shopify retries 8 times over 4 hours since September 10, 2024:
+   * https://shopify.dev/changelog/updates-to-webhook-retry-mechanism. No signed timestamp: a
+   * captured delivery replayed after this is handled again (raise `replay.ttlSeconds` to refuse it longer).
+   */
+  readonly replayRetentionSeconds = 4 * 60 * 60;
   constructor(options?: VerifierOptions) {
     super({ header: 'x-shopify-hmac-sha256', algorithm: 'sha256', encoding: 'base64' }, options);
   }

@@ -12,6 +12,11 @@ import type { VerifierOptions, WebhookRequest } from './webhook-verifier.interfa
  * @see https://api.slack.com/authentication/verifying-requests-from-slack
  */
 export class SlackVerifier extends HmacSchemeVerifier {
+  /**
+   * Slack retries an event 3 times: nearly at once, after 1 minute, after 5 minutes
+   * (https://api.slack.com/apis/events-api#retries). 10 minutes covers that and is twice the 5-minute tolerance.
+   */
+  readonly replayRetentionSeconds = 10 * 60;
   constructor(options?: VerifierOptions) {
     super(
       {

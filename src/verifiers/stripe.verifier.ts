@@ -27,6 +27,11 @@ const HEADER = 'stripe-signature';
  * @see https://docs.stripe.com/webhooks#verify-manually
  */
 export class StripeVerifier implements WebhookVerifier {
+  /**
+   * Stripe retries a live-mode delivery for up to 3 days with exponential backoff:
+   * https://docs.stripe.com/webhooks#retries
+   */
+  readonly replayRetentionSeconds = 3 * 24 * 60 * 60;
   readonly signsUrl = false;
   private readonly window: TimestampWindow;
 

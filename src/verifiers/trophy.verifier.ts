@@ -8,6 +8,11 @@ import type { VerifierOptions } from './webhook-verifier.interface.js';
  * @see https://docs.trophy.so/webhooks/security
  */
 export class TrophyVerifier extends HmacSchemeVerifier {
+  /**
+   * Trophy retries 3 times with exponential backoff from 1 minute, each attempt timing out at 60 s
+   * (https://docs.trophy.so/webhooks/security): about 11 minutes at a factor of 2. The factor is not documented: 1 hour.
+   */
+  readonly replayRetentionSeconds = 60 * 60;
   constructor(options?: VerifierOptions) {
     super({ header: 'x-trophy-signature', algorithm: 'sha256', encoding: 'base64' }, options);
   }

@@ -82,7 +82,7 @@ describe.each(ADAPTERS)('Replay protection on %s', (adapter) => {
       expect(await deliver('fullup', body, headers)).toEqual({ status: 200, text: JSON.stringify({ handled: id }) });
       expect(await deliver('fullup', body, headers)).toEqual({ status: 200, text: '' });
       expect(t.log.attempts).toEqual([id]);
-      expect(t.logger.lines).toContainEqual({ level: 'log', message: expect.stringMatching(/^Duplicate webhook from 'fullup' \(webhook-replay:fullup:[\w-]{43}\): handler not run$/) });
+      expect(t.logger.lines).toContainEqual({ level: 'log', message: expect.stringMatching(/^Duplicate webhook from 'fullup' \(whr:[\w-]{22}\): handler not run$/) });
     });
 
     it('answers a duplicate 200 even on a route whose own status is 201', async () => {
@@ -225,7 +225,7 @@ describe.each(ADAPTERS)('Replay protection on %s', (adapter) => {
       const noyo = signed('noyo', body);
       await deliver('fullup', body, fullup);
       await deliver('noyo', body, noyo);
-      expect(store.keys).toEqual([expect.stringMatching(/^webhook-replay:fullup:[\w-]{43}$/), expect.stringMatching(/^billing:noyo:[\w-]{43}$/)]);
+      expect(store.keys).toEqual([expect.stringMatching(/^whr:[\w-]{22}$/), expect.stringMatching(/^billing:[\w-]{22}$/)]);
       for (const secret of [id, fullup['fullup-signature']!, noyo['x-noyo-signature']!, SECRETS.fullup, SECRETS.noyo]) {
         expect(store.keys.join()).not.toContain(secret);
       }
@@ -277,7 +277,7 @@ describe.each(ADAPTERS)('Replay protection on %s', (adapter) => {
       await start({ replay: { store } });
       const failing = JSON.stringify({ id: eventId(), failOnce: true });
       expect((await deliver('fullup', failing)).status).toBe(500);
-      expect(t.logger.lines).toContainEqual({ level: 'error', message: expect.stringMatching(/^Replay store failed to release a failed delivery from 'fullup' \(webhook-replay:fullup:[\w-]{43}\); its retries count as duplicates until the claim expires: Error: Connection is closed\.$/) });
+      expect(t.logger.lines).toContainEqual({ level: 'error', message: expect.stringMatching(/^Replay store failed to release a failed delivery from 'fullup' \(whr:[\w-]{22}\); its retries count as duplicates until the claim expires: Error: Connection is closed\.$/) });
     });
   });
 
