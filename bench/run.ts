@@ -8,6 +8,10 @@
  * 4. guard: the whole signature guard in process, against the bare HMAC and
  *    a hand-written guard.
  *
+ * 5. replay-memory (only with `--only=replay-memory`, needs redis-server): bytes
+ *    per claim and deliveries per second of the compact key layout and the
+ *    previous one, in a redis-server of its own.
+ *
  * `--quick` runs short rounds for development; `--only=micro,http,memory,guard`
  * picks phases. Writes bench/results/latest.json and prints Markdown tables.
  */
@@ -21,12 +25,14 @@ import { MICRO_SIZES } from './lib/bodies.js';
 import { PINNING } from './lib/processes.js';
 import type { TargetCheck } from './lib/targets.js';
 import { microSummaryTable, microTable, microTargets, runMicro, type MicroPhaseSettings } from './micro/micro.js';
+import { replayMemoryTable, replayMemoryTargets, runReplayMemory, type ReplayMemorySettings } from './replay/replay-memory.js';
 
 interface Settings {
   readonly micro: MicroPhaseSettings;
   readonly http: HttpSettings;
   readonly memory: MemorySettings;
   readonly guard: GuardSettings;
+  readonly replayMemory: ReplayMemorySettings;
 }
 
 const FULL: Settings = {
@@ -34,6 +40,7 @@ const FULL: Settings = {
   http: { rounds: 4, sizes: [1024, 64 * 1024], seconds: 2.5, warmupSeconds: 1.5, connections: 8 },
   memory: { rounds: 3, size: 1024 * 1024, seconds: 3, connections: 4 },
   guard: { rounds: 4, samples: 11, sampleMs: 8, warmupMs: 200, sizes: [1024, 64 * 1024, 1024 * 1024] },
+  replayMemory: { claims: 200_000, concurrency: 32 },
 };
 
 const QUICK: Settings = {
@@ -41,6 +48,7 @@ const QUICK: Settings = {
   http: { ...FULL.http, rounds: 1, seconds: 1, warmupSeconds: 0.5 },
   memory: { ...FULL.memory, rounds: 1, seconds: 2 },
   guard: { ...FULL.guard, rounds: 1, samples: 7, sampleMs: 5, warmupMs: 100 },
+  replayMemory: { ...FULL.replayMemory, claims: 50_000 },
 };
 
 const RESULTS = fileURLToPath(new URL('../../bench/results/', import.meta.url));
@@ -100,6 +108,16 @@ if (phases.includes('guard')) {
     `## Guard: CPU µs per canActivate call on a @VerifiedWebhook route, in process, median of ${settings.guard.rounds} rounds (a process each, ${settings.guard.samples} interleaved samples); ratios within each round\n`,
   );
   console.log(guardTable(guard) + '\n');
+}
+
+if (phases.includes('replay-memory')) {
+  const replayMemory = await runReplayMemory(settings.replayMemory);
+  results.replayMemory = replayMemory;
+  targets.push(...replayMemoryTargets(replayMemory));
+  console.log(
+    `## Replay memory: redis-server ${replayMemory.redis} of its own, ${settings.replayMemory.claims} claims per layout through RedisReplayStore, ${settings.replayMemory.concurrency} in flight; bytes from INFO memory (used_memory delta / claims)\n`,
+  );
+  console.log(replayMemoryTable(replayMemory) + '\n');
 }
 
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
