@@ -20,9 +20,10 @@ class ReplayStoreTimeoutError extends Error {
  * the request is verified and the delivery id known. Resolves `true` when
  * the handler may run; throws the duplicate's answer or the 503.
  *
- * - First delivery: the claim is kept if the response is a 2xx (and settled,
- *   where the store can) and released otherwise (the handler threw, a pipe rejected, the handler set a 4xx or
- *   5xx), before the failure response leaves: see {@link releaseOnFailure}.
+ * - First delivery: the claim is kept if the response is a 2xx, and settled
+ *   after it where the store can; released otherwise (the handler threw, a
+ *   pipe rejected, the handler set a 4xx or 5xx), before the failure
+ *   response leaves: see {@link releaseOnFailure}.
  * - Duplicate (also while the first delivery still runs): 200 with an empty
  *   body through `WebhookReplayFilter`, or 409.
  * - Store failing or not answering within `claimTimeoutMs`: 503 with an error
