@@ -6,19 +6,20 @@
  * 2. http: a Nest app's guarded route against an unguarded one, under load;
  * 3. memory: peak RSS and heap of each route under load with 1 MiB bodies;
  * 4. guard: the whole signature guard in process, against the bare HMAC and
- *    a hand-written guard.
- *
- * 5. replay-memory (only with `--only=replay-memory`, needs redis-server): bytes
+ *    a hand-written guard;
+ * 5. hostile: each scheme's costliest unauthenticated request against a bare HMAC;
+ * 6. replay-memory (only with `--only=replay-memory`, needs redis-server): bytes
  *    per claim and deliveries per second of the compact key layout and the
  *    previous one, in a redis-server of its own.
  *
- * `--quick` runs short rounds for development; `--only=micro,http,memory,guard`
+ * `--quick` runs short rounds for development; `--only=micro,http,memory,guard,hostile`
  * picks phases. Writes bench/results/latest.json and prints Markdown tables.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { guardTable, guardTargets, runGuard, type GuardSettings } from './guard/guard.js';
+import { hostileTable, hostileTargets, hostileWorstTable, runHostile, type HostilePhaseSettings } from './hostile/hostile.js';
 import { httpTable, httpTargets, runHttp, type HttpSettings } from './http/http.js';
 import { memoryTable, memoryTargets, runMemory, type MemorySettings } from './http/memory.js';
 import { MICRO_SIZES } from './lib/bodies.js';
@@ -32,6 +33,7 @@ interface Settings {
   readonly http: HttpSettings;
   readonly memory: MemorySettings;
   readonly guard: GuardSettings;
+  readonly hostile: HostilePhaseSettings;
   readonly replayMemory: ReplayMemorySettings;
 }
 
@@ -40,6 +42,7 @@ const FULL: Settings = {
   http: { rounds: 4, sizes: [1024, 64 * 1024], seconds: 2.5, warmupSeconds: 1.5, connections: 8 },
   memory: { rounds: 3, size: 1024 * 1024, seconds: 3, connections: 4 },
   guard: { rounds: 4, samples: 11, sampleMs: 8, warmupMs: 200, sizes: [1024, 64 * 1024, 1024 * 1024] },
+  hostile: { rounds: 3, samples: 5, sampleMs: 25 },
   replayMemory: { claims: 200_000, concurrency: 32 },
 };
 
@@ -48,13 +51,14 @@ const QUICK: Settings = {
   http: { ...FULL.http, rounds: 1, seconds: 1, warmupSeconds: 0.5 },
   memory: { ...FULL.memory, rounds: 1, seconds: 2 },
   guard: { ...FULL.guard, rounds: 1, samples: 7, sampleMs: 5, warmupMs: 100 },
+  hostile: { ...FULL.hostile, rounds: 1, samples: 3 },
   replayMemory: { ...FULL.replayMemory, claims: 50_000 },
 };
 
 const RESULTS = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 const args = process.argv.slice(2);
 const settings = args.includes('--quick') ? QUICK : FULL;
-const phases = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',') ?? ['micro', 'http', 'memory', 'guard'];
+const phases = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',') ?? ['micro', 'http', 'memory', 'guard', 'hostile'];
 
 const loadAverage = (): string => loadavg().map((value) => value.toFixed(2)).join(' ');
 const started = process.hrtime.bigint();
@@ -98,6 +102,16 @@ if (phases.includes('memory')) {
   targets.push(...memoryTargets(memory));
   console.log(`## Memory: MiB, a fresh server per route and round, ${settings.memory.connections} connections, ${settings.memory.seconds} s, median of ${settings.memory.rounds} rounds\n`);
   console.log(memoryTable(memory) + '\n');
+}
+if (phases.includes('hostile')) {
+  const hostile = runHostile(settings.hostile);
+  results.hostile = hostile;
+  targets.push(...hostileTargets(hostile));
+  console.log(`## Hostile: CPU µs per verify call on each scheme's costliest unauthenticated request (1 MiB body), median of ${settings.hostile.rounds} rounds\n`);
+  console.log(hostileTable(hostile) + '\n');
+  console.log('Worst case per scheme, against max(3 × bare HMAC over the same body, 5 ms):\n');
+  console.log(hostileWorstTable(hostile) + '\n');
+  if (hostile.uncovered.length > 0) console.log(`No hostile case for: ${hostile.uncovered.join(', ')} (add one to bench/hostile/cases.ts)\n`);
 }
 
 if (phases.includes('guard')) {

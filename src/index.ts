@@ -27,6 +27,7 @@ export type {
   VerificationResult,
   VerifierOptions,
   WebhookRequest,
+  WebhookHandshakeReply,
   WebhookVerifier,
 } from './verifiers/webhook-verifier.interface.js';
 export { BUILT_IN_VERIFIERS, type BuiltInScheme } from './verifiers/built-in-verifiers.js';
@@ -43,6 +44,12 @@ export { ShopifyVerifier } from './verifiers/shopify.verifier.js';
 export { TwilioVerifier } from './verifiers/twilio.verifier.js';
 export { MAX_ED25519_VERIFICATIONS, StandardWebhooksVerifier } from './verifiers/standard-webhooks.verifier.js';
 export { SvixVerifier } from './verifiers/svix.verifier.js';
+export { DiscordVerifier } from './verifiers/discord.verifier.js';
+export { SendGridVerifier } from './verifiers/sendgrid.verifier.js';
+export { MailgunVerifier } from './verifiers/mailgun.verifier.js';
+export { AdyenVerifier } from './verifiers/adyen.verifier.js';
+export { PayPalVerifier } from './verifiers/paypal.verifier.js';
+export { PlaidSandboxVerifier, PlaidVerifier } from './verifiers/plaid.verifier.js';
 export type { HmacAlgorithm, SignatureEncoding } from './utils/signature.js';
 export type { TimestampFormat } from './utils/timestamp.js';
 export { diagnoseWebhook } from './diagnose/webhook-diagnosis.js';

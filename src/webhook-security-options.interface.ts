@@ -55,6 +55,14 @@ export interface WebhookProviderOptions {
   toleranceSeconds?: number;
 
   /**
+   * For schemes that fetch the sender's keys (PayPal, Plaid): further
+   * origins keys may come from, such as a local key server in tests. The
+   * sender's own hosts are always allowed; leave it unset in production.
+   * @example ['http://127.0.0.1:4010']
+   */
+  keyOrigins?: readonly string[];
+
+  /**
    * The public origin the sender signs, for schemes that sign the URL
    * (SignalWire, Twilio). Overrides the module-wide `publicBaseUrl`.
    * @default the module's `publicBaseUrl`

@@ -1,4 +1,4 @@
-import { InternalServerErrorException, PayloadTooLargeException, UnauthorizedException } from '@nestjs/common';
+import { InternalServerErrorException, PayloadTooLargeException, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 
 /**
  * The 401 for every rejected signature. Its body is the same whatever the
@@ -7,6 +7,16 @@ import { InternalServerErrorException, PayloadTooLargeException, UnauthorizedExc
 export class InvalidWebhookSignatureException extends UnauthorizedException {
   constructor() {
     super('Invalid webhook signature');
+  }
+}
+
+/**
+ * The 503 when the keys of a scheme that fetches them (PayPal, Plaid) cannot
+ * be had from the sender: the request is not verified, and the sender retries.
+ */
+export class WebhookKeysUnavailableException extends ServiceUnavailableException {
+  constructor() {
+    super('Webhook signing keys are unavailable');
   }
 }
 

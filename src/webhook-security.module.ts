@@ -165,7 +165,8 @@ function resolveProvider(
   const injectableVerifier = typeof verifier === 'function';
   const instance = injectableVerifier
     ? undefined
-    : ((verifier as WebhookVerifier | undefined) ?? schemeVerifier(name, provider, { toleranceSeconds, clock: options.clock }));
+    : ((verifier as WebhookVerifier | undefined) ??
+      schemeVerifier(name, provider, { toleranceSeconds, clock: options.clock, keyOrigins: provider.keyOrigins }));
   const resolved: ResolvedWebhookProvider = {
     name,
     publicBaseUrl: resolvePublicBaseUrl(name, provider.publicBaseUrl ?? options.publicBaseUrl),

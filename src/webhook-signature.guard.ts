@@ -15,8 +15,10 @@ import { claimDelivery } from './replay/delivery-claim.js';
 import type { ReplayOptions } from './replay/replay-options.interface.js';
 import type { VerificationFailureReason, VerificationResult, WebhookRequest } from './verifiers/webhook-verifier.interface.js';
 import { LOGGER_CONTEXT, RESOLVED_WEBHOOK_SECURITY_OPTIONS, WEBHOOK_PROVIDER_METADATA } from './webhook-security.constants.js';
+import { WebhookHandshakeResponse } from './webhook-handshake.response.js';
 import {
   InvalidWebhookSignatureException,
+  WebhookKeysUnavailableException,
   RAW_BODY_FIX,
   WebhookPayloadTooLargeException,
   WebhookSecurityMisconfiguredException,
@@ -76,6 +78,7 @@ export class WebhookSignatureGuard implements CanActivate {
     // @VerifiedWebhook on a controller and on its method runs the guard twice: the
     // second run must not claim the delivery again. Without replay, it verifies again.
     if (provider.replay && platformRequest[VERIFIED_BY] === provider) return true;
+    if (provider.verifier.challenge && platformRequest.method === 'GET') return this.answerChallenge(context, platformRequest, provider);
 
     const { rawBody } = platformRequest;
     if (Buffer.isBuffer(rawBody) && typeof provider.secrets !== 'function') {
@@ -103,6 +106,24 @@ export class WebhookSignatureGuard implements CanActivate {
     return this.verify(context, platformRequest, provider, rawBody, secrets);
   }
 
+  /**
+   * A GET that may be the sender's unsigned challenge (Meta, X, Dropbox,
+   * Okta): answered from here when the verifier recognises and accepts it,
+   * rejected when it fails its check, verified as a delivery otherwise.
+   */
+  private async answerChallenge(context: ExecutionContext, platformRequest: PlatformRequest, provider: ResolvedWebhookProvider): Promise<boolean> {
+    const request = toWebhookHttpRequest(platformRequest);
+    const query = request.path.indexOf('?');
+    const challenge = { query: new URLSearchParams(query === -1 ? '' : request.path.slice(query + 1)), headers: request.headers };
+    const reply = provider.verifier.challenge!(challenge, await this.secretsFor(request, provider));
+    if (reply === false) throw this.rejection(request, provider, 'no_matching_signature');
+    if (reply) {
+      this.logger.debug(`Answered the handshake of '${provider.name}' on ${routeOf(request)}`);
+      throw new WebhookHandshakeResponse(reply);
+    }
+    return this.readAndVerify(context, platformRequest, provider);
+  }
+
   /** Verifies the signature; with replay protection on, then claims the delivery. */
   private verify(
     context: ExecutionContext,
@@ -114,23 +135,33 @@ export class WebhookSignatureGuard implements CanActivate {
     // The URL is built, and the Host header checked, only for a verifier that reads it.
     const webhook: WebhookRequest =
       provider.verifier.signsUrl === false
-        ? { rawBody, headers: platformRequest.headers, url: '' }
+        ? { rawBody, headers: platformRequest.headers, url: '', method: platformRequest.method }
         : this.lazyUrlRequest(platformRequest, provider, rawBody);
     const result = provider.verifier.verify(webhook, secrets);
     return isPromise(result)
-      ? result.then((settled) => this.accept(context, platformRequest, provider, webhook, settled))
-      : this.accept(context, platformRequest, provider, webhook, result);
+      ? result.then((settled) => this.accept(context, platformRequest, provider, webhook, secrets, settled))
+      : this.accept(context, platformRequest, provider, webhook, secrets, result);
   }
 
-  /** Lets a verified request through (after claiming it, with replay on), or throws the rejection. */
+  /**
+   * Lets a verified request through (after claiming it, with replay on),
+   * answers it when it is a signed handshake, or throws the rejection. A
+   * handshake never reaches the handler and is never claimed for replay.
+   */
   private accept(
     context: ExecutionContext,
     platformRequest: PlatformRequest,
     provider: ResolvedWebhookProvider,
     webhook: WebhookRequest,
+    secrets: readonly string[],
     result: VerificationResult,
   ): boolean | Promise<boolean> {
     if (!result.verified) throw this.rejection(toWebhookHttpRequest(platformRequest), provider, result.reason);
+    const handshake = provider.verifier.handshake?.(webhook, secrets);
+    if (handshake) {
+      this.logger.debug(`Answered the handshake of '${provider.name}' on ${routeOf(toWebhookHttpRequest(platformRequest))}`);
+      throw new WebhookHandshakeResponse(handshake);
+    }
     if (!provider.replay) return true;
     platformRequest[VERIFIED_BY] = provider;
     // The id is read only now that the request is verified.
@@ -145,6 +176,7 @@ export class WebhookSignatureGuard implements CanActivate {
     return {
       rawBody,
       headers: platformRequest.headers,
+      method: platformRequest.method,
       get url() {
         return build();
       },
@@ -197,8 +229,12 @@ export class WebhookSignatureGuard implements CanActivate {
     provider: ResolvedWebhookProvider,
     reason: VerificationFailureReason,
   ): HttpException {
-    this.logger.warn(`Rejected webhook from '${provider.name}' on ${routeOf(request)}: ${reason}`);
     this.notifyFailure({ provider: provider.name, reason, request: request.request });
+    if (reason === 'key_unavailable') {
+      this.logger.error(`Signing keys of '${provider.name}' could not be fetched for ${routeOf(request)}; answering 503 so that the sender retries`);
+      return new WebhookKeysUnavailableException();
+    }
+    this.logger.warn(`Rejected webhook from '${provider.name}' on ${routeOf(request)}: ${reason}`);
     return reason === 'body_too_large'
       ? new WebhookPayloadTooLargeException(this.options.maxBodyBytes)
       : new InvalidWebhookSignatureException();

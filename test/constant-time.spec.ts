@@ -6,7 +6,7 @@ import { findSignatureComparisons } from './support/signature-comparisons.js';
 import { webhookRequest } from './support/webhook-request.js';
 import type { HmacAlgorithm, SignatureEncoding } from '../src/utils/signature.js';
 import type { SignInput, VerificationResult, WebhookRequest } from '../src/verifiers/webhook-verifier.interface.js';
-import { SCHEME_DESCRIPTIONS, secretFor, urlFor } from './property/scheme-descriptions.js';
+import { OWN_PROPERTY_TESTS, SCHEME_DESCRIPTIONS, secretFor, urlFor } from './property/scheme-descriptions.js';
 
 // After crypto-calls, so the library links to the counting node:crypto.
 const { safeEqual, DIGEST_BYTES } = await import('../src/utils/signature.js');
@@ -67,7 +67,7 @@ describe.each(['hex', 'base64', 'base64url'] satisfies SignatureEncoding[])('an 
   });
 });
 
-describe.each(Object.keys(BUILT_IN_VERIFIERS))('built-in scheme %s', (scheme) => {
+describe.each(Object.keys(BUILT_IN_VERIFIERS).filter((scheme) => !Object.hasOwn(OWN_PROPERTY_TESTS, scheme)))('built-in scheme %s', (scheme) => {
   const verifier = new BUILT_IN_VERIFIERS[scheme as keyof typeof BUILT_IN_VERIFIERS]() as Signer;
   // A scheme missing from the descriptions fails here and in the property tests.
   const variants = SCHEME_DESCRIPTIONS[scheme] ?? [];

@@ -42,6 +42,8 @@ const expiryOf = (entry: Entry): number => (typeof entry === 'number' ? entry : 
  */
 export class MemoryReplayStore implements ReplayStore {
   private readonly claims = new Map<string, Entry>();
+  /** No key expires before this time: a full store sweeps for expired keys only once it has passed. */
+  private nextExpiry = Infinity;
   private readonly maxEntries: number;
   private readonly clock: () => number;
   private readonly logger = new Logger(LOGGER_CONTEXT);
@@ -72,7 +74,9 @@ export class MemoryReplayStore implements ReplayStore {
     // Deleting first re-inserts the key at the end, so the Map stays in claim order.
     this.claims.delete(key);
     if (this.claims.size >= this.maxEntries) this.evict(now);
-    this.claims.set(key, { token, expiresAt: now + ttlMs });
+    const expiresAt = now + ttlMs;
+    this.claims.set(key, { token, expiresAt });
+    if (expiresAt < this.nextExpiry) this.nextExpiry = expiresAt;
     return Promise.resolve(true);
   }
 
@@ -97,6 +101,7 @@ export class MemoryReplayStore implements ReplayStore {
   /** Forgets every key. */
   clear(): void {
     this.claims.clear();
+    this.nextExpiry = Infinity;
   }
 
   /**
@@ -104,7 +109,9 @@ export class MemoryReplayStore implements ReplayStore {
    * (claim order is expiry order when every provider has one TTL, so this
    * usually frees room in O(1) amortised), then, if none was there, all
    * expired keys (providers with different TTLs). Only when every key is
-   * live does the oldest live claim go.
+   * live does the oldest live claim go. The sweep of all keys runs only once
+   * some key may have expired since the last one, so a store full of live
+   * keys does not walk them all on every claim.
    */
   private evict(now: number): void {
     for (const [key, entry] of this.claims) {
@@ -112,7 +119,15 @@ export class MemoryReplayStore implements ReplayStore {
       this.claims.delete(key);
     }
     if (this.claims.size < this.maxEntries) return;
-    for (const [key, entry] of this.claims) if (expiryOf(entry) <= now) this.claims.delete(key);
+    if (now >= this.nextExpiry) {
+      let next = Infinity;
+      for (const [key, entry] of this.claims) {
+        const expiresAt = expiryOf(entry);
+        if (expiresAt <= now) this.claims.delete(key);
+        else if (expiresAt < next) next = expiresAt;
+      }
+      this.nextExpiry = next;
+    }
     if (this.claims.size < this.maxEntries) return;
     this.claims.delete(this.claims.keys().next().value!);
     this.warnOfLiveEviction(now);

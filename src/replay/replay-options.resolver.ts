@@ -83,8 +83,18 @@ function validRetention(seconds: number | undefined): seconds is number {
   return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0;
 }
 
-/** Fails startup when replay protection is on for a provider whose verifier gives no delivery ids. */
+/**
+ * Fails startup when replay protection is on for a provider whose verifier
+ * gives no delivery ids, or off for one whose scheme needs it.
+ */
 export function checkReplayVerifier({ name, verifier, replay }: ResolvedWebhookProvider): void {
+  if (!replay && verifier.requiresReplay) {
+    throw WebhookSecurityConfigurationError.invalidOption(
+      name,
+      'replay',
+      `on for this scheme (${verifier.requiresReplay}): set replay: {} for the in-memory store, or a shared store`,
+    );
+  }
   if (replay && typeof verifier.deliveryId !== 'function') {
     throw WebhookSecurityConfigurationError.invalidOption(
       name,

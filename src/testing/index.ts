@@ -1,5 +1,5 @@
 import { BUILT_IN_VERIFIERS, type BuiltInScheme } from '../verifiers/built-in-verifiers.js';
-import type { SignInput } from '../verifiers/webhook-verifier.interface.js';
+import type { SignInput, WebhookVerifier } from '../verifiers/webhook-verifier.interface.js';
 
 export type { SignInput } from '../verifiers/webhook-verifier.interface.js';
 
@@ -19,5 +19,12 @@ export type { SignInput } from '../verifiers/webhook-verifier.interface.js';
  * ```
  */
 export function signWebhook(provider: BuiltInScheme, input: SignInput): Record<string, string> {
-  return new BUILT_IN_VERIFIERS[provider]().sign(input);
+  const verifier: WebhookVerifier = new BUILT_IN_VERIFIERS[provider]();
+  if (!verifier.sign) {
+    throw new TypeError(
+      `'${provider}' is verified with keys fetched from the sender, so signWebhook cannot sign for it: ` +
+        'test your handler with a custom verifier, or against a key server of your own through the keyOrigins option.',
+    );
+  }
+  return verifier.sign(input);
 }

@@ -13,6 +13,12 @@ export function signedContentId(parts: readonly (string | Buffer)[]): string {
 
 /** The non-empty string at `path` in a JSON body (`['event', 'id']`), or `undefined`. Never throws. */
 export function jsonString(rawBody: Buffer, path: readonly string[]): string | undefined {
+  const value = jsonValue(rawBody, path);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The value at `path` in a JSON body, or `undefined` when the body is not JSON or has none there. Never throws. */
+export function jsonValue(rawBody: Buffer, path: readonly string[]): unknown {
   let value: unknown;
   try {
     value = JSON.parse(rawBody.toString('utf8'));
@@ -22,5 +28,5 @@ export function jsonString(rawBody: Buffer, path: readonly string[]): string | u
   for (const key of path) {
     value = typeof value === 'object' && value !== null && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
   }
-  return typeof value === 'string' && value !== '' ? value : undefined;
+  return value;
 }

@@ -1,6 +1,12 @@
+import { AdyenVerifier } from './adyen.verifier.js';
+import { DiscordVerifier } from './discord.verifier.js';
 import { FullupVerifier } from './fullup.verifier.js';
 import { GitHubVerifier } from './github.verifier.js';
+import { MailgunVerifier } from './mailgun.verifier.js';
 import { NoyoVerifier } from './noyo.verifier.js';
+import { PayPalVerifier } from './paypal.verifier.js';
+import { PlaidSandboxVerifier, PlaidVerifier } from './plaid.verifier.js';
+import { SendGridVerifier } from './sendgrid.verifier.js';
 import { ShopifyVerifier } from './shopify.verifier.js';
 import { SignalWireVerifier } from './signalwire.verifier.js';
 import { SlackVerifier } from './slack.verifier.js';
@@ -24,6 +30,13 @@ export const BUILT_IN_VERIFIERS = {
   twilio: TwilioVerifier,
   standardwebhooks: StandardWebhooksVerifier,
   svix: SvixVerifier,
+  discord: DiscordVerifier,
+  sendgrid: SendGridVerifier,
+  mailgun: MailgunVerifier,
+  adyen: AdyenVerifier,
+  paypal: PayPalVerifier,
+  plaid: PlaidVerifier,
+  plaidsandbox: PlaidSandboxVerifier,
 } as const satisfies Record<string, new (options?: VerifierOptions) => WebhookVerifier>;
 
 /** Name of a built-in scheme. */

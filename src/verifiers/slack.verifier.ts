@@ -1,6 +1,7 @@
 import { jsonString } from '../utils/delivery-id.js';
+import { slackUrlVerification } from './handshakes.js';
 import { HmacSchemeVerifier } from './hmac-scheme.verifier.js';
-import type { VerifierOptions, WebhookRequest } from './webhook-verifier.interface.js';
+import type { VerifierOptions, WebhookHandshakeReply, WebhookRequest } from './webhook-verifier.interface.js';
 
 /**
  * Slack: `X-Slack-Signature` is `v0=` + lowercase hex(HMAC-SHA256(signing secret,
@@ -8,6 +9,9 @@ import type { VerifierOptions, WebhookRequest } from './webhook-verifier.interfa
  *
  * Slack's docs reject requests older than 5 minutes; requests more than
  * 5 minutes in the future are rejected too.
+ *
+ * The Events API's `url_verification`, signed like any request, is answered
+ * with its challenge once verified.
  *
  * @see https://api.slack.com/authentication/verifying-requests-from-slack
  */
@@ -39,5 +43,10 @@ export class SlackVerifier extends HmacSchemeVerifier {
   override deliveryId(request: WebhookRequest): string | undefined {
     const id = jsonString(request.rawBody, ['event_id']);
     return id === undefined ? super.deliveryId(request) : `event:${id}`;
+  }
+
+  /** Answers a verified `url_verification` with its challenge. */
+  handshake(request: WebhookRequest): WebhookHandshakeReply | undefined {
+    return slackUrlVerification(request);
   }
 }

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** What a verifier sees of an incoming request. */
@@ -13,6 +14,8 @@ export interface WebhookRequest {
    * read throws the guard's 400, which a verifier lets through.
    */
   readonly url: string;
+  /** The HTTP method, e.g. `POST`, for schemes that sign it. @default 'POST' */
+  readonly method?: string;
 }
 
 /**
@@ -25,6 +28,9 @@ export type VerificationFailureReason =
   | 'no_matching_signature'
   | 'timestamp_out_of_tolerance'
   | 'unknown_key_version'
+  | 'malformed_body'
+  | 'untrusted_key_url'
+  | 'key_unavailable'
   | 'raw_body_unavailable'
   | 'body_too_large';
 
@@ -47,6 +53,35 @@ export interface SignInput {
   readonly id?: string;
   /** For schemes with two body formats (SignalWire): which one the body is. @default 'json' */
   readonly format?: 'json' | 'form';
+  /**
+   * For schemes that sign with a private key (Discord, SendGrid): your own
+   * test key pair's private key, as PEM or a `KeyObject`. The provider is
+   * then configured with its public key. No sender's key is ever needed.
+   */
+  readonly privateKey?: KeyObject | string;
+}
+
+/** What a verifier sees of a GET request that may be a sender's unsigned challenge. */
+export interface WebhookChallenge {
+  /** The query parameters as received. */
+  readonly query: URLSearchParams;
+  /** Request headers, names lower-cased as Node gives them. */
+  readonly headers: IncomingHttpHeaders;
+}
+
+/**
+ * The reply to a sender's verification handshake (a challenge it sends
+ * before, or between, deliveries), sent in place of running the handler.
+ */
+export interface WebhookHandshakeReply {
+  /** HTTP status. */
+  readonly status: number;
+  /** `Content-Type` of the reply. */
+  readonly contentType: string;
+  /** The exact body to send. */
+  readonly body: string;
+  /** Other headers the sender's docs require. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -97,6 +132,30 @@ export interface WebhookVerifier {
   deliveryId?(request: WebhookRequest): string | undefined;
 
   /**
+   * The reply to a verification handshake, for a request that `verify`
+   * accepted, or `undefined` for an ordinary delivery. A handshake never
+   * reaches the handler and never counts as a delivery for replay.
+   */
+  handshake?(request: WebhookRequest, secrets: readonly string[]): WebhookHandshakeReply | undefined;
+
+  /**
+   * The reply to a challenge the sender does not sign, sent as a GET before
+   * deliveries start (Meta's subscription check, X's CRC, Dropbox's and
+   * Okta's verification); `false` when it is one but fails its check (401);
+   * `undefined` when the request is no challenge, which then gets 401 as an
+   * unsigned request. Called for GET requests only, before any body is read.
+   */
+  challenge?(request: WebhookChallenge, secrets: readonly string[]): WebhookHandshakeReply | false | undefined;
+
+  /**
+   * Set by schemes whose signature does not cover the whole body (Mailgun,
+   * Adyen's payment notifications): the reason replay protection is needed.
+   * A provider of such a scheme without `replay` fails at startup, as each
+   * signature must be usable once.
+   */
+  readonly requiresReplay?: string;
+
+  /**
    * How long the sender may deliver the same event again, in seconds: its
    * documented retry window. Replay protection remembers a delivery id this
    * long unless `replay.ttlSeconds` says otherwise, and never less than twice
@@ -107,6 +166,13 @@ export interface WebhookVerifier {
 
 /** Options every built-in verifier accepts. */
 export interface VerifierOptions {
+  /**
+   * For schemes that fetch the sender's public keys (PayPal, Plaid): extra
+   * origins to fetch them from, such as `'http://127.0.0.1:4010'` for a local
+   * key server in tests. The vendor's own hosts are always allowed; nothing
+   * else is, so leave this unset in production.
+   */
+  readonly keyOrigins?: readonly string[];
   /** Largest accepted distance between a signed timestamp and now, in seconds, both directions. @default 300 */
   readonly toleranceSeconds?: number;
   /** The clock, in epoch milliseconds. @default Date.now */

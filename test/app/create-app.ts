@@ -44,8 +44,10 @@ export async function createApp(
     imports = [],
     adapter = 'express',
     beforeInit,
+    providers = [],
   }: {
     rawBody?: boolean;
+    providers?: Type[];
     controllers?: Type[];
     imports?: Type[];
     adapter?: Adapter;
@@ -55,7 +57,7 @@ export async function createApp(
   const moduleRef = await Test.createTestingModule({
     imports: [webhookModule, ...imports],
     controllers,
-    providers: [DeliveryLog],
+    providers: [DeliveryLog, ...providers],
   }).compile();
   const logger = new CapturingLogger();
   const app =

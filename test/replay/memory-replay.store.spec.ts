@@ -45,6 +45,20 @@ describe('MemoryReplayStore bounds', () => {
     await expect(store.claim('long', 't', 60_000)).resolves.toBe(false);
   });
 
+  it('still finds a short-lived key that expired after a sweep found every key live', async () => {
+    const clock = manualClock();
+    const store = new MemoryReplayStore({ maxEntries: 3, clock: clock.now });
+    for (const key of ['a', 'b', 'c']) await store.claim(key, 't', 1000);
+    await store.claim('d', 't', 1000); // full and all live: the oldest, a, goes
+    await store.claim('short', 't', 10); // still all live: b goes
+    clock.elapse(20);
+
+    await expect(store.claim('new', 't', 1000)).resolves.toBe(true); // short has expired: it goes, not c
+    await expect(store.claim('c', 't', 1000)).resolves.toBe(false);
+    await expect(store.claim('d', 't', 1000)).resolves.toBe(false);
+    expect(store.size).toBe(3);
+  });
+
   it('drops the oldest live key when none has expired', async () => {
     const store = new MemoryReplayStore({ maxEntries: 2 });
     await store.claim('first', 't', 60_000);

@@ -1,0 +1,103 @@
+import { hmacValidator } from '@adyen/api-library';
+import { JUNK_HEADER_VALUES, webhookRequest } from '../../test/support/webhook-request.js';
+import { AdyenVerifier, MAX_ADYEN_ITEMS } from './adyen.verifier.js';
+
+// Cross-checked against Adyen's own @adyen/api-library HmacValidator
+// (calculateHmac / validateHMAC / validateHMACSignature).
+const KEY = '44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056';
+const sdk = new hmacValidator();
+
+function item(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    additionalData: { authCode: '1234' },
+    amount: { currency: 'EUR', value: 1130 },
+    eventCode: 'AUTHORISATION',
+    eventDate: '2026-11-29T07:00:00+01:00',
+    merchantAccountCode: 'TestMerchant',
+    merchantReference: 'order:42\\a',
+    pspReference: '7914073381342284',
+    success: 'true',
+    ...overrides,
+  };
+}
+
+/** A notification body whose items are signed by the SDK. */
+function notification(...items: Record<string, unknown>[]): string {
+  const signed = items.map((entry) => {
+    const hmacSignature = sdk.calculateHmac(entry as never, KEY);
+    return { NotificationRequestItem: { ...entry, additionalData: { ...(entry.additionalData as object), hmacSignature } } };
+  });
+  return JSON.stringify({ live: 'false', notificationItems: signed });
+}
+
+describe('AdyenVerifier', () => {
+  const verifier = new AdyenVerifier();
+  const verify = (body: string, headers: Record<string, string | string[]> = {}, secrets = [KEY]) =>
+    verifier.verify(webhookRequest(body, headers), secrets);
+
+  it('accepts a payment notification the SDK signed, and the SDK validates what it accepts', () => {
+    const body = notification(item());
+    expect(verify(body)).toEqual({ verified: true });
+    const signed = JSON.parse(body).notificationItems[0].NotificationRequestItem;
+    expect(sdk.validateHMAC(signed, KEY)).toBe(true);
+    expect(AdyenVerifier.itemSignature(item(), KEY)).toBe(signed.additionalData.hmacSignature);
+  });
+
+  it('accepts an item without originalReference, signed as an empty field', () => {
+    expect(verify(notification(item({ originalReference: undefined })))).toEqual({ verified: true });
+  });
+
+  it('rejects an item whose signed field was changed, and a request in which any item fails', () => {
+    const body = notification(item());
+    expect(verify(body.replace('"value":1130', '"value":1131'))).toEqual({ verified: false, reason: 'no_matching_signature' });
+    expect(verify(body.replace('"success":"true"', '"success":"false"'))).toEqual({ verified: false, reason: 'no_matching_signature' });
+    const forged = JSON.parse(notification(item(), item({ pspReference: '2' })));
+    forged.notificationItems[1].NotificationRequestItem.amount.value = 999999;
+    expect(verify(JSON.stringify(forged))).toEqual({ verified: false, reason: 'no_matching_signature' });
+  });
+
+  it('rejects the wrong key, and accepts any key of a rotation', () => {
+    const body = notification(item());
+    const other = 'AA'.repeat(32);
+    expect(verify(body, {}, [other])).toEqual({ verified: false, reason: 'no_matching_signature' });
+    expect(verify(body, {}, [other, KEY])).toEqual({ verified: true });
+  });
+
+  it('rejects bodies that are not notifications, without throwing', () => {
+    const one = JSON.parse(notification(item())).notificationItems[0];
+    for (const body of [
+      '',
+      'not json',
+      '{}',
+      '{"notificationItems":[]}',
+      '{"notificationItems":{}}',
+      '{"notificationItems":[null]}',
+      '{"notificationItems":[{"NotificationRequestItem":{"amount":{"value":"1130","currency":"EUR"}}}]}',
+      JSON.stringify({ notificationItems: Array.from({ length: MAX_ADYEN_ITEMS + 1 }, () => one) }),
+    ]) {
+      expect(verify(body)).toEqual({ verified: false, reason: 'malformed_body' });
+    }
+  });
+
+  it('verifies a platform webhook by its HmacSignature header over the raw body, as the SDK does', () => {
+    const body = '{"data":{"id":"BA00000000000000000001"},"type":"balancePlatform.accountHolder.created"}';
+    const { hmacsignature } = verifier.sign({ secret: KEY, body });
+    expect(sdk.validateHMACSignature(KEY, hmacsignature!, body)).toBe(true);
+    expect(verify(body, { HmacSignature: hmacsignature! })).toEqual({ verified: true });
+    expect(verify(`${body} `, { HmacSignature: hmacsignature! })).toEqual({ verified: false, reason: 'no_matching_signature' });
+  });
+
+  it.each(JUNK_HEADER_VALUES.map((value) => [value]))('returns a rejection, never a throw, for junk header %#', (value) => {
+    expect(verify('{"type":"balancePlatform.accountHolder.created"}', { hmacsignature: value })).toMatchObject({ verified: false });
+  });
+
+  it('keys replay on the signed references of the notification', () => {
+    expect(verifier.deliveryId(webhookRequest(notification(item()), {}))).toBe('notification:7914073381342284:AUTHORISATION:true');
+  });
+
+  it('needs replay protection, and a hex key at startup', () => {
+    expect(verifier.requiresReplay).toMatch(/each signature must be accepted once/);
+    expect(verifier.checkSecret(KEY)).toBeUndefined();
+    for (const bad of ['', 'xyz', KEY.slice(1)]) expect(verifier.checkSecret(bad)).toMatch(/hex/);
+  });
+});

@@ -1,0 +1,114 @@
+import { createSign } from 'node:crypto';
+import { crc32 as zlibCrc32 } from 'node:zlib';
+import { selfSignedCertificate, startKeyServer, type KeyServer } from '../../test/support/key-server.js';
+import { webhookRequest } from '../../test/support/webhook-request.js';
+import { PayPalVerifier, crc32 } from './paypal.verifier.js';
+
+// The signed message follows PayPal's "Integrate webhooks" guide, self-
+// verification method: `${transmissionId}|${timeStamp}|${webhookId}|${crc32}`,
+// the CRC32 of the raw body written in decimal, RSA-SHA256 with the
+// certificate at PAYPAL-CERT-URL. PayPal's certificate cannot be used offline:
+// the test signs with its own certificate, served from a local key server.
+const WEBHOOK_ID = '9XL90610J3647323C';
+const TRANSMISSION_ID = 'd938e770-8046-11e6-8103-6b62a8a99ac4';
+// Now, to the second: the test certificate is valid from the moment it is made.
+const TIME = new Date(Math.floor(Date.now() / 1000) * 1000 + 60_000).toISOString().replace('.000Z', 'Z');
+const NOW = Date.parse(TIME);
+const BODY = '{"id":"WH-9UG43882HX7271132-6E0871324L7949614","event_type":"PAYMENT.SALE.COMPLETED","summary":"Payment completed for $ 21.0 USD"}';
+
+describe('PayPalVerifier', () => {
+  const cert = selfSignedCertificate();
+  let server: KeyServer;
+  let verifier: PayPalVerifier;
+  const certPath = '/v1/notifications/certs/CERT-360caa42-fca2a594-a5cafa77';
+
+  beforeEach(async () => {
+    server = await startKeyServer();
+    server.routes.set(certPath, { body: cert.certificate });
+    verifier = new PayPalVerifier({ clock: () => NOW, keyOrigins: [server.origin] });
+  });
+  afterEach(() => server.close());
+
+  const headers = (body = BODY, overrides: Record<string, string> = {}, privateKey = cert.privateKey) => ({
+    'paypal-transmission-id': TRANSMISSION_ID,
+    'paypal-transmission-time': TIME,
+    'paypal-transmission-sig': createSign('sha256').update(`${TRANSMISSION_ID}|${TIME}|${WEBHOOK_ID}|${zlibCrc32(Buffer.from(body))}`).sign(privateKey, 'base64'),
+    'paypal-cert-url': `${server.origin}${certPath}`,
+    'paypal-auth-algo': 'SHA256withRSA',
+    ...overrides,
+  });
+  const verify = (body: string, h: Record<string, string>, secrets = [WEBHOOK_ID]) => verifier.verify(webhookRequest(body, h), secrets);
+
+  it('computes the CRC32 that zlib computes', () => {
+    for (const text of ['', 'a', BODY, 'café ✓'.repeat(100)]) expect(crc32(Buffer.from(text))).toBe(zlibCrc32(Buffer.from(text)));
+  });
+
+  it('verifies with the certificate at PAYPAL-CERT-URL, fetched once and then cached', async () => {
+    await expect(verify(BODY, headers())).resolves.toEqual({ verified: true });
+    await expect(verify(BODY, headers())).resolves.toEqual({ verified: true });
+    expect(server.hits.get(certPath)).toBe(1);
+  });
+
+  it('fetches a new certificate when PayPal rotates it', async () => {
+    const next = selfSignedCertificate();
+    server.routes.set('/v1/notifications/certs/CERT-next', { body: next.certificate });
+    await expect(verify(BODY, headers())).resolves.toEqual({ verified: true });
+    await expect(verify(BODY, headers(BODY, { 'paypal-cert-url': `${server.origin}/v1/notifications/certs/CERT-next` }, next.privateKey))).resolves.toEqual({
+      verified: true,
+    });
+    expect(server.hits.get('/v1/notifications/certs/CERT-next')).toBe(1);
+  });
+
+  it('rejects a certificate that is not valid at the time of the request', async () => {
+    const later = new PayPalVerifier({ clock: () => NOW + 2 * 86_400_000, keyOrigins: [server.origin] });
+    const time = new Date(NOW + 2 * 86_400_000).toISOString();
+    const h = headers(BODY, { 'paypal-transmission-time': time });
+    await expect(later.verify(webhookRequest(BODY, h), [WEBHOOK_ID])).resolves.toEqual({ verified: false, reason: 'no_matching_signature' });
+  });
+
+  it('rejects a changed body, transmission or webhook id, and a stale transmission time', async () => {
+    await expect(verify(`${BODY} `, headers())).resolves.toEqual({ verified: false, reason: 'no_matching_signature' });
+    await expect(verify(BODY, headers(BODY, { 'paypal-transmission-id': 'e938e770-8046-11e6-8103-6b62a8a99ac4' }))).resolves.toEqual({
+      verified: false,
+      reason: 'no_matching_signature',
+    });
+    await expect(verify(BODY, headers(), ['OTHERWEBHOOKID'])).resolves.toEqual({ verified: false, reason: 'no_matching_signature' });
+    const late = new PayPalVerifier({ clock: () => NOW + 301_000, keyOrigins: [server.origin] });
+    await expect(late.verify(webhookRequest(BODY, headers()), [WEBHOOK_ID])).resolves.toEqual({ verified: false, reason: 'timestamp_out_of_tolerance' });
+  });
+
+  it('never fetches from a host that is not PayPal’s', async () => {
+    for (const url of ['https://attacker.example/cert.pem', 'http://169.254.169.254/latest', `${server.origin.replace('127.0.0.1', 'localhost')}${certPath}`, 'not a url']) {
+      await expect(verify(BODY, headers(BODY, { 'paypal-cert-url': url }))).resolves.toEqual({ verified: false, reason: 'untrusted_key_url' });
+    }
+    expect(server.hits.size).toBe(0);
+  });
+
+  it('answers key_unavailable (503) when the certificate server fails or is down, and tries again next time', async () => {
+    server.routes.set(certPath, { body: 'oops', status: 500 });
+    await expect(verify(BODY, headers())).resolves.toEqual({ verified: false, reason: 'key_unavailable' });
+    server.routes.set(certPath, { body: 'not a certificate' });
+    await expect(verify(BODY, headers())).resolves.toEqual({ verified: false, reason: 'key_unavailable' });
+    server.routes.set(certPath, { body: cert.certificate });
+    await expect(verify(BODY, headers())).resolves.toEqual({ verified: true });
+    const h = headers();
+    await server.close();
+    const cold = new PayPalVerifier({ clock: () => NOW, keyOrigins: [server.origin] });
+    await expect(cold.verify(webhookRequest(BODY, h), [WEBHOOK_ID])).resolves.toEqual({ verified: false, reason: 'key_unavailable' });
+  });
+
+  it('rejects missing or oversized headers and another algorithm, before any fetch', async () => {
+    const { 'paypal-cert-url': _, ...noCert } = headers();
+    await expect(verify(BODY, noCert)).resolves.toEqual({ verified: false, reason: 'missing_header' });
+    await expect(verify(BODY, headers(BODY, { 'paypal-auth-algo': 'SHA1withRSA' }))).resolves.toEqual({ verified: false, reason: 'malformed_header' });
+    await expect(verify(BODY, headers(BODY, { 'paypal-transmission-sig': 'A'.repeat(600) }))).resolves.toEqual({ verified: false, reason: 'malformed_header' });
+    expect(server.hits.size).toBe(0);
+  });
+
+  it('keys replay on the signed transmission id, and requires replay protection', () => {
+    expect(verifier.deliveryId(webhookRequest(BODY, headers()))).toBe(`transmission:${TRANSMISSION_ID}`);
+    expect(verifier.requiresReplay).toMatch(/CRC32/);
+    expect(verifier.checkSecret(WEBHOOK_ID)).toBeUndefined();
+    expect(verifier.checkSecret('WH-123')).toMatch(/webhook's ID/);
+  });
+});

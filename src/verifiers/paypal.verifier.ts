@@ -1,0 +1,119 @@
+import { X509Certificate, createVerify, type KeyObject } from 'node:crypto';
+import { readHeader } from '../utils/headers.js';
+import { RemoteKeyCache } from '../utils/remote-keys.js';
+import { strictBase64 } from '../utils/public-key.js';
+import { TimestampWindow } from '../utils/timestamp.js';
+import {
+  VERIFIED,
+  rejected,
+  type VerificationResult,
+  type VerifierOptions,
+  type WebhookRequest,
+  type WebhookVerifier,
+} from './webhook-verifier.interface.js';
+
+const TRANSMISSION_ID = 'paypal-transmission-id';
+const TRANSMISSION_TIME = 'paypal-transmission-time';
+const TRANSMISSION_SIG = 'paypal-transmission-sig';
+const CERT_URL = 'paypal-cert-url';
+const AUTH_ALGO = 'paypal-auth-algo';
+/** PayPal's certificate hosts, live and sandbox. */
+const PAYPAL_ORIGINS = ['https://api.paypal.com', 'https://api-m.paypal.com', 'https://api.sandbox.paypal.com', 'https://api-m.sandbox.paypal.com'];
+/** PayPal's field limits (verify-webhook-signature): ids up to 50 characters, a signature up to 500. */
+const MAX_ID_LENGTH = 50;
+const MAX_SIGNATURE_LENGTH = 500;
+const WEBHOOK_ID = /^[A-Za-z0-9]{1,50}$/;
+
+/**
+ * PayPal: `PAYPAL-TRANSMISSION-SIG` is the base64 RSA-SHA256 (`SHA256withRSA`)
+ * signature of `${transmission id}|${transmission time}|${webhook id}|${crc32 of the raw body}`,
+ * checked with the certificate at `PAYPAL-CERT-URL`.
+ *
+ * - The secret to configure is the webhook's ID from the app's settings
+ *   in the Developer Dashboard (`WH-…` without the prefix, as PayPal shows it).
+ * - The certificate is fetched only from PayPal's own HTTPS hosts, with a
+ *   short timeout, cached by URL for an hour, and must be valid now. When
+ *   PayPal's host cannot be reached, the request gets 503 and PayPal retries.
+ * - The body is covered by a CRC32, which is not a cryptographic hash: a
+ *   captured delivery's signature can be reused with another body of the
+ *   same CRC32. So the transmission time (signed) must lie within the
+ *   tolerance, and replay protection is required, keyed on the signed
+ *   transmission id, so that each signature is accepted once.
+ *
+ * @see https://developer.paypal.com/api/rest/webhooks/rest/#link-selfverificationmethod
+ */
+export class PayPalVerifier implements WebhookVerifier {
+  readonly signsUrl = false;
+  readonly requiresReplay = 'PayPal signs a CRC32 of the body, which can be matched by another body, so each signature must be accepted once';
+  private readonly window: TimestampWindow;
+  private readonly certificates: RemoteKeyCache<{ key: KeyObject; validFrom: number; validTo: number }>;
+
+  constructor(options: VerifierOptions = {}) {
+    this.window = new TimestampWindow(options);
+    this.certificates = new RemoteKeyCache({ origins: [...PAYPAL_ORIGINS, ...(options.keyOrigins ?? [])], clock: options.clock }, parseCertificate);
+  }
+
+  async verify(request: WebhookRequest, secrets: readonly string[]): Promise<VerificationResult> {
+    const id = readHeader(request.headers, TRANSMISSION_ID);
+    const time = readHeader(request.headers, TRANSMISSION_TIME);
+    const header = readHeader(request.headers, TRANSMISSION_SIG);
+    const certUrl = readHeader(request.headers, CERT_URL);
+    if (id === undefined || time === undefined || header === undefined || certUrl === undefined) return rejected('missing_header');
+    const algorithm = readHeader(request.headers, AUTH_ALGO);
+    if ((algorithm !== undefined && algorithm !== 'SHA256withRSA') || id.length > MAX_ID_LENGTH || header.length > MAX_SIGNATURE_LENGTH) {
+      return rejected('malformed_header');
+    }
+    const problem = this.window.check(time, 'iso');
+    if (problem) return rejected(problem);
+    const signature = strictBase64(header.trim());
+    if (!signature?.length) return rejected('malformed_header');
+
+    const certificate = await this.certificates.get(certUrl);
+    if ('failure' in certificate) return rejected(certificate.failure === 'forbidden_origin' ? 'untrusted_key_url' : 'key_unavailable');
+    const now = this.window.now();
+    if (now < certificate.key.validFrom || now > certificate.key.validTo) return rejected('no_matching_signature');
+
+    const crc = String(crc32(request.rawBody));
+    for (const webhookId of secrets) {
+      const verifier = createVerify('sha256').update(`${id}|${time}|${webhookId}|${crc}`);
+      if (verifier.verify(certificate.key.key, signature)) return VERIFIED;
+    }
+    return rejected('no_matching_signature');
+  }
+
+  /** The signed transmission id: each signature is accepted once. */
+  deliveryId(request: WebhookRequest): string | undefined {
+    const id = readHeader(request.headers, TRANSMISSION_ID);
+    return id === undefined ? undefined : `transmission:${id}`;
+  }
+
+  /** Rejects, at startup, a webhook ID that is not PayPal's letters and digits. */
+  checkSecret(secret: string): string | undefined {
+    return WEBHOOK_ID.test(secret) ? undefined : "the webhook's ID from the PayPal Developer Dashboard: letters and digits, e.g. '8PT597110X687430LKGECATA'";
+  }
+}
+
+/** The public key and validity of a PEM certificate, or `undefined`. */
+function parseCertificate(pem: string): { key: KeyObject; validFrom: number; validTo: number } | undefined {
+  try {
+    const certificate = new X509Certificate(pem);
+    if (certificate.publicKey.asymmetricKeyType !== 'rsa') return undefined;
+    return { key: certificate.publicKey, validFrom: Date.parse(certificate.validFrom), validTo: Date.parse(certificate.validTo) };
+  } catch {
+    return undefined;
+  }
+}
+
+let CRC_TABLE: Int32Array | undefined;
+
+/** CRC-32 (IEEE) of `bytes`, unsigned, as PayPal computes it over the body. */
+export function crc32(bytes: Buffer): number {
+  const table = (CRC_TABLE ??= Int32Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c;
+  }));
+  let crc = -1;
+  for (let i = 0; i < bytes.length; i++) crc = table[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ -1) >>> 0;
+}

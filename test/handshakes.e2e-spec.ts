@@ -1,0 +1,214 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { All, Body, Controller, HttpCode, Post, type INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import {
+  MailgunVerifier,
+  VerifiedWebhook,
+  WebhookSecurityModule,
+  type WebhookVerifier,
+} from '../src/index.js';
+import { signWebhook } from '../src/testing/index.js';
+import { dropboxChallenge, metaSubscription, oktaVerification, xChallengeResponseCheck } from '../src/verifiers/handshakes.js';
+import { ADAPTERS, createApp, type TestApp } from './app/create-app.js';
+import { selfSignedCertificate, startKeyServer, type KeyServer } from './support/key-server.js';
+
+/** Records which handlers ran. */
+class Calls {
+  readonly names: string[] = [];
+}
+
+@Controller('hooks')
+class HandshakeController {
+  constructor(private readonly calls: Calls) {}
+
+  @Post('discord')
+  @HttpCode(200)
+  @VerifiedWebhook('discord')
+  discord(@Body() body: { type: number }) {
+    this.calls.names.push(`discord:${body.type}`);
+    return { type: 4, data: { content: 'pong' } };
+  }
+
+  @Post('slack')
+  @HttpCode(200)
+  @VerifiedWebhook('slack')
+  slack() {
+    this.calls.names.push('slack');
+  }
+
+  @All('meta')
+  @HttpCode(200)
+  @VerifiedWebhook('meta')
+  meta() {
+    this.calls.names.push('meta');
+  }
+
+  @All('x')
+  @HttpCode(200)
+  @VerifiedWebhook('x')
+  x() {
+    this.calls.names.push('x');
+  }
+
+  @All('dropbox')
+  @HttpCode(200)
+  @VerifiedWebhook('dropbox')
+  dropbox() {
+    this.calls.names.push('dropbox');
+  }
+
+  @All('okta')
+  @HttpCode(200)
+  @VerifiedWebhook('okta')
+  okta() {
+    this.calls.names.push('okta');
+  }
+
+  @Post('sendgrid')
+  @HttpCode(200)
+  @VerifiedWebhook('sendgrid')
+  sendgrid() {
+    this.calls.names.push('sendgrid');
+  }
+
+  @Post('paypal')
+  @HttpCode(200)
+  @VerifiedWebhook('paypal')
+  paypal() {
+    this.calls.names.push('paypal');
+  }
+}
+
+/** A verifier that only answers GET challenges with `challenge`; every POST is refused. */
+const challengeOnly = (challenge: WebhookVerifier['challenge']): WebhookVerifier => ({
+  verify: () => ({ verified: false, reason: 'missing_header' }),
+  challenge,
+  deliveryId: () => undefined,
+});
+
+const discordKeys = generateKeyPairSync('ed25519');
+const DISCORD_PUBLIC_KEY = Buffer.from(discordKeys.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('hex');
+const sendgridKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const SENDGRID_PUBLIC_KEY = sendgridKeys.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+const SLACK_SECRET = 'slack-signing-secret';
+
+describe.each(ADAPTERS)('Handshakes and public-key schemes over HTTP (%s)', (adapter) => {
+  let t: TestApp;
+  let app: INestApplication;
+  let calls: Calls;
+  let keys: KeyServer;
+  const cert = selfSignedCertificate();
+
+  beforeAll(async () => {
+    keys = await startKeyServer();
+    keys.routes.set('/cert', { body: cert.certificate });
+    t = await createApp(
+      WebhookSecurityModule.forRoot({
+        providers: {
+          discord: { secret: DISCORD_PUBLIC_KEY, replay: {} },
+          slack: { secret: SLACK_SECRET },
+          meta: { secret: 'meta-app-secret', verifier: challengeOnly(metaSubscription('meta-verify-token')) },
+          x: { secret: 'x-consumer-secret', verifier: challengeOnly(xChallengeResponseCheck) },
+          dropbox: { secret: 'dropbox-app-secret', verifier: challengeOnly(dropboxChallenge) },
+          okta: { secret: 'Bearer okta-static-token', verifier: challengeOnly(oktaVerification) },
+          sendgrid: { secret: SENDGRID_PUBLIC_KEY },
+          paypal: { secret: 'WEBHOOK1', replay: {}, keyOrigins: [keys.origin] },
+        },
+      }),
+      { adapter, controllers: [HandshakeController], providers: [Calls] },
+    );
+    app = t.app;
+    calls = app.get(Calls);
+  });
+  afterAll(async () => {
+    await app.close();
+    await keys.close();
+  });
+  beforeEach(() => calls.names.splice(0));
+
+  const post = (path: string, body: string, headers: Record<string, string>) =>
+    request(app.getHttpServer()).post(path).set('content-type', 'application/json').set(headers).send(body);
+
+  it('answers a signed Discord PING with {"type":1}, twice under replay, without running the handler', async () => {
+    const ping = '{"id":"1","type":1}';
+    for (let i = 0; i < 2; i++) {
+      const response = await post('/hooks/discord', ping, signWebhook('discord', { secret: DISCORD_PUBLIC_KEY, body: ping, privateKey: discordKeys.privateKey }));
+      expect(response.status).toBe(200);
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(response.text).toBe('{"type":1}');
+    }
+    expect(calls.names).toEqual([]);
+  });
+
+  it('passes a signed Discord interaction to the handler, and refuses a forged PING', async () => {
+    const interaction = '{"id":"2","type":2,"data":{"name":"hello"}}';
+    const signed = signWebhook('discord', { secret: DISCORD_PUBLIC_KEY, body: interaction, privateKey: discordKeys.privateKey });
+    await post('/hooks/discord', interaction, signed).expect(200, { type: 4, data: { content: 'pong' } });
+    await post('/hooks/discord', '{"id":"3","type":1}', signed).expect(401);
+    expect(calls.names).toEqual(['discord:2']);
+  });
+
+  it('answers a signed Slack url_verification with its challenge as text, and refuses an unsigned one', async () => {
+    const body = '{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}';
+    const response = await post('/hooks/slack', body, signWebhook('slack', { secret: SLACK_SECRET, body }));
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/plain/);
+    expect(response.text).toBe('3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P');
+    await post('/hooks/slack', body, {}).expect(401);
+    expect(calls.names).toEqual([]);
+  });
+
+  it("answers Meta's GET subscription check only with the right verify token", async () => {
+    const server = app.getHttpServer();
+    const ok = await request(server).get('/hooks/meta?hub.mode=subscribe&hub.verify_token=meta-verify-token&hub.challenge=1158201444');
+    expect([ok.status, ok.text]).toEqual([200, '1158201444']);
+    await request(server).get('/hooks/meta?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1158201444').expect(401);
+    await request(server).get('/hooks/meta').expect(401);
+    expect(calls.names).toEqual([]);
+  });
+
+  it("answers X's CRC with the HMAC of the token, Dropbox's challenge with nosniff text, Okta's with its verification", async () => {
+    const server = app.getHttpServer();
+    const crc = await request(server).get('/hooks/x?crc_token=9b4507b3-9040-4669-9ff0-0b4b2ef4c36d');
+    expect(crc.status).toBe(200);
+    expect(JSON.parse(crc.text)).toEqual({ response_token: expect.stringMatching(/^sha256=[A-Za-z0-9+/]{43}=$/) });
+    const dropbox = await request(server).get('/hooks/dropbox?challenge=abc123');
+    expect([dropbox.status, dropbox.text, dropbox.headers['x-content-type-options']]).toEqual([200, 'abc123', 'nosniff']);
+    const okta = await request(server).get('/hooks/okta').set('x-okta-verification-challenge', 'ok-123').set('authorization', 'Bearer okta-static-token');
+    expect([okta.status, JSON.parse(okta.text)]).toEqual([200, { verification: 'ok-123' }]);
+    await request(server).get('/hooks/okta').set('x-okta-verification-challenge', 'ok-123').set('authorization', 'Bearer wrong').expect(401);
+    await request(server).get(`/hooks/dropbox?challenge=${encodeURIComponent('<script>\n')}`).expect(401);
+    expect(calls.names).toEqual([]);
+  });
+
+  it('verifies SendGrid with the configured public key, and refuses tampering', async () => {
+    const body = '[{"email":"a@example.com","event":"delivered","sg_event_id":"e1","timestamp":1700000000}]\r\n';
+    const headers = signWebhook('sendgrid', { secret: SENDGRID_PUBLIC_KEY, body, privateKey: sendgridKeys.privateKey });
+    await post('/hooks/sendgrid', body, headers).expect(200);
+    await post('/hooks/sendgrid', body.replace('delivered', 'bounce'), headers).expect(401);
+    expect(calls.names).toEqual(['sendgrid']);
+  });
+
+  it('answers 503 when PayPal’s certificate cannot be fetched, so PayPal retries, and 401 for a certificate URL elsewhere', async () => {
+    const headers = {
+      'paypal-transmission-id': 'abc-1',
+      'paypal-transmission-time': new Date().toISOString(),
+      'paypal-transmission-sig': 'c2lnbmF0dXJl',
+      'paypal-auth-algo': 'SHA256withRSA',
+    };
+    await post('/hooks/paypal', '{}', { ...headers, 'paypal-cert-url': `${keys.origin}/missing` }).expect(503);
+    await post('/hooks/paypal', '{}', { ...headers, 'paypal-cert-url': 'http://169.254.169.254/latest/meta-data' }).expect(401);
+    expect(calls.names).toEqual([]);
+    expect(t.logger.lines.some((line) => line.level === 'error' && /could not be fetched/.test(line.message))).toBe(true);
+  });
+});
+
+describe('Schemes whose signature does not cover the whole body', () => {
+  it('fail at startup without replay protection, naming the fix', async () => {
+    await expect(createApp(WebhookSecurityModule.forRoot({ providers: { mailgun: { secret: 'key-1' } } }), { controllers: [] })).rejects.toThrow(
+      /replay must be on for this scheme .*not the event data.*set replay: \{\}/,
+    );
+    const started = await createApp(WebhookSecurityModule.forRoot({ providers: { mailgun: { secret: 'key-1', verifier: new MailgunVerifier(), replay: {} } } }), { controllers: [] });
+    await started.app.close();
+  });
+});
