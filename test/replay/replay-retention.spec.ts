@@ -1,6 +1,7 @@
 import {
   FullupVerifier,
   GitHubVerifier,
+  MailgunVerifier,
   MemoryReplayStore,
   NoyoVerifier,
   ShopifyVerifier,
@@ -33,6 +34,7 @@ describe('Replay retention per sender', () => {
       noyo: new NoyoVerifier().replayRetentionSeconds,
       trophy: new TrophyVerifier().replayRetentionSeconds,
       fullup: new FullupVerifier().replayRetentionSeconds,
+      mailgun: new MailgunVerifier().replayRetentionSeconds,
     }).toEqual({
       stripe: 3 * DAY,
       shopify: 4 * HOUR,
@@ -45,6 +47,7 @@ describe('Replay retention per sender', () => {
       noyo: 3 * DAY,
       trophy: HOUR,
       fullup: 3 * DAY,
+      mailgun: 8 * HOUR,
     });
   });
 
