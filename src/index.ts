@@ -11,11 +11,12 @@ export type {
   WebhookSecretResolver,
   WebhookSecrets,
 } from './webhook-secret-resolver.interface.js';
-export { VerifiedWebhook } from './verified-webhook.decorator.js';
+export { VerifiedWebhook, type VerifiedWebhookOptions } from './verified-webhook.decorator.js';
 export { WebhookSignatureGuard } from './webhook-signature.guard.js';
 export type { RawBodyRequest, WebhookHttpRequest } from './raw-body.reader.js';
 export {
   InvalidWebhookSignatureException,
+  WebhookEventHandlerException,
   WebhookPayloadTooLargeException,
   WebhookSecurityConfigurationError,
   WebhookSecurityMisconfiguredException,
@@ -65,3 +66,28 @@ export { MemoryReplayStore, type MemoryReplayStoreOptions } from './replay/memor
 export { RedisReplayStore, type RedisReplayClient } from './replay/redis-replay.store.js';
 export { WebhookReplayFilter } from './replay/webhook-replay.filter.js';
 export { DuplicateWebhookException, WebhookReplayStoreUnavailableException } from './replay/replay.exceptions.js';
+export { OnWebhookEvent } from './events/on-webhook-event.decorator.js';
+export { WebhookEvent } from './events/webhook-event.decorator.js';
+export type { UnhandledWebhookEvent, WebhookEventsOptions } from './events/webhook-events-options.interface.js';
+export type {
+  EventsByType,
+  GitHubEvents,
+  SelectedEventType,
+  SlackEventEnvelope,
+  SlackEvents,
+  VerifiedWebhookEvent,
+  WebhookEventContext,
+  WebhookEventMap,
+  WebhookEventPayload,
+  WebhookEventSelector,
+  WebhookEventType,
+} from './events/webhook-event-map.interface.js';
+export {
+  REPLAY_CHANNEL,
+  VERIFY_CHANNEL,
+  type WebhookReplayDecision,
+  type WebhookReplayMessage,
+  type WebhookVerificationMessage,
+  type WebhookVerificationOutcome,
+} from './diagnostics/webhook-diagnostics.channels.js';
+export { enableWebhookTelemetry, type WebhookTelemetry, type WebhookTelemetryOptions } from './diagnostics/opentelemetry.bridge.js';

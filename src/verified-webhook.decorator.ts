@@ -1,4 +1,5 @@
 import { SetMetadata, UseFilters, UseGuards, applyDecorators } from '@nestjs/common';
+import { dispatchDecorators } from './events/webhook-event.interceptor.js';
 import { WebhookReplayFilter } from './replay/webhook-replay.filter.js';
 import { WEBHOOK_PROVIDER_METADATA } from './webhook-security.constants.js';
 import { WebhookSignatureGuard } from './webhook-signature.guard.js';
@@ -20,8 +21,12 @@ import { WebhookSignatureGuard } from './webhook-signature.guard.js';
  * @VerifiedWebhook('fullup')
  * handle(@Body() event: FullupEvent) {}
  * ```
+ *
+ * With `{ dispatch: true }`, each verified delivery goes to the
+ * `@OnWebhookEvent(provider, type)` handlers of its event type before the
+ * route handler runs; see `OnWebhookEvent`.
  */
-export function VerifiedWebhook(provider: string): ClassDecorator & MethodDecorator {
+export function VerifiedWebhook(provider: string, options: VerifiedWebhookOptions = {}): ClassDecorator & MethodDecorator {
   // A guard and a filter, and no interceptor: Nest builds an interceptor's
   // pipeline on every request, replay on or off, while a route-scoped filter
   // is bound once at startup and runs only when something throws. The guard
@@ -31,10 +36,23 @@ export function VerifiedWebhook(provider: string): ClassDecorator & MethodDecora
   // which can only let a request through or throw; the filter turns it into
   // an empty 200, whatever the route's status. Route-scoped filters come
   // before global ones, so the app's own filters and interceptors see
-  // everything else as before.
+  // everything else as before. Only a route that dispatches events gets an
+  // interceptor, for that route alone.
   return applyDecorators(
     SetMetadata(WEBHOOK_PROVIDER_METADATA, provider),
     UseGuards(WebhookSignatureGuard),
     UseFilters(WebhookReplayFilter),
+    ...(options.dispatch ? dispatchDecorators() : []),
   );
+}
+
+/** Options of `@VerifiedWebhook`. */
+export interface VerifiedWebhookOptions {
+  /**
+   * Route each verified delivery to the `@OnWebhookEvent` handlers of its
+   * provider and event type. The route handler runs after them, usually with
+   * an empty body; a method route answers 200 unless it sets `@HttpCode`.
+   * @default false
+   */
+  dispatch?: boolean;
 }

@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import type { ResolvedWebhookEventsOptions, WebhookEventsOptions } from './events/webhook-events-options.interface.js';
 import type { ReplayOptions, ResolvedReplayOptions } from './replay/replay-options.interface.js';
 import type { ReplayStore } from './replay/replay-store.interface.js';
 import type { BuiltInScheme } from './verifiers/built-in-verifiers.js';
@@ -116,6 +117,11 @@ export interface WebhookSecurityModuleOptions {
   /**
    * Called for every rejected request, to count or alert. The response stays
    * the generic 4xx; an error thrown here is logged and does not change it.
+   *
+   * For everything else (verified deliveries, durations, duplicates, replay
+   * store latency) subscribe to the `nestjs-webhook-security:verify` and
+   * `nestjs-webhook-security:replay` diagnostics channels, or turn on
+   * `telemetry`; see `docs/observability.md`.
    * @example ({ provider, reason }) => metrics.increment('webhook.rejected', { provider, reason })
    */
   onVerificationFailure?: (failure: WebhookVerificationFailure) => void | Promise<void>;
@@ -128,6 +134,25 @@ export interface WebhookSecurityModuleOptions {
    * @example { store: new RedisReplayStore(redis), ttlSeconds: 86400 }
    */
   replay?: ReplayOptions;
+
+  /**
+   * Event routing to `@OnWebhookEvent` handlers, on routes marked
+   * `@VerifiedWebhook(name, { dispatch: true })`.
+   * @default { unhandled: 'ignore' }
+   */
+  events?: WebhookEventsOptions;
+
+  /**
+   * OpenTelemetry metrics and spans for every verification and replay
+   * decision (see `docs/observability.md`), through `@opentelemetry/api`, an
+   * optional peer dependency. They go to the global providers of the
+   * OpenTelemetry SDK, which must be started before the app.
+   * - `true`: on; startup fails if `@opentelemetry/api` is not installed;
+   * - `'auto'`: on where `@opentelemetry/api` is installed, off elsewhere;
+   * - `false`: off. The diagnostics channels publish either way, to whoever subscribes.
+   * @default false
+   */
+  telemetry?: boolean | 'auto';
 }
 
 /** What `onVerificationFailure` learns of a rejected request. */
@@ -171,6 +196,9 @@ export interface ResolvedWebhookSecurityOptions {
   readonly providers: ReadonlyMap<string, ResolvedWebhookProvider>;
   readonly maxBodyBytes: number;
   readonly onVerificationFailure: WebhookSecurityModuleOptions['onVerificationFailure'];
+  readonly telemetry: boolean | 'auto';
   /** The module-wide replay store: `replay.store`, or an in-memory one. */
   readonly replayStore?: ReplayStore;
+  /** Event routing, with defaults filled in. */
+  readonly events: ResolvedWebhookEventsOptions;
 }

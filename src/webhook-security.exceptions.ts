@@ -37,6 +37,17 @@ export class WebhookSecurityMisconfiguredException extends InternalServerErrorEx
   }
 }
 
+/**
+ * The 500 when an `@OnWebhookEvent` handler threw: the delivery failed, and
+ * the sender retries it. The body never carries the handler's error, which
+ * goes to the error log.
+ */
+export class WebhookEventHandlerException extends InternalServerErrorException {
+  constructor() {
+    super('Webhook event handler failed');
+  }
+}
+
 /** `'a', 'b'`, or `none`. */
 const quoteList = (names: readonly string[]): string =>
   names.length === 0 ? 'none' : names.map((name) => `'${name}'`).join(', ');
@@ -52,6 +63,37 @@ export class WebhookSecurityConfigurationError extends Error {
     return new WebhookSecurityConfigurationError(
       `@VerifiedWebhook('${provider}') on ${route} names a provider that is not configured. ` +
         `Add '${provider}' to WebhookSecurityModule.forRoot({ providers: { ... } }), or fix the name (configured: ${quoteList(configured)}).`,
+    );
+  }
+
+  /** An `@OnWebhookEvent(name)` whose name is not among the configured providers. */
+  static unknownEventProvider(provider: string, handler: string, configured: readonly string[]): WebhookSecurityConfigurationError {
+    return new WebhookSecurityConfigurationError(
+      `@OnWebhookEvent('${provider}') on ${handler} names a provider that is not configured. ` +
+        `Add '${provider}' to WebhookSecurityModule.forRoot({ providers: { ... } }), or fix the name (configured: ${quoteList(configured)}).`,
+    );
+  }
+
+  /** Event routing for a provider whose verifier has no `eventType()`. */
+  static verifierWithoutEventTypes(provider: string, usedBy: string): WebhookSecurityConfigurationError {
+    return new WebhookSecurityConfigurationError(
+      `${usedBy} routes events of webhook provider '${provider}', whose verifier cannot read event types. ` +
+        `Give providers.${provider}.verifier an eventType(request) method that reads the type from the verified request.`,
+    );
+  }
+
+  /** An `@OnWebhookEvent` handler in a provider that is not a singleton. */
+  static scopedEventHandler(handler: string): WebhookSecurityConfigurationError {
+    return new WebhookSecurityConfigurationError(
+      `@OnWebhookEvent on ${handler}: handlers must live in singleton providers or controllers, and this one is request-scoped or transient ` +
+        `(or depends on one). Move the handler to a singleton, and inject ModuleRef there to resolve scoped providers.`,
+    );
+  }
+
+  /** An `@OnWebhookEvent` that lists no event type. */
+  static emptyEventSubscription(handler: string): WebhookSecurityConfigurationError {
+    return new WebhookSecurityConfigurationError(
+      `@OnWebhookEvent on ${handler} lists no event type. Name one or more types, or '*' for every type.`,
     );
   }
 

@@ -1,5 +1,9 @@
-import { Inject, Logger, Module, type OnModuleInit, type Type } from '@nestjs/common';
+import { Inject, Logger, Module, type OnModuleDestroy, type OnModuleInit, type Type } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
+import { acquireModuleTelemetry, type WebhookTelemetry } from './diagnostics/opentelemetry.bridge.js';
+import { WebhookEventDispatcher } from './events/webhook-event-dispatcher.js';
+import { WebhookEventLoader } from './events/webhook-event.loader.js';
+import { resolveEventsOptions } from './events/webhook-events-options.resolver.js';
 import { MemoryReplayStore } from './replay/memory-replay.store.js';
 import { checkReplayVerifier, resolveReplayOptions } from './replay/replay-options.resolver.js';
 import { ReplayStore } from './replay/replay-store.interface.js';
@@ -53,10 +57,14 @@ import type {
       useFactory: (options: ResolvedWebhookSecurityOptions) => options.replayStore,
       inject: [RESOLVED_WEBHOOK_SECURITY_OPTIONS],
     },
+    WebhookEventDispatcher,
+    WebhookEventLoader,
   ],
-  exports: [RESOLVED_WEBHOOK_SECURITY_OPTIONS, ReplayStore],
+  exports: [RESOLVED_WEBHOOK_SECURITY_OPTIONS, ReplayStore, WebhookEventDispatcher],
 })
-export class WebhookSecurityModule extends ConfigurableWebhookSecurityModule implements OnModuleInit {
+export class WebhookSecurityModule extends ConfigurableWebhookSecurityModule implements OnModuleInit, OnModuleDestroy {
+  private telemetry: WebhookTelemetry | undefined;
+
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
@@ -82,6 +90,12 @@ export class WebhookSecurityModule extends ConfigurableWebhookSecurityModule imp
       }
     }
     this.warnOfUrlsFromHost();
+    this.telemetry = await acquireModuleTelemetry(this.options.telemetry);
+  }
+
+  /** Stops the telemetry this module turned on. */
+  onModuleDestroy(): void {
+    this.telemetry?.disable();
   }
 
   /** One warning naming the providers whose signed URL is rebuilt from the request's Host header. */
@@ -137,11 +151,17 @@ export function resolveOptions(options: WebhookSecurityModuleOptions): ResolvedW
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) {
     throw WebhookSecurityConfigurationError.invalidOption('*', 'maxBodyBytes', 'a positive whole number of bytes');
   }
+  const telemetry = options.telemetry ?? false;
+  if (typeof telemetry !== 'boolean' && telemetry !== 'auto') {
+    throw WebhookSecurityConfigurationError.invalidOption('*', 'telemetry', "true, false or 'auto'");
+  }
   const replayStore = options.replay?.store ?? new MemoryReplayStore();
   return {
     maxBodyBytes,
     onVerificationFailure: options.onVerificationFailure,
+    telemetry,
     replayStore,
+    events: resolveEventsOptions(options.events),
     providers: new Map(entries.map(([name, provider]) => [name, resolveProvider(name, provider, options, replayStore)])),
   };
 }

@@ -10,6 +10,7 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { noteRejection, noteVerified, traceVerification } from './diagnostics/webhook-diagnostics.channels.js';
 import { readRawBody, toWebhookHttpRequest, type WebhookHttpRequest } from './raw-body.reader.js';
 import { claimDelivery } from './replay/delivery-claim.js';
 import type { ReplayOptions } from './replay/replay-options.interface.js';
@@ -78,8 +79,12 @@ export class WebhookSignatureGuard implements CanActivate {
     // @VerifiedWebhook on a controller and on its method runs the guard twice: the
     // second run must not claim the delivery again. Without replay, it verifies again.
     if (provider.replay && platformRequest[VERIFIED_BY] === provider) return true;
-    if (provider.verifier.challenge && platformRequest.method === 'GET') return this.answerChallenge(context, platformRequest, provider);
+    return traceVerification(platformRequest, provider, () => this.check(context, platformRequest, provider));
+  }
 
+  /** Answers a challenge, or verifies the request: synchronously when the body is there and the secrets are fixed. */
+  private check(context: ExecutionContext, platformRequest: PlatformRequest, provider: ResolvedWebhookProvider): boolean | Promise<boolean> {
+    if (provider.verifier.challenge && platformRequest.method === 'GET') return this.answerChallenge(context, platformRequest, provider);
     const { rawBody } = platformRequest;
     if (Buffer.isBuffer(rawBody) && typeof provider.secrets !== 'function') {
       return this.verify(context, platformRequest, provider, rawBody, provider.secrets);
@@ -157,6 +162,7 @@ export class WebhookSignatureGuard implements CanActivate {
     result: VerificationResult,
   ): boolean | Promise<boolean> {
     if (!result.verified) throw this.rejection(toWebhookHttpRequest(platformRequest), provider, result.reason);
+    noteVerified(platformRequest);
     const handshake = provider.verifier.handshake?.(webhook, secrets);
     if (handshake) {
       this.logger.debug(`Answered the handshake of '${provider.name}' on ${routeOf(toWebhookHttpRequest(platformRequest))}`);
@@ -166,7 +172,7 @@ export class WebhookSignatureGuard implements CanActivate {
     platformRequest[VERIFIED_BY] = provider;
     // The id is read only now that the request is verified.
     const response = context.getArgByIndex<PlatformResponse>(1);
-    return claimDelivery(this.logger, provider.name, provider.replay, provider.verifier.deliveryId?.(webhook), response.raw ?? response);
+    return claimDelivery(this.logger, provider.name, provider.replay, provider.verifier.deliveryId?.(webhook), response.raw ?? response, platformRequest);
   }
 
   /** A request whose `url` is built (and its Host checked) the first time a verifier reads it. */
@@ -242,6 +248,7 @@ export class WebhookSignatureGuard implements CanActivate {
 
   /** Calls `onVerificationFailure`; whatever it throws is logged and leaves the response as it is. */
   private notifyFailure(failure: WebhookVerificationFailure): void {
+    noteRejection(failure.request as object, failure.reason);
     const { onVerificationFailure } = this.options;
     if (!onVerificationFailure) return;
     const logError = (error: unknown) => this.logger.error(`onVerificationFailure threw: ${describeError(error)}`);

@@ -53,9 +53,14 @@ describe('the published package', () => {
     }
   });
 
-  it('accepts both Nest majors as peers and has no runtime dependencies', () => {
+  it('accepts both Nest majors as peers, OpenTelemetry as an optional one, and has no runtime dependencies', () => {
     const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
-    expect(manifest.peerDependencies).toEqual({ '@nestjs/common': '^11.0.0 || ^12.0.0', '@nestjs/core': '^11.0.0 || ^12.0.0' });
+    expect(manifest.peerDependencies).toEqual({
+      '@nestjs/common': '^11.0.0 || ^12.0.0',
+      '@nestjs/core': '^11.0.0 || ^12.0.0',
+      '@opentelemetry/api': '^1.3.0',
+    });
+    expect(manifest.peerDependenciesMeta).toEqual({ '@opentelemetry/api': { optional: true } });
     expect(manifest.dependencies).toBeUndefined();
   });
 });

@@ -15,13 +15,16 @@ export const REPLAY_PROVIDER = 'fullupReplay';
  * `@VerifiedWebhook` route; `guardOnly` has the signature guard alone, without
  * the filter the decorator also attaches; `guardedReplay` is a
  * `@VerifiedWebhook` route whose provider has replay protection on, loaded
- * with a new delivery on every request.
+ * with a new delivery on every request; `guardedOtel` is the `guarded` route
+ * of a second server that runs with the OpenTelemetry SDK and webhook
+ * telemetry on (`--otel`).
  */
 export const ROUTES = {
   unguarded: '/webhooks/unguarded',
   guarded: '/webhooks/guarded',
   guardOnly: '/webhooks/guard-only',
   guardedReplay: '/webhooks/guarded-replay',
+  guardedOtel: '/webhooks/guarded',
 } as const;
 
 /** Name of a route under load. */

@@ -39,14 +39,23 @@ export interface HttpResult {
   readonly rounds: readonly { readonly size: number; readonly route: Route; readonly round: number; readonly result: HttpLoadResult }[];
 }
 
-const ROUTE_ORDER: readonly Route[] = ['unguarded', 'guarded', 'guardOnly', 'guardedReplay'];
+const ROUTE_ORDER: readonly Route[] = ['unguarded', 'guarded', 'guardOnly', 'guardedReplay', 'guardedOtel'];
 
-/** Loads one server's routes in interleaved rounds, asking the server for its CPU time around each load. */
+/**
+ * Loads the routes in interleaved rounds, asking the server for its CPU time
+ * around each load: `guardedOtel` on a second server with the OpenTelemetry
+ * SDK attached, the others on a plain one.
+ */
 export async function runHttp(settings: HttpSettings): Promise<HttpResult> {
-  const server = await startServer();
+  const plain = await startServer();
+  const otel = await startServer(['--otel']).catch(async (error: unknown) => {
+    await plain.stop();
+    throw error;
+  });
+  const serverOf = (route: Route) => (route === 'guardedOtel' ? otel : plain);
   try {
     const load = (size: number, route: Route, seconds: number): Load => ({
-      port: server.port,
+      port: serverOf(route).port,
       route,
       size,
       seconds,
@@ -59,6 +68,7 @@ export async function runHttp(settings: HttpSettings): Promise<HttpResult> {
     for (let round = 0; round < settings.rounds; round++) {
       for (const size of settings.sizes) {
         for (const route of shuffled(ROUTE_ORDER)) {
+          const server = serverOf(route);
           const cpuBefore = await server.ask<number>('cpu');
           const [result] = runScript<LoadResult[]>('http/load.js', [JSON.stringify([load(size, route, settings.seconds)])], PINNING?.load);
           const cpuUsPerRequest = ((await server.ask<number>('cpu')) - cpuBefore) / result!.requests;
@@ -84,7 +94,7 @@ export async function runHttp(settings: HttpSettings): Promise<HttpResult> {
     });
     return { rows, rounds };
   } finally {
-    await server.stop();
+    await Promise.all([plain.stop(), otel.stop()]);
   }
 }
 
@@ -93,6 +103,7 @@ const ROUTE_LABELS: Readonly<Record<Route, string>> = {
   guarded: '@VerifiedWebhook',
   guardOnly: 'signature guard alone',
   guardedReplay: '@VerifiedWebhook, replay on (memory)',
+  guardedOtel: '@VerifiedWebhook, OTel SDK attached',
 };
 
 /** The HTTP table: one line per body size and route; ratios to the unguarded route. Latencies in milliseconds. */

@@ -6,8 +6,13 @@
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { context, metrics, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
+import { enableWebhookTelemetry } from '../../src/index.js';
 import { BenchAppModule } from './bench-app.module.js';
 
 /** Peak memory of the server process, in bytes. */
@@ -24,7 +29,22 @@ export interface ServerMemory {
 
 const SAMPLE_EVERY_MS = 5;
 
+/**
+ * The OpenTelemetry SDK as an app would start it, with exporters that drop
+ * what they get, and webhook telemetry on: every request gets a span and
+ * metric points.
+ */
+async function startOpenTelemetry(): Promise<void> {
+  const discard: SpanExporter = { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} };
+  trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(discard)] }));
+  const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 10_000 })] }));
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  await enableWebhookTelemetry();
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--otel')) await startOpenTelemetry();
   const app = await NestFactory.create<NestExpressApplication>(BenchAppModule, { rawBody: true, logger: false });
   // Room for the 1 MiB bodies of the memory run; Nest keeps the raw bytes with it.
   app.useBodyParser('json', { limit: '2mb' });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Logger } from '@nestjs/common';
+import { publishReplayDecision } from '../diagnostics/webhook-diagnostics.channels.js';
 import { releaseOnFailure } from './release-on-failure.js';
 import {
   AcknowledgedDuplicateDelivery,
@@ -36,19 +37,23 @@ export async function claimDelivery(
   replay: ResolvedReplayOptions,
   id: string | undefined,
   response: ServerResponse,
+  request: object,
 ): Promise<boolean> {
   if (id === undefined) {
     logger.warn(`Webhook from '${provider}' has no delivery id: handled without replay protection`);
+    publishReplayDecision(request, provider, 'no_delivery_id');
     return true;
   }
   const key = replayKey(replay.keyPrefix, provider, id);
   const previousKey = replay.previousKeyPrefix === undefined ? undefined : previousReplayKey(replay.previousKeyPrefix, provider, id);
   const token = randomUUID();
   let claimed: boolean;
+  const started = performance.now();
   try {
     const claim = replay.store.claim(key, token, replay.ttlMs, previousKey);
     claimed = await within(claim, replay.claimTimeoutMs, () => releaseLateClaim(logger, provider, replay, key, token, claim));
   } catch (error) {
+    publishReplayDecision(request, provider, storeFailure(error), { started, operation: 'claim', failOpen: replay.failOpen, error });
     if (!replay.failOpen) {
       logger.error(`Replay store failed for '${provider}'; answering 503: ${describe(error)}`);
       throw new WebhookReplayStoreUnavailableException();
@@ -56,6 +61,7 @@ export async function claimDelivery(
     logger.warn(`Replay store failed for '${provider}'; handling the webhook unchecked (failOpen): ${describe(error)}`);
     return true;
   }
+  publishReplayDecision(request, provider, claimed ? 'claimed' : 'duplicate', { started, operation: 'claim' });
   if (!claimed) {
     logger.log(`Duplicate webhook from '${provider}' (${key}): handler not run`);
     throw replay.onDuplicate === 'conflict' ? new DuplicateWebhookException() : new AcknowledgedDuplicateDelivery();
@@ -66,7 +72,7 @@ export async function claimDelivery(
     (() => void Promise.resolve()
       .then(() => store.settle!(key, token))
       .catch((error: unknown) => logSettleFailure(logger, provider, key, error)));
-  releaseOnFailure(response, () => release(logger, provider, replay, key, token), settle);
+  releaseOnFailure(response, () => release(logger, provider, replay, key, token, request), settle);
   return true;
 }
 
@@ -75,11 +81,26 @@ function logSettleFailure(logger: Logger, provider: string, key: string, error: 
   logger.warn(`Replay store failed to settle a delivery from '${provider}' (${key}); the claim stays with its token until it expires: ${describe(error)}`);
 }
 
+/** `store_timeout` for a store that did not answer in time, `store_error` for one that failed. */
+function storeFailure(error: unknown): 'store_timeout' | 'store_error' {
+  return error instanceof ReplayStoreTimeoutError ? 'store_timeout' : 'store_error';
+}
+
 /** Releases the claim of a delivery that failed. Never throws: the failure response is what the sender gets. */
-async function release(logger: Logger, provider: string, replay: ResolvedReplayOptions, key: string, token: string): Promise<void> {
+async function release(
+  logger: Logger,
+  provider: string,
+  replay: ResolvedReplayOptions,
+  key: string,
+  token: string,
+  request?: object,
+): Promise<void> {
+  const started = performance.now();
   try {
     await within(replay.store.release(key, token), replay.claimTimeoutMs);
+    if (request) publishReplayDecision(request, provider, 'released', { started, operation: 'release' });
   } catch (error) {
+    if (request) publishReplayDecision(request, provider, storeFailure(error), { started, operation: 'release', error });
     logger.error(
       `Replay store failed to release a failed delivery from '${provider}' (${key}); ` +
         `its retries count as duplicates until the claim expires: ${describe(error)}`,

@@ -18,7 +18,20 @@ export type { SignInput } from '../verifiers/webhook-verifier.interface.js';
  *   .expect(200);
  * ```
  */
-export function signWebhook(provider: BuiltInScheme, input: SignInput): Record<string, string> {
+export function signWebhook(provider: BuiltInScheme, input: SignInput): Record<string, string>;
+/**
+ * Serialises `input.event` once and signs it: returns the body to send and
+ * the headers `provider` would send with it, including the event header of
+ * schemes that carry the type in one (`X-GitHub-Event`, `X-Shopify-Topic`),
+ * from `input.type`.
+ *
+ * @example
+ * ```ts
+ * const { body, headers } = signWebhook('github', { secret, type: 'issues', event: { action: 'opened', issue } });
+ * ```
+ */
+export function signWebhook(provider: BuiltInScheme, input: SignEventInput): { body: string; headers: Record<string, string> };
+export function signWebhook(provider: BuiltInScheme, input: SignInput | SignEventInput): Record<string, string> | { body: string; headers: Record<string, string> } {
   const verifier: WebhookVerifier = new BUILT_IN_VERIFIERS[provider]();
   if (!verifier.sign) {
     throw new TypeError(
@@ -26,5 +39,24 @@ export function signWebhook(provider: BuiltInScheme, input: SignInput): Record<s
         'test your handler with a custom verifier, or against a key server of your own through the keyOrigins option.',
     );
   }
-  return verifier.sign(input);
+  if (!('event' in input)) return verifier.sign(input);
+  const { event, type, ...rest } = input;
+  const body = JSON.stringify(event);
+  return { body, headers: { ...verifier.sign({ ...rest, body }), ...eventHeaders(provider, type) } };
+}
+
+/** What a test signs as an event: the event object, serialised once, in place of a body. */
+export interface SignEventInput extends Omit<SignInput, 'body'> {
+  /** The event, sent as its JSON. */
+  readonly event: object;
+  /** The event type, for schemes that send it in a header: `issues` or `issues.opened` for GitHub, `orders/create` for Shopify. */
+  readonly type?: string;
+}
+
+/** The header that names the event type, for the schemes that send one. */
+function eventHeaders(provider: BuiltInScheme, type: string | undefined): Record<string, string> {
+  if (type === undefined) return {};
+  if (provider === 'github') return { 'x-github-event': type.split('.')[0]! };
+  if (provider === 'shopify') return { 'x-shopify-topic': type };
+  return {};
 }

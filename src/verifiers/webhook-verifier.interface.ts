@@ -155,6 +155,9 @@ export interface WebhookVerifier {
    */
   readonly requiresReplay?: string;
 
+  /** The event type of a verified request, e.g. `invoice.paid`; `undefined` when it names none. */
+  eventType?(request: WebhookRequest): string | undefined;
+
   /**
    * How long the sender may deliver the same event again, in seconds: its
    * documented retry window. Replay protection remembers a delivery id this

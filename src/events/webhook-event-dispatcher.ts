@@ -1,0 +1,190 @@
+import {
+  BadRequestException,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { toWebhookHttpRequest } from '../raw-body.reader.js';
+import type { WebhookRequest } from '../verifiers/webhook-verifier.interface.js';
+import { LOGGER_CONTEXT, RESOLVED_WEBHOOK_SECURITY_OPTIONS } from '../webhook-security.constants.js';
+import { WebhookEventHandlerException, WebhookSecurityMisconfiguredException } from '../webhook-security.exceptions.js';
+import type { ResolvedWebhookProvider, ResolvedWebhookSecurityOptions } from '../webhook-security-options.interface.js';
+import type { VerifiedWebhookEvent, WebhookEventContext } from './webhook-event-map.interface.js';
+
+/** An `@OnWebhookEvent` method, bound to its instance once, at startup. */
+export interface WebhookEventHandler {
+  /** `Class.method()`, for logs. */
+  readonly name: string;
+  /** The provider whose events it takes. */
+  readonly provider: string;
+  /** The event types it takes, or `'*'` for every type. */
+  readonly types: readonly string[] | '*';
+  /** Calls the method on its instance. */
+  readonly call: (event: unknown, context: WebhookEventContext) => unknown;
+}
+
+/** The handlers of one provider: by event type, and those of every type. */
+interface ProviderHandlers {
+  /** For each event type that some handler names, its handlers and the wildcard ones, in discovery order. */
+  readonly byType: Map<string, readonly WebhookEventHandler[]>;
+  /** Handlers of `'*'`, for the types no handler names. */
+  readonly wildcard: readonly WebhookEventHandler[];
+}
+
+/** What the dispatcher has read of one verified request, kept for the rest of that request. */
+interface Delivery {
+  readonly provider: ResolvedWebhookProvider;
+  readonly webhook: WebhookRequest;
+  readonly eventType: string | undefined;
+  /** The parsed body, once read. */
+  event?: { readonly value: unknown };
+  /** Set once the delivery went to its handlers, so that a second dispatching decorator does nothing. */
+  dispatched?: boolean;
+}
+
+/** Said when the dispatcher meets a request the guard did not verify. */
+const NOT_VERIFIED_FIX = 'webhook events are read only on routes marked @VerifiedWebhook(name), after the signature is verified.';
+
+/** Longest event type quoted in a log line. */
+const MAX_LOGGED_TYPE = 100;
+
+/**
+ * Routes verified deliveries to the `@OnWebhookEvent` handlers found at
+ * startup. The handlers are bound once; a delivery costs one map lookup and
+ * one `JSON.parse` of the raw bytes, with no reflection.
+ *
+ * Outcome of a delivery:
+ * - every handler of its type returned (or resolved): the route goes on, 2xx;
+ * - one threw: the handlers after it do not run; 500, so that the sender
+ *   retries, and an error log naming the handler;
+ * - no handler takes it, or the verifier reads no type: a debug log, and the
+ *   route goes on, unless `events.unhandled` is 404 or 422.
+ */
+@Injectable()
+export class WebhookEventDispatcher {
+  protected readonly logger = new Logger(LOGGER_CONTEXT);
+  private readonly handlers = new Map<string, ProviderHandlers>();
+  private readonly deliveries = new WeakMap<object, Delivery>();
+
+  constructor(@Inject(RESOLVED_WEBHOOK_SECURITY_OPTIONS) private readonly options: ResolvedWebhookSecurityOptions) {}
+
+  /** Takes the handlers found at startup, in discovery order. */
+  register(handlers: readonly WebhookEventHandler[]): void {
+    this.handlers.clear();
+    for (const provider of new Set(handlers.map((handler) => handler.provider))) {
+      const own = handlers.filter((handler) => handler.provider === provider);
+      const wildcard = own.filter((handler) => handler.types === '*');
+      const byType = new Map<string, WebhookEventHandler[]>();
+      for (const type of new Set(own.flatMap((handler) => (handler.types === '*' ? [] : handler.types)))) {
+        byType.set(
+          type,
+          own.filter((handler) => handler.types === '*' || handler.types.includes(type)),
+        );
+      }
+      this.handlers.set(provider, { byType, wildcard });
+    }
+  }
+
+  /**
+   * Runs the handlers of the verified delivery on `request`, one after
+   * another, each awaited. Throws the HTTP error the delivery gets when a
+   * handler fails or, with `events.unhandled` set, when none takes it.
+   * Does nothing the second time for the same request.
+   */
+  async dispatch(request: object, provider: string | undefined): Promise<void> {
+    const delivery = this.deliveryOf(request, provider);
+    if (delivery.dispatched) return;
+    delivery.dispatched = true;
+    const { eventType } = delivery;
+    const routes = this.handlers.get(delivery.provider.name);
+    const handlers = eventType === undefined ? undefined : (routes?.byType.get(eventType) ?? routes?.wildcard);
+    if (eventType === undefined || !handlers?.length) return this.unhandled(delivery.provider.name, eventType);
+
+    const event = this.eventOf(delivery);
+    const context: WebhookEventContext = Object.freeze({
+      provider: delivery.provider.name,
+      eventType,
+      deliveryId: delivery.provider.verifier.deliveryId?.(delivery.webhook),
+      headers: delivery.webhook.headers,
+    });
+    for (const handler of handlers) {
+      try {
+        await handler.call(event, context);
+      } catch (error) {
+        this.logger.error(
+          `${handler.name} failed on ${quote(eventType)} from '${delivery.provider.name}'; answering 500 so that the sender retries: ${describe(error)}`,
+          error instanceof Error ? error.stack : undefined,
+        );
+        throw new WebhookEventHandlerException();
+      }
+    }
+  }
+
+  /**
+   * The verified event on `request`: the body parsed from the raw bytes, its
+   * type and context. 400 when the body is not JSON.
+   */
+  verifiedEvent(request: object, provider: string | undefined): VerifiedWebhookEvent {
+    const delivery = this.deliveryOf(request, provider);
+    const { webhook } = delivery;
+    return {
+      provider: delivery.provider.name,
+      eventType: delivery.eventType,
+      deliveryId: delivery.provider.verifier.deliveryId?.(webhook),
+      headers: webhook.headers,
+      event: this.eventOf(delivery),
+    } as VerifiedWebhookEvent;
+  }
+
+  /** What is known of the verified request: the raw bytes the guard verified, and the type its verifier reads. */
+  private deliveryOf(request: object, name: string | undefined): Delivery {
+    const known = this.deliveries.get(request);
+    if (known) return known;
+    const provider = name === undefined ? undefined : this.options.providers.get(name);
+    const http = toWebhookHttpRequest(request as never);
+    const { rawBody } = http.request;
+    if (!provider || !Buffer.isBuffer(rawBody)) {
+      this.logger.error(NOT_VERIFIED_FIX);
+      throw new WebhookSecurityMisconfiguredException(NOT_VERIFIED_FIX);
+    }
+    const url = provider.publicBaseUrl === undefined ? `${http.protocol}://${http.headers.host ?? ''}${http.path}` : provider.publicBaseUrl + http.path;
+    const webhook: WebhookRequest = { rawBody, headers: http.headers, url };
+    const delivery: Delivery = { provider, webhook, eventType: provider.verifier.eventType?.(webhook) };
+    this.deliveries.set(request, delivery);
+    return delivery;
+  }
+
+  /** The body parsed from the verified bytes, once per request. */
+  private eventOf(delivery: Delivery): unknown {
+    if (!delivery.event) {
+      try {
+        delivery.event = { value: JSON.parse(delivery.webhook.rawBody.toString('utf8')) };
+      } catch {
+        throw new BadRequestException('The webhook body is not JSON');
+      }
+    }
+    return delivery.event.value;
+  }
+
+  /** Logs a delivery no handler takes; throws the configured 404 or 422. */
+  private unhandled(provider: string, eventType: string | undefined): void {
+    const what = eventType === undefined ? 'an event with no type' : quote(eventType);
+    this.logger.debug(`No @OnWebhookEvent handler for ${what} from '${provider}'`);
+    const { unhandled } = this.options.events;
+    if (unhandled === 404) throw new NotFoundException('No handler for this webhook event');
+    if (unhandled === 422) throw new UnprocessableEntityException('No handler for this webhook event');
+  }
+}
+
+/** An event type for a log line: quoted, escaped and cut short, as it may come from an unsigned header. */
+function quote(eventType: string): string {
+  return JSON.stringify(eventType.length > MAX_LOGGED_TYPE ? `${eventType.slice(0, MAX_LOGGED_TYPE)}…` : eventType);
+}
+
+/** An error's class and message for a log line. */
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
