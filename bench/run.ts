@@ -7,7 +7,10 @@
  * 3. memory: peak RSS and heap of each route under load with 1 MiB bodies;
  * 4. guard: the whole signature guard in process, against the bare HMAC and
  *    a hand-written guard;
- * 5. hostile: each scheme's costliest unauthenticated request against a bare HMAC.
+ * 5. hostile: each scheme's costliest unauthenticated request against a bare HMAC;
+ * 6. replay-memory (only with `--only=replay-memory`, needs redis-server): bytes
+ *    per claim and deliveries per second of the compact key layout and the
+ *    previous one, in a redis-server of its own.
  *
  * `--quick` runs short rounds for development; `--only=micro,http,memory,guard,hostile`
  * picks phases. Writes bench/results/latest.json and prints Markdown tables.
@@ -23,6 +26,7 @@ import { MICRO_SIZES } from './lib/bodies.js';
 import { PINNING } from './lib/processes.js';
 import type { TargetCheck } from './lib/targets.js';
 import { microSummaryTable, microTable, microTargets, runMicro, type MicroPhaseSettings } from './micro/micro.js';
+import { replayMemoryTable, replayMemoryTargets, runReplayMemory, type ReplayMemorySettings } from './replay/replay-memory.js';
 
 interface Settings {
   readonly micro: MicroPhaseSettings;
@@ -30,6 +34,7 @@ interface Settings {
   readonly memory: MemorySettings;
   readonly guard: GuardSettings;
   readonly hostile: HostilePhaseSettings;
+  readonly replayMemory: ReplayMemorySettings;
 }
 
 const FULL: Settings = {
@@ -38,6 +43,7 @@ const FULL: Settings = {
   memory: { rounds: 3, size: 1024 * 1024, seconds: 3, connections: 4 },
   guard: { rounds: 4, samples: 11, sampleMs: 8, warmupMs: 200, sizes: [1024, 64 * 1024, 1024 * 1024] },
   hostile: { rounds: 3, samples: 5, sampleMs: 25 },
+  replayMemory: { claims: 200_000, concurrency: 32 },
 };
 
 const QUICK: Settings = {
@@ -46,6 +52,7 @@ const QUICK: Settings = {
   memory: { ...FULL.memory, rounds: 1, seconds: 2 },
   guard: { ...FULL.guard, rounds: 1, samples: 7, sampleMs: 5, warmupMs: 100 },
   hostile: { ...FULL.hostile, rounds: 1, samples: 3 },
+  replayMemory: { ...FULL.replayMemory, claims: 50_000 },
 };
 
 const RESULTS = fileURLToPath(new URL('../../bench/results/', import.meta.url));
@@ -115,6 +122,16 @@ if (phases.includes('guard')) {
     `## Guard: CPU µs per canActivate call on a @VerifiedWebhook route, in process, median of ${settings.guard.rounds} rounds (a process each, ${settings.guard.samples} interleaved samples); ratios within each round\n`,
   );
   console.log(guardTable(guard) + '\n');
+}
+
+if (phases.includes('replay-memory')) {
+  const replayMemory = await runReplayMemory(settings.replayMemory);
+  results.replayMemory = replayMemory;
+  targets.push(...replayMemoryTargets(replayMemory));
+  console.log(
+    `## Replay memory: redis-server ${replayMemory.redis} of its own, ${settings.replayMemory.claims} claims per layout through RedisReplayStore, ${settings.replayMemory.concurrency} in flight; bytes from INFO memory (used_memory delta / claims)\n`,
+  );
+  console.log(replayMemoryTable(replayMemory) + '\n');
 }
 
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;

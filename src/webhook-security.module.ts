@@ -182,22 +182,35 @@ function resolveProvider(
   if (toleranceSeconds !== undefined && !(Number.isFinite(toleranceSeconds) && toleranceSeconds > 0)) {
     throw WebhookSecurityConfigurationError.invalidOption(name, 'toleranceSeconds', 'a positive number of seconds');
   }
+  const injectableVerifier = typeof verifier === 'function';
+  const instance = injectableVerifier
+    ? undefined
+    : ((verifier as WebhookVerifier | undefined) ??
+      schemeVerifier(name, provider, { toleranceSeconds, clock: options.clock, keyOrigins: provider.keyOrigins, verifyToken: provider.verifyToken }));
   const resolved: ResolvedWebhookProvider = {
     name,
     publicBaseUrl: resolvePublicBaseUrl(name, provider.publicBaseUrl ?? options.publicBaseUrl),
     secrets: [],
     verifier: UNRESOLVED,
     injectables: {
-      verifier: typeof verifier === 'function' ? verifier : undefined,
+      verifier: injectableVerifier ? verifier : undefined,
       secretResolver: isSecretResolverClass(secret) ? secret : undefined,
     },
-    replay: resolveReplayOptions(name, provider.replay, options.replay, replayStore, toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS),
+    // A verifier given as a class is instantiated later: its retention is not known here.
+    replay: resolveReplayOptions(
+      name,
+      provider.replay,
+      options.replay,
+      replayStore,
+      toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
+      instance?.replayRetentionSeconds,
+    ),
   };
   if (!resolved.injectables.secretResolver) {
     resolved.secrets = typeof secret === 'function' ? (secret as WebhookSecretFunction) : staticSecrets(name, secret);
   }
   if (!resolved.injectables.verifier) {
-    resolved.verifier = (verifier as WebhookVerifier | undefined) ?? schemeVerifier(name, provider, { toleranceSeconds, clock: options.clock, keyOrigins: provider.keyOrigins, verifyToken: provider.verifyToken });
+    resolved.verifier = instance!;
     checkSecrets(resolved);
     checkReplayVerifier(resolved);
   }

@@ -9,7 +9,7 @@ import {
   WebhookReplayStoreUnavailableException,
 } from './replay.exceptions.js';
 import type { ResolvedReplayOptions } from './replay-options.interface.js';
-import { replayKey } from './webhook-delivery.js';
+import { previousReplayKey, replayKey } from './webhook-delivery.js';
 
 /** A store that did not answer within `claimTimeoutMs`. */
 class ReplayStoreTimeoutError extends Error {
@@ -21,9 +21,10 @@ class ReplayStoreTimeoutError extends Error {
  * the request is verified and the delivery id known. Resolves `true` when
  * the handler may run; throws the duplicate's answer or the 503.
  *
- * - First delivery: the claim is kept if the response is a 2xx and released
- *   otherwise (the handler threw, a pipe rejected, the handler set a 4xx or
- *   5xx), before the failure response leaves: see {@link releaseOnFailure}.
+ * - First delivery: the claim is kept if the response is a 2xx, and settled
+ *   after it where the store can; released otherwise (the handler threw, a
+ *   pipe rejected, the handler set a 4xx or 5xx), before the failure
+ *   response leaves: see {@link releaseOnFailure}.
  * - Duplicate (also while the first delivery still runs): 200 with an empty
  *   body through `WebhookReplayFilter`, or 409.
  * - Store failing or not answering within `claimTimeoutMs`: 503 with an error
@@ -44,11 +45,12 @@ export async function claimDelivery(
     return true;
   }
   const key = replayKey(replay.keyPrefix, provider, id);
+  const previousKey = replay.previousKeyPrefix === undefined ? undefined : previousReplayKey(replay.previousKeyPrefix, provider, id);
   const token = randomUUID();
   let claimed: boolean;
   const started = performance.now();
   try {
-    const claim = replay.store.claim(key, token, replay.ttlMs);
+    const claim = replay.store.claim(key, token, replay.ttlMs, previousKey);
     claimed = await within(claim, replay.claimTimeoutMs, () => releaseLateClaim(logger, provider, replay, key, token, claim));
   } catch (error) {
     publishReplayDecision(request, provider, storeFailure(error), { started, operation: 'claim', failOpen: replay.failOpen, error });
@@ -64,8 +66,19 @@ export async function claimDelivery(
     logger.log(`Duplicate webhook from '${provider}' (${key}): handler not run`);
     throw replay.onDuplicate === 'conflict' ? new DuplicateWebhookException() : new AcknowledgedDuplicateDelivery();
   }
-  releaseOnFailure(response, () => release(logger, provider, replay, key, token, request));
+  const { store } = replay;
+  const settle =
+    store.settle &&
+    (() => void Promise.resolve()
+      .then(() => store.settle!(key, token))
+      .catch((error: unknown) => logSettleFailure(logger, provider, key, error)));
+  releaseOnFailure(response, () => release(logger, provider, replay, key, token, request), settle);
   return true;
+}
+
+/** A claim that could not be settled still holds the delivery, at its in-flight size: a warning, not an error. */
+function logSettleFailure(logger: Logger, provider: string, key: string, error: unknown): void {
+  logger.warn(`Replay store failed to settle a delivery from '${provider}' (${key}); the claim stays with its token until it expires: ${describe(error)}`);
 }
 
 /** `store_timeout` for a store that did not answer in time, `store_error` for one that failed. */

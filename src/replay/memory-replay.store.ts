@@ -23,11 +23,16 @@ export interface MemoryReplayStoreOptions {
   readonly clock?: () => number;
 }
 
-/** A claimed key: who holds it and until when. */
+/** A claim in flight: who holds it and until when. */
 interface Claim {
   readonly token: string;
   readonly expiresAt: number;
 }
+
+/** A claim in flight, or a settled one: only its expiry, in epoch milliseconds. */
+type Entry = Claim | number;
+
+const expiryOf = (entry: Entry): number => (typeof entry === 'number' ? entry : entry.expiresAt);
 
 /**
  * The default {@link ReplayStore}: a `Map` in the process, bounded by size,
@@ -36,7 +41,7 @@ interface Claim {
  * store such as {@link RedisReplayStore} behind a load balancer.
  */
 export class MemoryReplayStore implements ReplayStore {
-  private readonly claims = new Map<string, Claim>();
+  private readonly claims = new Map<string, Entry>();
   /** No key expires before this time: a full store sweeps for expired keys only once it has passed. */
   private nextExpiry = Infinity;
   private readonly maxEntries: number;
@@ -59,10 +64,12 @@ export class MemoryReplayStore implements ReplayStore {
     return this.claims.size;
   }
 
-  claim(key: string, token: string, ttlMs: number): Promise<boolean> {
+  claim(key: string, token: string, ttlMs: number, previousKey?: string): Promise<boolean> {
     const now = this.clock();
     const current = this.claims.get(key);
-    if (current && current.expiresAt > now) return Promise.resolve(false);
+    if (current !== undefined && expiryOf(current) > now) return Promise.resolve(false);
+    const previous = previousKey === undefined ? undefined : this.claims.get(previousKey);
+    if (previous !== undefined && expiryOf(previous) > now) return Promise.resolve(false);
 
     // Deleting first re-inserts the key at the end, so the Map stays in claim order.
     this.claims.delete(key);
@@ -74,8 +81,21 @@ export class MemoryReplayStore implements ReplayStore {
   }
 
   release(key: string, token: string): Promise<void> {
-    if (this.claims.get(key)?.token === token) this.claims.delete(key);
+    if (this.holds(key, token)) this.claims.delete(key);
     return Promise.resolve();
+  }
+
+  /** Keeps only the expiry of a claim that succeeded: the token and its object go. */
+  settle(key: string, token: string): Promise<void> {
+    const current = this.claims.get(key);
+    if (this.holds(key, token)) this.claims.set(key, expiryOf(current!));
+    return Promise.resolve();
+  }
+
+  /** Whether `key` is a claim in flight under `token`. */
+  private holds(key: string, token: string): boolean {
+    const current = this.claims.get(key);
+    return typeof current === 'object' && current.token === token;
   }
 
   /** Forgets every key. */
@@ -94,16 +114,17 @@ export class MemoryReplayStore implements ReplayStore {
    * keys does not walk them all on every claim.
    */
   private evict(now: number): void {
-    for (const [key, claim] of this.claims) {
-      if (claim.expiresAt > now) break;
+    for (const [key, entry] of this.claims) {
+      if (expiryOf(entry) > now) break;
       this.claims.delete(key);
     }
     if (this.claims.size < this.maxEntries) return;
     if (now >= this.nextExpiry) {
       let next = Infinity;
-      for (const [key, claim] of this.claims) {
-        if (claim.expiresAt <= now) this.claims.delete(key);
-        else if (claim.expiresAt < next) next = claim.expiresAt;
+      for (const [key, entry] of this.claims) {
+        const expiresAt = expiryOf(entry);
+        if (expiresAt <= now) this.claims.delete(key);
+        else if (expiresAt < next) next = expiresAt;
       }
       this.nextExpiry = next;
     }

@@ -2,7 +2,8 @@ import type { ServerResponse } from 'node:http';
 
 /**
  * Runs `release` when `response` turns out not to be a success, and holds
- * that response's bytes until it has settled.
+ * that response's bytes until it has settled; runs `settle`, if given, when
+ * it turns out a success, without holding anything.
  *
  * The status is known when the first byte is about to leave: at the first
  * `write` or `end`, the two ways a body (and, with it, the head) reaches the
@@ -17,7 +18,7 @@ import type { ServerResponse } from 'node:http';
  * has not answered yet) decides nothing until it does; if it never does, the
  * claim stays until its TTL.
  */
-export function releaseOnFailure(response: ServerResponse, release: () => Promise<void>): void {
+export function releaseOnFailure(response: ServerResponse, release: () => Promise<void>, settle?: () => void): void {
   const { write, end } = response;
   /** `undefined` until the status is known, then `true` to pass calls through, or the calls held until the release settles. */
   let held: (() => void)[] | true | undefined;
@@ -46,6 +47,7 @@ export function releaseOnFailure(response: ServerResponse, release: () => Promis
     if (status >= 200 && status < 300) {
       held = true;
       unwrap();
+      settle?.();
       return false;
     }
     const calls = (held = [call]);

@@ -17,8 +17,10 @@ export interface ReplayOptions {
    * How long a delivery id is remembered, in seconds. Cover the sender's
    * retry schedule (Stripe retries for 3 days). It must be at least twice the
    * provider's timestamp tolerance, or startup fails: a signed timestamp is
-   * accepted that far either side of now.
-   * @default 259200 (3 days)
+   * accepted that far either side of now. For a sender without a signed
+   * timestamp (GitHub, Shopify, Twilio), it is also how long a captured
+   * delivery is refused if replayed.
+   * @default the sender's retry window (the verifier's `replayRetentionSeconds`: Stripe 3 days, Shopify 4 hours, Slack 10 minutes, see the README), raised to twice the timestamp tolerance; 259200 (3 days) for a verifier that sets none
    */
   ttlSeconds?: number;
 
@@ -50,11 +52,25 @@ export interface ReplayOptions {
   claimTimeoutMs?: number;
 
   /**
-   * Prefix of every store key, before `<provider>:`. Give each app its own
-   * when several share one Redis.
-   * @default 'webhook-replay:'
+   * Prefix of every store key, before 22 base64url characters that hash the
+   * provider name and the delivery id. Give each app its own when several
+   * share one Redis. Up to 6 characters, a key fits Redis's 32-byte
+   * allocation; up to 22, the 48-byte one (16 bytes more per claim).
+   * @default 'whr:'
    */
   keyPrefix?: string;
+
+  /**
+   * Whether a claim also checks the key the previous release of the library
+   * gave the delivery (`<keyPrefix><provider>:<sha256>`, `webhook-replay:`
+   * by default), so that deliveries recorded before an upgrade stay
+   * duplicates. Set it to `false` once one retention period (`ttlSeconds`
+   * as it was then, 3 days by default) has passed since every instance runs
+   * this release, or if replay protection was never on before: the check
+   * costs one `EXISTS` beside each claim, and nothing is left for it to find.
+   * @default true
+   */
+  checkPreviousKeys?: boolean;
 }
 
 /** Replay options of one provider after validation, with defaults filled in. */
@@ -71,4 +87,6 @@ export interface ResolvedReplayOptions {
   readonly claimTimeoutMs: number;
   /** Prefix of every store key. */
   readonly keyPrefix: string;
+  /** Prefix of the previous key layout, whose keys a claim checks too; `undefined` when `checkPreviousKeys` is off. */
+  readonly previousKeyPrefix: string | undefined;
 }

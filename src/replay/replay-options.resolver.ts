@@ -1,6 +1,11 @@
 import type { ResolvedWebhookProvider } from '../webhook-security-options.interface.js';
 import { WebhookSecurityConfigurationError } from '../webhook-security.exceptions.js';
-import { DEFAULT_REPLAY_CLAIM_TIMEOUT_MS, DEFAULT_REPLAY_KEY_PREFIX, DEFAULT_REPLAY_TTL_SECONDS } from './replay.constants.js';
+import {
+  DEFAULT_REPLAY_CLAIM_TIMEOUT_MS,
+  DEFAULT_REPLAY_KEY_PREFIX,
+  DEFAULT_REPLAY_TTL_SECONDS,
+  PREVIOUS_DEFAULT_REPLAY_KEY_PREFIX,
+} from './replay.constants.js';
 import type { ReplayOptions, ResolvedReplayOptions } from './replay-options.interface.js';
 import type { ReplayStore } from './replay-store.interface.js';
 
@@ -10,7 +15,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /**
  * The replay options of one provider: the module's, overridden field by
  * field by the provider's, or `undefined` when replay protection is off for
- * it. Throws at startup on a mistake.
+ * it. Without a `ttlSeconds` in either, the sender's `retentionSeconds` (its
+ * verifier's retry window) applies, raised to twice the timestamp tolerance.
+ * Throws at startup on a mistake.
  */
 export function resolveReplayOptions(
   name: string,
@@ -18,6 +25,7 @@ export function resolveReplayOptions(
   moduleReplay: ReplayOptions | undefined,
   moduleStore: ReplayStore,
   toleranceSeconds: number,
+  retentionSeconds?: number,
 ): ResolvedReplayOptions | undefined {
   if (providerReplay === false || (providerReplay === undefined && moduleReplay === undefined)) return undefined;
   const replay = { ...moduleReplay, ...providerReplay };
@@ -30,7 +38,9 @@ export function resolveReplayOptions(
       'a ReplayStore with claim() and release(), such as new MemoryReplayStore() or new RedisReplayStore(redis)',
     );
   }
-  const ttlSeconds = replay.ttlSeconds ?? DEFAULT_REPLAY_TTL_SECONDS;
+  const ttlSeconds =
+    replay.ttlSeconds ??
+    Math.max(validRetention(retentionSeconds) ? retentionSeconds : DEFAULT_REPLAY_TTL_SECONDS, 2 * toleranceSeconds);
   if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
     throw WebhookSecurityConfigurationError.invalidOption(name, 'replay.ttlSeconds', 'a positive number of seconds');
   }
@@ -64,7 +74,13 @@ export function resolveReplayOptions(
     failOpen: replay.failOpen === true,
     claimTimeoutMs,
     keyPrefix,
+    previousKeyPrefix: replay.checkPreviousKeys === false ? undefined : (replay.keyPrefix ?? PREVIOUS_DEFAULT_REPLAY_KEY_PREFIX),
   };
+}
+
+/** Whether a verifier's `replayRetentionSeconds` is usable; a custom verifier's nonsense falls back to the default. */
+function validRetention(seconds: number | undefined): seconds is number {
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0;
 }
 
 /**

@@ -1,10 +1,10 @@
 /**
  * Where delivery ids are recorded, so a delivery is handled once. Implement
  * it to keep them in a store the library does not ship (a SQL table, say);
- * both methods must be atomic across every app instance that shares the store.
+ * its methods must be atomic across every app instance that shares the store.
  *
- * Keys come namespaced and hashed (`<keyPrefix><provider>:<sha256>`): they hold
- * no secret and no request data, and a store may use them as they are.
+ * Keys come namespaced and hashed (`<keyPrefix><22 base64url characters>`):
+ * they hold no secret and no request data, and a store may use them as they are.
  */
 export interface ReplayStore {
   /**
@@ -12,9 +12,16 @@ export interface ReplayStore {
    * already recorded and not yet expired. Must be atomic: of any number of
    * concurrent calls for one key, exactly one resolves `true`.
    *
+   * `previousKey` is the key the previous release of the library gave the
+   * same delivery (`<keyPrefix><provider>:<sha256>`). A store that holds keys
+   * written by that release resolves `false` while `previousKey` is recorded,
+   * and leaves `key` unrecorded then; it never records `previousKey`. It is
+   * passed until `replay.checkPreviousKeys` is turned off, which is safe one
+   * retention period after the upgrade. A store that starts empty may ignore it.
+   *
    * @returns `true` if this call recorded the key (the delivery is new), `false` if it was there
    */
-  claim(key: string, token: string, ttlMs: number): Promise<boolean>;
+  claim(key: string, token: string, ttlMs: number, previousKey?: string): Promise<boolean>;
 
   /**
    * Forgets `key`, but only while it still holds `token`: a claim that
@@ -24,6 +31,15 @@ export interface ReplayStore {
    * is handled.
    */
   release(key: string, token: string): Promise<void>;
+
+  /**
+   * Marks `key` as handled, while it still holds `token`, keeping its expiry:
+   * the token is needed only while the delivery runs, so a store may replace
+   * it with something smaller (`RedisReplayStore` writes `'1'`). A settled key
+   * is never released. Called after the response turned out a 2xx, without
+   * holding that response. Optional: without it the claim stays as it is.
+   */
+  settle?(key: string, token: string): Promise<void>;
 }
 
 /**

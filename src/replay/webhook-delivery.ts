@@ -1,11 +1,29 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The store key of a delivery: `<prefix><provider>:<sha256 of the id>`. The
- * id is hashed, so a key never holds signature material or request data and
- * has a fixed length whatever the sender put in its header. It is one key,
- * and every store command names only it, so it fits Redis Cluster as it is.
+ * The store key of a delivery: `<prefix><22 characters>`, the base64url of
+ * the first 16 bytes of SHA-256 over the provider name and the delivery id.
+ * The id is hashed, so a key holds no signature material or request data and
+ * has a fixed length whatever the sender put in its header; the provider name
+ * is hashed in, so providers never share a key. 128 bits leave no collision
+ * to fear below 2^50 live claims. It is one key, and every store command
+ * names only it, so it fits Redis Cluster as it is.
+ *
+ * With the default prefix (`whr:`) a key is 26 bytes: Redis keeps it in a
+ * 32-byte allocation, see the README's sizing of replay state.
  */
 export function replayKey(prefix: string, provider: string, id: string): string {
+  // The length first keeps (provider, id) pairs apart however the two are split.
+  const digest = createHash('sha256').update(`${provider.length}:${provider}:`).update(id).digest();
+  return prefix + digest.subarray(0, 16).toString('base64url');
+}
+
+/**
+ * The key the previous release gave the same delivery:
+ * `<prefix><provider>:<base64url sha256 of the id>`. A claim checks it too, so
+ * that deliveries recorded before an upgrade stay duplicates for as long as
+ * those keys live (one retention period).
+ */
+export function previousReplayKey(prefix: string, provider: string, id: string): string {
   return `${prefix}${provider}:${createHash('sha256').update(id).digest('base64url')}`;
 }

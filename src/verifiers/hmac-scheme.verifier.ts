@@ -134,6 +134,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
   private readonly keys: (secrets: readonly string[]) => readonly (KeyObject | undefined)[];
   declare readonly handshake?: WebhookVerifier['handshake'];
   declare readonly challenge?: WebhookVerifier['challenge'];
+  declare readonly replayRetentionSeconds?: number;
 
   constructor(
     private readonly scheme: HmacSchemeOptions,

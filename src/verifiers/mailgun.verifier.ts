@@ -34,6 +34,11 @@ interface MailgunSignature {
  * @see https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/securing-webhooks
  */
 export class MailgunVerifier implements WebhookVerifier {
+  /**
+   * Mailgun retries for 8 hours, after 5 min, 10 min, 15 min, 1 h, 2 h and 4 h:
+   * https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/webhook-retries.
+   */
+  readonly replayRetentionSeconds = 8 * 60 * 60;
   readonly signsUrl = false;
   readonly requiresReplay = 'Mailgun signs only the timestamp and token, not the event data, so each signature must be accepted once';
   private readonly window: TimestampWindow;

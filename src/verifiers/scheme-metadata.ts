@@ -34,6 +34,12 @@ export interface SchemeMetadata {
   /** The event type, for handlers that route on it (`eventType()`). */
   readonly eventType?: EventTypeSource;
   /**
+   * How long replay protection remembers a delivery by default: the
+   * sender's retry window, with its source beside the value. See
+   * `WebhookVerifier.replayRetentionSeconds`. @default 3 days
+   */
+  readonly replayRetentionSeconds?: number;
+  /**
    * The sender's signed handshake, answered once the request verified and
    * never passed to the handler, e.g. `slackUrlVerification`.
    */
@@ -46,16 +52,17 @@ export interface SchemeMetadata {
 }
 
 /**
- * The handshake and challenge of a description, as the verifier methods of
- * that name; absent when the description has none, so that the guard never
- * looks for a challenge on a scheme without one.
+ * The handshake, challenge and retention of a description, as the verifier
+ * members of that name; absent when the description has none, so that the
+ * guard never looks for a challenge on a scheme without one.
  */
 export function describedHandshakes(
   scheme: SchemeMetadata,
   options: VerifierOptions,
-): Pick<WebhookVerifier, 'handshake' | 'challenge'> {
-  const { handshake, challenge } = scheme;
+): Pick<WebhookVerifier, 'handshake' | 'challenge' | 'replayRetentionSeconds'> {
+  const { handshake, challenge, replayRetentionSeconds } = scheme;
   return {
+    ...(replayRetentionSeconds !== undefined && { replayRetentionSeconds }),
     ...(handshake && { handshake }),
     ...(challenge && { challenge: (request: WebhookChallenge, secrets: readonly string[]) => challenge(request, secrets, options) }),
   };

@@ -34,6 +34,11 @@ const SHA1_HEX_LENGTH = 40;
  * @see https://developer.signalwire.com/guides/swml/webhook-security
  */
 export class SignalWireVerifier implements WebhookVerifier {
+  /**
+   * SignalWire, like Twilio, retries only within seconds when the URL asks; with no timestamp,
+   * the claim is the only defence against a replay: the 3-day default.
+   */
+  readonly replayRetentionSeconds = 3 * 24 * 60 * 60;
   private readonly jsonSha256 = new HmacSchemeVerifier({
     header: SHA256_SIGNATURE,
     algorithm: 'sha256',

@@ -63,6 +63,10 @@ const verificationKeys = perSecretList(parseKey);
  * @see https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
  */
 export class StandardWebhooksVerifier implements WebhookVerifier {
+  /**
+   * The Standard Webhooks spec leaves the retry schedule to each sender: the 3-day default.
+   */
+  readonly replayRetentionSeconds = 3 * 24 * 60 * 60;
   readonly signsUrl = false;
   /** Prefix of the header names `sign` writes. Verification reads either set. */
   protected readonly headerPrefix: 'webhook' | 'svix' = 'webhook';

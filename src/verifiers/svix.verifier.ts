@@ -8,5 +8,10 @@ import { StandardWebhooksVerifier } from './standard-webhooks.verifier.js';
  * @see https://docs.svix.com/receiving/verifying-payloads/how-manual
  */
 export class SvixVerifier extends StandardWebhooksVerifier {
+  /**
+   * Svix retries after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, 27 h 35 min in all:
+   * https://docs.svix.com/retries.
+   */
+  override readonly replayRetentionSeconds = 28 * 60 * 60;
   protected override readonly headerPrefix = 'svix';
 }

@@ -46,6 +46,7 @@ export class TokenVerifier implements WebhookVerifier {
   private readonly header: string;
   declare readonly handshake?: WebhookVerifier['handshake'];
   declare readonly challenge?: WebhookVerifier['challenge'];
+  declare readonly replayRetentionSeconds?: number;
 
   constructor(
     private readonly scheme: TokenSchemeOptions,

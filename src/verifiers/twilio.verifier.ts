@@ -12,6 +12,12 @@ import type { VerifierOptions } from './webhook-verifier.interface.js';
  * @see https://www.twilio.com/docs/usage/webhooks/webhooks-security
  */
 export class TwilioVerifier extends FormPostVerifier {
+  /**
+   * Twilio retries only when the URL asks (`#rc=`, connection overrides), within seconds:
+   * https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides. With no timestamp,
+   * the claim is the only defence against a replay: the 3-day default.
+   */
+  readonly replayRetentionSeconds = 3 * 24 * 60 * 60;
   // Twilio signs no timestamp, so the verifier options have nothing to set.
   constructor(_options?: VerifierOptions) {
     super('x-twilio-signature');

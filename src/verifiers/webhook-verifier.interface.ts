@@ -165,6 +165,14 @@ export interface WebhookVerifier {
    * signature does not cover (GitHub, Shopify); the scheme's JSDoc says so.
    */
   eventType?(request: WebhookRequest): string | undefined;
+
+  /**
+   * How long the sender may deliver the same event again, in seconds: its
+   * documented retry window. Replay protection remembers a delivery id this
+   * long unless `replay.ttlSeconds` says otherwise, and never less than twice
+   * the timestamp tolerance. Unset: 3 days.
+   */
+  readonly replayRetentionSeconds?: number;
 }
 
 /** Options every built-in verifier accepts. */

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { RedisReplayStore, WebhookSecurityModule, type ReplayOptions } from '../../src/index.js';
 import { signWebhook } from '../../src/testing/index.js';
@@ -104,9 +104,47 @@ describe.each<Topology>(['one Redis', 'a Redis Cluster of 3 masters'])('Two app 
     expect(a.log.handled.length).toBeGreaterThan(0);
     expect(b.log.handled.length).toBeGreaterThan(0);
 
-    const keys = await keysOf(clientOf(topology), `${keyPrefix}*`);
+    const redis = clientOf(topology);
+    const keys = await keysOf(redis, `${keyPrefix}*`);
     expect(keys).toHaveLength(100);
-    for (const key of keys) expect(key).toMatch(new RegExp(`^${keyPrefix}(noyo|fullup):[\\w-]{43}$`));
+    for (const key of keys) expect(key).toMatch(new RegExp(`^${keyPrefix}[\\w-]{22}$`));
+    // Each success settles its claim to '1' after the response left, keeping its TTL.
+    const settled = async () => (await Promise.all(keys.map((key) => redis.get(key)))).filter((value) => value === '1').length;
+    for (let attempt = 0; attempt < 40 && (await settled()) < 100; attempt++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(await settled()).toBe(100);
+    for (const ttl of await Promise.all(keys.map((key) => redis.pttl(key)))) expect(ttl).toBeGreaterThan(0);
+  }, 20_000);
+
+  it('refuses deliveries the previous release recorded under its key layout, until those keys are gone', async () => {
+    const keyPrefix = `upgrade-${run}:`;
+    const redis = clientOf(topology);
+    // The previous release's layout, written as it wrote it: <keyPrefix><provider>:<base64url SHA-256 of
+    // the delivery id>, the claim token as the value, with a TTL. Noyo's delivery id is `event:<event.id>`.
+    const previousKey = (prefix: string, id: string) => `${prefix}noyo:${createHash('sha256').update(`event:${id}`).digest('base64url')}`;
+    const ids = Array.from({ length: 10 }, (_, i) => `evt_${run}_recorded_${i}`);
+    for (const id of ids) await redis.set(previousKey(keyPrefix, id), randomUUID(), 'PX', 60_000);
+    const defaultPrefixed = `evt_${run}_default_prefix`;
+    await redis.set(previousKey('webhook-replay:', defaultPrefixed), randomUUID(), 'PX', 60_000);
+    const [a, b] = [await instance(topology, { keyPrefix }), await instance(topology, {}, 'fastify')];
+    const lapsing = `evt_${run}_lapsing`;
+    await redis.set(previousKey(keyPrefix, lapsing), randomUUID(), 'PX', 1000);
+
+    for (const id of [...ids, lapsing]) expect(await send(a, noyo({ id }))).toEqual({ status: 200, text: '' });
+    expect(await send(b, noyo({ id: defaultPrefixed }))).toEqual({ status: 200, text: '' });
+    expect([...a.log.attempts, ...b.log.attempts]).toEqual([]);
+    // A refused claim leaves no key of the new layout behind.
+    expect(await keysOf(redis, `${keyPrefix}*`)).toHaveLength(ids.length + 1);
+
+    const fresh = `evt_${run}_fresh`;
+    expect((await send(a, noyo({ id: fresh }))).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await send(a, noyo({ id: lapsing }))).status).toBe(200);
+    expect(await send(a, noyo({ id: lapsing }))).toEqual({ status: 200, text: '' });
+    expect(a.log.handled).toEqual([fresh, lapsing]);
+
+    const upgraded = await instance(topology, { keyPrefix, checkPreviousKeys: false });
+    expect((await send(upgraded, noyo({ id: ids[0]! }))).status).toBe(200);
+    expect(upgraded.log.handled).toEqual([ids[0]]);
   });
 
   it('runs a SignalWire JSON delivery once when it comes back with its SHA-1 in base64, as JSON or as a form', async () => {

@@ -59,6 +59,20 @@ describe('RedisReplayStore on a real Redis', () => {
     expect(ttl).toBeLessThanOrEqual(60_000);
   });
 
+  it('settles a claim to the one-byte value 1, keeping its TTL, only with the claim token', async () => {
+    const redis = client();
+    const store = new RedisReplayStore(redis);
+    const k = key('settle');
+    await store.claim(k, 'token-1', 60_000);
+    await store.settle(k, 'token-2');
+    expect(await redis.get(k)).toBe('token-1');
+    await store.settle(k, 'token-1');
+    expect(await redis.get(k)).toBe('1');
+    const ttl = await redis.pttl(k);
+    expect(ttl).toBeGreaterThan(50_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+  });
+
   it('shares claims between clients, as app instances do', async () => {
     const [a, b] = [new RedisReplayStore(client()), new RedisReplayStore(client())];
     const k = key('shared');

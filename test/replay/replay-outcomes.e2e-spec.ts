@@ -239,7 +239,7 @@ describe.each(ADAPTERS)('Replay outcomes on %s', (adapter) => {
       expect((await deliver('/webhooks/fullup', { id: eventId(), failOnce: true })).status).toBe(500);
       expect(t.logger.lines).toContainEqual({
         level: 'error',
-        message: expect.stringMatching(/^Replay store failed to release a failed delivery from 'fullup' \(webhook-replay:fullup:[\w-]{43}\); its retries count as duplicates until the claim expires: TimeoutError: no answer within 100 ms$/),
+        message: expect.stringMatching(/^Replay store failed to release a failed delivery from 'fullup' \(whr:[\w-]{22}\); its retries count as duplicates until the claim expires: TimeoutError: no answer within 100 ms$/),
       });
     });
 

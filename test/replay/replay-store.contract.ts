@@ -82,6 +82,44 @@ export function describeReplayStoreContract(name: string, createHarness: () => P
       await expect(store.claim(k, 'third', HOUR)).resolves.toBe(false);
     });
 
+    it('keeps a settled claim as a duplicate until its TTL has passed', async () => {
+      const [k, short] = [key('settled'), key('settled-ttl')];
+      await store.claim(k, 'a', HOUR);
+      await store.settle!(k, 'a');
+      await expect(store.claim(k, 'b', HOUR)).resolves.toBe(false);
+      await store.claim(short, 'a', 40);
+      await store.settle!(short, 'a');
+      await harness.elapse(80);
+      await expect(store.claim(short, 'b', HOUR)).resolves.toBe(true);
+    });
+
+    it('does not release a settled claim, and does not settle one it does not hold', async () => {
+      const [k, other] = [key('settled-release'), key('settle-foreign')];
+      await store.claim(k, 'a', HOUR);
+      await store.settle!(k, 'a');
+      await store.release(k, 'a');
+      await expect(store.claim(k, 'b', HOUR)).resolves.toBe(false);
+      await store.claim(other, 'a', HOUR);
+      await store.settle!(other, 'b');
+      await store.release(other, 'a');
+      await expect(store.claim(other, 'c', HOUR)).resolves.toBe(true);
+    });
+
+    it('refuses a claim while the previous key of the delivery is recorded, and records nothing then', async () => {
+      const [k, previous] = [key('new'), key('previous')];
+      await store.claim(previous, 'old', HOUR); // what the previous release did
+      await expect(store.claim(k, 'a', HOUR, previous)).resolves.toBe(false);
+      await store.release(previous, 'old');
+      await expect(store.claim(k, 'b', HOUR, previous)).resolves.toBe(true);
+      await expect(store.claim(previous, 'c', HOUR)).resolves.toBe(true);
+    });
+
+    it('claims once among concurrent claims that name a previous key that is not there', async () => {
+      const [k, previous] = [key('race-new'), key('race-previous')];
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.claim(k, `t${i}`, HOUR, previous)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
     it('keeps a claim until its TTL has passed', async () => {
       const k = key('live');
       await store.claim(k, 'a', HOUR);

@@ -21,12 +21,15 @@ const providers = (replay?: Partial<Record<Vendor, ReplayOptions | false>>): Web
 /** A store that records the keys it is given and can be made to fail. */
 class RecordingStore implements ReplayStore {
   readonly keys: string[] = [];
+  /** The TTL of each claim, in claim order. */
+  readonly ttls: number[] = [];
   failClaim = false;
   failRelease = false;
   private readonly inner = new MemoryReplayStore();
 
   async claim(key: string, token: string, ttlMs: number): Promise<boolean> {
     this.keys.push(key);
+    this.ttls.push(ttlMs);
     if (this.failClaim) throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
     return this.inner.claim(key, token, ttlMs);
   }
@@ -34,6 +37,28 @@ class RecordingStore implements ReplayStore {
   async release(key: string, token: string): Promise<void> {
     if (this.failRelease) throw new Error('Connection is closed.');
     return this.inner.release(key, token);
+  }
+}
+
+/** A memory store that records which keys were settled and released. */
+class SettlingStore extends MemoryReplayStore {
+  readonly keys: string[] = [];
+  readonly settled: string[] = [];
+  readonly released: string[] = [];
+
+  override claim(key: string, token: string, ttlMs: number, previousKey?: string): Promise<boolean> {
+    this.keys.push(key);
+    return super.claim(key, token, ttlMs, previousKey);
+  }
+
+  override release(key: string, token: string): Promise<void> {
+    this.released.push(key);
+    return super.release(key, token);
+  }
+
+  override settle(key: string, token: string): Promise<void> {
+    this.settled.push(key);
+    return super.settle(key, token);
   }
 }
 
@@ -82,7 +107,7 @@ describe.each(ADAPTERS)('Replay protection on %s', (adapter) => {
       expect(await deliver('fullup', body, headers)).toEqual({ status: 200, text: JSON.stringify({ handled: id }) });
       expect(await deliver('fullup', body, headers)).toEqual({ status: 200, text: '' });
       expect(t.log.attempts).toEqual([id]);
-      expect(t.logger.lines).toContainEqual({ level: 'log', message: expect.stringMatching(/^Duplicate webhook from 'fullup' \(webhook-replay:fullup:[\w-]{43}\): handler not run$/) });
+      expect(t.logger.lines).toContainEqual({ level: 'log', message: expect.stringMatching(/^Duplicate webhook from 'fullup' \(whr:[\w-]{22}\): handler not run$/) });
     });
 
     it('answers a duplicate 200 even on a route whose own status is 201', async () => {
@@ -225,10 +250,44 @@ describe.each(ADAPTERS)('Replay protection on %s', (adapter) => {
       const noyo = signed('noyo', body);
       await deliver('fullup', body, fullup);
       await deliver('noyo', body, noyo);
-      expect(store.keys).toEqual([expect.stringMatching(/^webhook-replay:fullup:[\w-]{43}$/), expect.stringMatching(/^billing:noyo:[\w-]{43}$/)]);
+      expect(store.keys).toEqual([expect.stringMatching(/^whr:[\w-]{22}$/), expect.stringMatching(/^billing:[\w-]{22}$/)]);
       for (const secret of [id, fullup['fullup-signature']!, noyo['x-noyo-signature']!, SECRETS.fullup, SECRETS.noyo]) {
         expect(store.keys.join()).not.toContain(secret);
       }
+    });
+
+    it("remembers each sender for its own retry window, unless ttlSeconds says otherwise", async () => {
+      const deliverEach = async () => {
+        for (const vendor of ['trophy', 'stripe', 'github'] as const) {
+          const body = JSON.stringify({ id: eventId() });
+          const headers = vendor === 'github' ? { 'x-hub-signature-256': await githubSign(SECRETS.github, body) } : signed(vendor, body);
+          expect((await deliver(vendor, body, headers)).status).toBeLessThan(300);
+        }
+      };
+      const store = new RecordingStore();
+      await start({ replay: { store } });
+      await deliverEach();
+      // Trophy: 1 hour; Stripe: 3 days; GitHub, which never retries and signs no timestamp: 3 days.
+      expect(store.ttls).toEqual([3_600_000, 259_200_000, 259_200_000]);
+
+      await t.app.close();
+      const overridden = new RecordingStore();
+      await start({ replay: { store: overridden, ttlSeconds: 7_200 }, providers: providers({ github: { ttlSeconds: 900 } }) });
+      await deliverEach();
+      expect(overridden.ttls).toEqual([7_200_000, 7_200_000, 900_000]);
+    });
+
+    it('settles the claim of a delivery that succeeded, after the response, and releases one that failed', async () => {
+      const store = new SettlingStore();
+      await start({ replay: { store } });
+      const ok = JSON.stringify({ id: eventId() });
+      const failing = JSON.stringify({ id: eventId(), failOnce: true });
+      expect((await deliver('fullup', ok)).status).toBe(200);
+      expect((await deliver('fullup', failing)).status).toBe(500);
+      for (let attempt = 0; attempt < 40 && store.settled.length === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(store.settled).toEqual([store.keys[0]]);
+      expect(store.released).toEqual([store.keys[1]]);
+      expect(await deliver('fullup', ok)).toEqual({ status: 200, text: '' });
     });
 
     it('provides the module-wide store under the ReplayStore token', async () => {
@@ -277,7 +336,7 @@ describe.each(ADAPTERS)('Replay protection on %s', (adapter) => {
       await start({ replay: { store } });
       const failing = JSON.stringify({ id: eventId(), failOnce: true });
       expect((await deliver('fullup', failing)).status).toBe(500);
-      expect(t.logger.lines).toContainEqual({ level: 'error', message: expect.stringMatching(/^Replay store failed to release a failed delivery from 'fullup' \(webhook-replay:fullup:[\w-]{43}\); its retries count as duplicates until the claim expires: Error: Connection is closed\.$/) });
+      expect(t.logger.lines).toContainEqual({ level: 'error', message: expect.stringMatching(/^Replay store failed to release a failed delivery from 'fullup' \(whr:[\w-]{22}\); its retries count as duplicates until the claim expires: Error: Connection is closed\.$/) });
     });
   });
 

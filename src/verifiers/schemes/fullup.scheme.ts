@@ -9,4 +9,10 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  *
  * @see https://docs.getfullup.com/docs/webhooks/security
  */
-export const FULLUP_SCHEME = { header: 'fullup-signature', algorithm: 'sha256', encoding: 'hex' } as const satisfies HmacSchemeOptions;
+export const FULLUP_SCHEME = {
+  header: 'fullup-signature',
+  algorithm: 'sha256',
+  encoding: 'hex',
+  // Fullup documents no retry policy: the 3-day default.
+  replayRetentionSeconds: 3 * 24 * 60 * 60,
+} as const satisfies HmacSchemeOptions;

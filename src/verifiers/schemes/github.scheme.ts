@@ -19,4 +19,8 @@ export const GITHUB_SCHEME = {
   encoding: 'hex',
   prefix: 'sha256=',
   eventType: { header: 'x-github-event', json: ['action'] },
+  // GitHub does not redeliver on its own (redeliveries are manual):
+  // https://docs.github.com/en/webhooks/using-webhooks/handling-failed-webhook-deliveries.
+  // With no timestamp either, the claim is the only defence against a replay: the 3-day default.
+  replayRetentionSeconds: 3 * 24 * 60 * 60,
 } as const satisfies HmacSchemeOptions;

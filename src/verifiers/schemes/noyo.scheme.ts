@@ -20,4 +20,6 @@ export const NOYO_SCHEME = {
   signedContent: '{timestamp}.{body}',
   timestamp: { header: 'x-noyo-timestamp', format: 'iso' },
   deliveryId: { json: ['event', 'id'] },
+  // Noyo documents no retry policy: the 3-day default.
+  replayRetentionSeconds: 3 * 24 * 60 * 60,
 } as const satisfies HmacSchemeOptions;

@@ -20,4 +20,8 @@ export const SHOPIFY_SCHEME = {
   algorithm: 'sha256',
   encoding: 'base64',
   eventType: { header: ['x-shopify-topic', 'shopify-topic'] },
+  // Shopify retries 8 times over 4 hours since September 10, 2024:
+  // https://shopify.dev/changelog/updates-to-webhook-retry-mechanism. No signed timestamp: a
+  // captured delivery replayed after this is handled again (raise `replay.ttlSeconds` to refuse it longer).
+  replayRetentionSeconds: 4 * 60 * 60,
 } as const satisfies HmacSchemeOptions;

@@ -24,4 +24,7 @@ export const SLACK_SCHEME = {
   deliveryId: { json: ['event_id'] },
   eventType: { json: ['event', 'type'] },
   handshake: slackUrlVerification,
+  // Slack retries an event 3 times: nearly at once, after 1 minute, after 5 minutes
+  // (https://api.slack.com/apis/events-api#retries). 10 minutes covers that and is twice the 5-minute tolerance.
+  replayRetentionSeconds: 10 * 60,
 } as const satisfies HmacSchemeOptions;

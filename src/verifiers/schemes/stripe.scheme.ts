@@ -33,4 +33,7 @@ export const STRIPE_SCHEME = {
   ...STRIPE_SIGNATURE,
   deliveryId: { json: ['id'] },
   eventType: { json: ['type'] },
+  // Stripe retries a live-mode delivery for up to 3 days with exponential backoff:
+  // https://docs.stripe.com/webhooks#retries
+  replayRetentionSeconds: 3 * 24 * 60 * 60,
 } as const satisfies HmacSchemeOptions;

@@ -6,4 +6,11 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  *
  * @see https://docs.trophy.so/webhooks/security
  */
-export const TROPHY_SCHEME = { header: 'x-trophy-signature', algorithm: 'sha256', encoding: 'base64' } as const satisfies HmacSchemeOptions;
+export const TROPHY_SCHEME = {
+  header: 'x-trophy-signature',
+  algorithm: 'sha256',
+  encoding: 'base64',
+  // Trophy retries 3 times with exponential backoff from 1 minute, each attempt timing out at 60 s
+  // (https://docs.trophy.so/webhooks/security): about 11 minutes at a factor of 2. The factor is not documented: 1 hour.
+  replayRetentionSeconds: 60 * 60,
+} as const satisfies HmacSchemeOptions;
