@@ -221,7 +221,7 @@ describe.each(ADAPTERS)('Handshakes and public-key schemes over HTTP (%s)', (ada
       'paypal-transmission-sig': 'c2lnbmF0dXJl',
       'paypal-auth-algo': 'SHA256withRSA',
     };
-    await post('/hooks/paypal', '{}', { ...headers, 'paypal-cert-url': `${keys.origin}/missing` }).expect(503);
+    await post('/hooks/paypal', '{}', { ...headers, 'paypal-cert-url': `${keys.origin}/v1/notifications/certs/missing` }).expect(503);
     await post('/hooks/paypal', '{}', { ...headers, 'paypal-cert-url': 'http://169.254.169.254/latest/meta-data' }).expect(401);
     expect(calls.names).toEqual([]);
     expect(t.logger.lines.some((line) => line.level === 'error' && /could not be fetched/.test(line.message))).toBe(true);

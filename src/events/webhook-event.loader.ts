@@ -1,7 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { GitHubVerifier } from '../verifiers/github.verifier.js';
-import { ShopifyVerifier } from '../verifiers/shopify.verifier.js';
 import { LOGGER_CONTEXT, RESOLVED_WEBHOOK_SECURITY_OPTIONS, WEBHOOK_PROVIDER_METADATA } from '../webhook-security.constants.js';
 import { WebhookSecurityConfigurationError } from '../webhook-security.exceptions.js';
 import type { ResolvedWebhookSecurityOptions } from '../webhook-security-options.interface.js';
@@ -77,7 +75,7 @@ export class WebhookEventLoader implements OnApplicationBootstrap {
         const provider = Reflect.getMetadata(WEBHOOK_PROVIDER_METADATA, target) as string;
         this.checkProvider(provider, `@VerifiedWebhook('${provider}', { dispatch: true }) on ${route}`, route);
         const { verifier, replay } = this.options.providers.get(provider)!;
-        const header = verifier instanceof GitHubVerifier ? 'X-GitHub-Event' : verifier instanceof ShopifyVerifier ? 'X-Shopify-Topic' : undefined;
+        const header = verifier.unsignedEventTypeHeader;
         if (header && !replay && !warned.has(provider)) {
           warned.add(provider);
           this.logger.warn(

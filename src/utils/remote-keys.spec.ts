@@ -13,10 +13,14 @@ describe('RemoteKeyCache, against a real key server on 127.0.0.1', () => {
 
   it('gives up on a slow server after the timeout, and fetches again on the next request', async () => {
     server.routes.set('/slow', { body: 'key:1', delayMs: 4000 });
-    const keys = cache({ timeoutMs: 1000 });
+    let now = 0;
+    const keys = cache({ timeoutMs: 1000, clock: () => now });
     // The server would answer with a key after 4 s: getting none shows the wait was cut short.
     await expect(keys.get(`${server.origin}/slow`)).resolves.toMatchObject({ failure: 'unavailable' });
     server.routes.set('/slow', { body: 'key:2' });
+    // The failure is remembered for a minute, then fetched again.
+    await expect(keys.get(`${server.origin}/slow`)).resolves.toMatchObject({ failure: 'unavailable' });
+    now = 60_000;
     await expect(keys.get(`${server.origin}/slow`)).resolves.toEqual({ key: 'key:2' });
   });
 
@@ -52,6 +56,27 @@ describe('RemoteKeyCache, against a real key server on 127.0.0.1', () => {
     await expect(cache({ maxBytes: 1000 }).get(`${server.origin}/big`)).resolves.toMatchObject({ failure: 'unavailable' });
     server.routes.set('/moved', { body: '', status: 302 });
     await expect(cache().get(`${server.origin}/moved`)).resolves.toMatchObject({ failure: 'unavailable' });
+  });
+
+  it('starts at most maxFetchesPerMinute fetches a minute, and keeps what it fetched', async () => {
+    let now = 0;
+    for (const path of ['/a', '/b', '/c']) server.routes.set(path, { body: `key:${path}` });
+    const keys = cache({ maxFetchesPerMinute: 2, clock: () => now });
+    await expect(keys.get(`${server.origin}/a`)).resolves.toEqual({ key: 'key:/a' });
+    await expect(keys.get(`${server.origin}/b`)).resolves.toEqual({ key: 'key:/b' });
+    await expect(keys.get(`${server.origin}/c`)).resolves.toMatchObject({ failure: 'unavailable' });
+    await expect(keys.get(`${server.origin}/a`)).resolves.toEqual({ key: 'key:/a' });
+    now = 60_001;
+    await expect(keys.get(`${server.origin}/c`)).resolves.toEqual({ key: 'key:/c' });
+    expect(Object.fromEntries(server.hits)).toEqual({ '/a': 1, '/b': 1, '/c': 1 });
+  });
+
+  it('allows only the configured path, with no query or fragment, when it has one', () => {
+    const keys = cache({ pathPrefix: '/certs/' });
+    expect(keys.allows(`${server.origin}/certs/CERT-1`)).toBe(true);
+    for (const url of [`${server.origin}/other/CERT-1`, `${server.origin}/certs/CERT-1?x=1`, `${server.origin}/certs/CERT-1#x`, `${server.origin}/certs`]) {
+      expect(keys.allows(url)).toBe(false);
+    }
   });
 
   it('allows only the configured origins, without credentials, and never throws on a bad URL', () => {

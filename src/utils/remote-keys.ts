@@ -14,6 +14,22 @@ export interface RemoteKeyOptions {
   readonly maxEntries?: number;
   /** Largest response read, in bytes. @default 65536 */
   readonly maxBytes?: number;
+  /**
+   * The path every key URL must start with, e.g. `'/v1/notifications/certs/'`;
+   * a URL with a query or fragment is refused too. @default any path
+   */
+  readonly pathPrefix?: string;
+  /**
+   * How long a failed fetch is remembered, in milliseconds: the same URL
+   * (or key id) fails again without a request until then. @default 60000
+   */
+  readonly failureTtlMs?: number;
+  /**
+   * Most fetches started per minute. An unsigned request can name a key URL
+   * or id: past this, one that is not cached fails without a request.
+   * @default 30
+   */
+  readonly maxFetchesPerMinute?: number;
   /** The clock, in epoch milliseconds. @default Date.now */
   readonly clock?: () => number;
 }
@@ -26,14 +42,15 @@ export type KeyResult<T> = { readonly key: T } | { readonly failure: KeyFailure;
 
 interface Entry<T> {
   readonly key: Promise<KeyResult<T>>;
-  readonly expiresAt: number;
+  expiresAt: number;
 }
 
 /**
- * Fetches keys over HTTPS with Node's `fetch`, from allowed origins only,
- * with a timeout, and caches them by URL, bounded in size and time. Failed
- * fetches are not cached, so the sender's retry tries again; concurrent
- * requests for one URL share one fetch.
+ * Fetches keys over HTTPS with Node's `fetch`, from allowed origins (and
+ * path) only, with a timeout, and caches them by URL, bounded in size and
+ * time. A failure is remembered for a minute, and fetches are limited per
+ * minute, so that unsigned requests naming new URLs or key ids cannot make
+ * the app fetch without end; concurrent requests for one URL share one fetch.
  */
 export class RemoteKeyCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
@@ -42,7 +59,12 @@ export class RemoteKeyCache<T> {
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly maxBytes: number;
+  private readonly pathPrefix: string | undefined;
+  private readonly failureTtlMs: number;
+  private readonly maxFetchesPerMinute: number;
   private readonly clock: () => number;
+  /** Start times of the fetches of the last minute. */
+  private fetchTimes: number[] = [];
 
   /** @param parse turns a response body into a key, or `undefined` when it is not one */
   constructor(
@@ -54,6 +76,9 @@ export class RemoteKeyCache<T> {
     this.ttlMs = options.ttlMs ?? 3_600_000;
     this.maxEntries = options.maxEntries ?? 100;
     this.maxBytes = options.maxBytes ?? 65_536;
+    this.pathPrefix = options.pathPrefix;
+    this.failureTtlMs = options.failureTtlMs ?? 60_000;
+    this.maxFetchesPerMinute = options.maxFetchesPerMinute ?? 30;
     this.clock = options.clock ?? Date.now;
   }
 
@@ -61,7 +86,8 @@ export class RemoteKeyCache<T> {
   allows(url: string): boolean {
     try {
       const parsed = new URL(url);
-      return parsed.username === '' && parsed.password === '' && this.origins.has(parsed.origin);
+      if (parsed.username !== '' || parsed.password !== '' || !this.origins.has(parsed.origin)) return false;
+      return this.pathPrefix === undefined || (parsed.pathname.startsWith(this.pathPrefix) && !url.includes('?') && !url.includes('#'));
     } catch {
       return false;
     }
@@ -77,13 +103,17 @@ export class RemoteKeyCache<T> {
     const cached = this.entries.get(cacheKey);
     if (cached && cached.expiresAt > now) return cached.key;
     this.entries.delete(cacheKey);
+    this.fetchTimes = this.fetchTimes.filter((started) => started > now - 60_000);
+    if (this.fetchTimes.length >= this.maxFetchesPerMinute) return Promise.resolve({ failure: 'unavailable', detail: 'fetch limit reached' });
+    this.fetchTimes.push(now);
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    const key = this.fetch(url, init).then((result) => {
-      if (!('key' in result)) this.entries.delete(cacheKey);
-      return result;
+    const entry: { key: Promise<KeyResult<T>>; expiresAt: number } = { key: this.fetch(url, init), expiresAt: now + this.ttlMs };
+    // A failure is kept for failureTtlMs only, so that the sender's retry may fetch again after it.
+    void entry.key.then((result) => {
+      if (!('key' in result)) entry.expiresAt = Math.min(entry.expiresAt, this.clock() + this.failureTtlMs);
     });
-    this.entries.set(cacheKey, { key, expiresAt: now + this.ttlMs });
-    return key;
+    this.entries.set(cacheKey, entry);
+    return entry.key;
   }
 
   private async fetch(url: string, init: RequestInit): Promise<KeyResult<T>> {

@@ -37,12 +37,13 @@ describe('Handshake replies, each as its sender documents it', () => {
     expect(zoomUrlValidation(webhookRequest('{"event":"meeting.started"}', {}), ['s'])).toBeUndefined();
   });
 
-  it("Twitch: webhook_callback_verification is answered with the raw challenge as text, only for that message type", () => {
+  it('Twitch: webhook_callback_verification is answered with the raw challenge as text, told apart by its signed body', () => {
     // The challenge of Twitch's "Responding to a challenge request" example.
     const body = '{"challenge":"pogchamp-kappa-360noscope-vohiyo","subscription":{"id":"f1c2a387-161a-49f9-a165-0f21d7a4e1c4","type":"channel.follow"}}';
     const verification = { 'twitch-eventsub-message-type': 'webhook_callback_verification' };
     expect(twitchCallbackVerification(webhookRequest(body, verification))?.body).toBe('pogchamp-kappa-360noscope-vohiyo');
-    expect(twitchCallbackVerification(webhookRequest(body, { 'twitch-eventsub-message-type': 'notification' }))).toBeUndefined();
+    const notification = '{"subscription":{"type":"channel.follow"},"event":{"user_id":"1"},"challenge":"x"}';
+    expect(twitchCallbackVerification(webhookRequest(notification, verification))).toBeUndefined();
   });
 
   it('Meta: the challenge is echoed only for the configured verify token', () => {

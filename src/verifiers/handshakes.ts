@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { jsonValue } from '../utils/delivery-id.js';
 import { readHeader } from '../utils/headers.js';
 import { safeEqual } from '../utils/signature.js';
@@ -13,6 +13,8 @@ import type { VerifierOptions, WebhookChallenge, WebhookHandshakeReply, WebhookR
 
 /** Longest challenge echoed back; senders send a few dozen characters. */
 export const MAX_CHALLENGE_LENGTH = 1024;
+/** X's CRC tokens: base64-like text that can never be a JSON delivery. */
+const CRC_TOKEN = /^[A-Za-z0-9_=+/-]{1,256}$/;
 /** Printable ASCII only: nothing echoed back can be markup in another encoding or split a header. */
 const PRINTABLE = /^[\x20-\x7e]+$/;
 
@@ -52,13 +54,15 @@ export function zoomUrlValidation(request: WebhookRequest, secrets: readonly str
 
 /**
  * Twitch EventSub: a verified `webhook_callback_verification` message is
- * answered with its `challenge`, as plain text.
+ * answered with its `challenge`, as plain text. It is recognised by its
+ * signed body, a `challenge` and no `event`.
  * @see https://dev.twitch.tv/docs/eventsub/handling-webhook-events/#responding-to-a-challenge-request
  */
 export function twitchCallbackVerification(request: WebhookRequest): WebhookHandshakeReply | undefined {
-  if (readHeader(request.headers, 'twitch-eventsub-message-type') !== 'webhook_callback_verification') return undefined;
+  // Told apart by the signed body (a challenge, no event), not by the message-type header, which the signature does not cover.
   const challenge = jsonValue(request.rawBody, ['challenge']);
-  return echoable(challenge) ? text(challenge) : undefined;
+  if (!echoable(challenge) || jsonValue(request.rawBody, ['event']) !== undefined) return undefined;
+  return text(challenge);
 }
 
 /**
@@ -78,13 +82,15 @@ export function metaSubscription({ query }: WebhookChallenge, _secrets: readonly
 /**
  * X (Twitter) Account Activity: `GET ?crc_token=…` is answered with
  * `{"response_token":"sha256=" + base64(HMAC-SHA256(consumer secret, crc_token))}`.
- * X repeats it hourly.
+ * X repeats it hourly. The reply is the HMAC deliveries are signed with, over
+ * text anyone may send: so only a token of X's own kind (letters, digits and
+ * `-_=+/`) is answered, and X deliveries, JSON objects, can never be one.
  * @see https://docs.x.com/x-api/webhooks/introduction#challenge-response-check
  */
 export function xChallengeResponseCheck({ query }: WebhookChallenge, secrets: readonly string[]): WebhookHandshakeReply | false | undefined {
   const token = query.get('crc_token');
   if (token === null) return undefined;
-  if (!echoable(token) || secrets.length === 0) return false;
+  if (!CRC_TOKEN.test(token) || secrets.length === 0) return false;
   return json({ response_token: `sha256=${createHmac('sha256', secrets[0]!).update(token).digest('base64')}` });
 }
 
@@ -109,8 +115,13 @@ export function dropboxChallenge({ query }: WebhookChallenge): WebhookHandshakeR
 export function oktaVerification({ headers }: WebhookChallenge, secrets: readonly string[]): WebhookHandshakeReply | false | undefined {
   const challenge = readHeader(headers, 'x-okta-verification-challenge');
   if (challenge === undefined) return undefined;
-  const authorization = Buffer.from(readHeader(headers, 'authorization') ?? '');
+  // Both sides hashed, so that the comparison takes as long whatever the lengths.
+  const authorization = sha256(readHeader(headers, 'authorization') ?? '');
   let authorized = false;
-  for (const secret of secrets) authorized = safeEqual(authorization, Buffer.from(secret)) || authorized;
+  for (const secret of secrets) authorized = safeEqual(authorization, sha256(secret)) || authorized;
   return authorized && echoable(challenge) ? json({ verification: challenge }) : false;
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
 }

@@ -107,10 +107,18 @@ export interface HmacSchemeOptions extends SchemeMetadata {
    * @default none
    */
   readonly secretPrefix?: string | readonly string[];
+  /**
+   * `'json'` for a sender that only ever sends a JSON object or array: any
+   * other body is rejected before an HMAC is computed. It keeps a sender's
+   * unsigned challenge, which answers the HMAC of text the caller chooses
+   * (X's CRC), from ever signing a body. @default any bytes
+   */
+  readonly body?: 'json';
 }
 
 const TEMPLATE_FIELD = /(\{(?:id|timestamp|url|body|method)\})/;
-const PERCENT_ESCAPE = /^%[0-9A-Fa-f]{2}$/;
+// ASCII escapes only: one above %7F is part of a UTF-8 sequence, which decodes only whole.
+const PERCENT_ESCAPE = /^%[0-7][0-9A-Fa-f]$/;
 
 /** The signature header's entries, and the timestamp read from them or from its own header. */
 interface ParsedHeaders {
@@ -135,6 +143,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
   declare readonly handshake?: WebhookVerifier['handshake'];
   declare readonly challenge?: WebhookVerifier['challenge'];
   declare readonly replayRetentionSeconds?: number;
+  declare readonly unsignedEventTypeHeader?: string;
 
   constructor(
     private readonly scheme: HmacSchemeOptions,
@@ -153,6 +162,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
   }
 
   verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult {
+    if (this.scheme.body === 'json' && !startsAsJson(request.rawBody)) return rejected('malformed_body');
     const parsed = this.readHeaders(request);
     if (typeof parsed === 'string') return rejected(parsed);
 
@@ -337,8 +347,9 @@ function checkScheme(scheme: HmacSchemeOptions): void {
   }
   if (scheme.id !== undefined && (typeof scheme.id?.header !== 'string' || scheme.id.header === '')) throw problem('an id header name');
   if (scheme.urlDecode !== undefined && !(Array.isArray(scheme.urlDecode) && scheme.urlDecode.every((escape) => PERCENT_ESCAPE.test(escape)))) {
-    throw problem("urlDecode as a list of percent-escapes, e.g. ['%3A', '%2F']");
+    throw problem("urlDecode as a list of ASCII percent-escapes, e.g. ['%3A', '%2F']");
   }
+  if (scheme.body !== undefined && scheme.body !== 'json') throw problem("body as 'json', or none for any bytes");
   if (scheme.secretEncoding !== undefined && !SECRET_ENCODINGS.includes(scheme.secretEncoding)) {
     throw problem("a secretEncoding: 'utf8', 'hex' or 'base64'");
   }
@@ -375,4 +386,13 @@ function parseTemplate(scheme: HmacSchemeOptions): (string | { field: Field })[]
     throw WebhookSecurityConfigurationError.invalidScheme(name, 'urlDecode only with a signedContent that signs {url}');
   }
   return parts;
+}
+
+/** True when the first byte that is not blank is `{` or `[`. */
+function startsAsJson(body: Buffer): boolean {
+  for (const byte of body) {
+    if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d) continue;
+    return byte === 0x7b || byte === 0x5b;
+  }
+  return false;
 }

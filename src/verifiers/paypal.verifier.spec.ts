@@ -84,13 +84,26 @@ describe('PayPalVerifier', () => {
     expect(server.hits.size).toBe(0);
   });
 
-  it('answers key_unavailable (503) when the certificate server fails or is down, and tries again next time', async () => {
+  it('answers key_unavailable (503) when the certificate server fails or is down, and tries again a minute later', async () => {
+    let now = NOW;
+    const timed = new PayPalVerifier({ clock: () => now, keyOrigins: [server.origin] });
+    const check = () => {
+      const time = new Date(Math.floor(now / 1000) * 1000).toISOString();
+      const sig = createSign('sha256').update(`${TRANSMISSION_ID}|${time}|${WEBHOOK_ID}|${zlibCrc32(Buffer.from(BODY))}`).sign(cert.privateKey, 'base64');
+      return timed.verify(webhookRequest(BODY, headers(BODY, { 'paypal-transmission-time': time, 'paypal-transmission-sig': sig })), [WEBHOOK_ID]);
+    };
     server.routes.set(certPath, { body: 'oops', status: 500 });
-    await expect(verify(BODY, headers())).resolves.toEqual({ verified: false, reason: 'key_unavailable' });
-    server.routes.set(certPath, { body: 'not a certificate' });
-    await expect(verify(BODY, headers())).resolves.toEqual({ verified: false, reason: 'key_unavailable' });
+    await expect(check()).resolves.toEqual({ verified: false, reason: 'key_unavailable' });
     server.routes.set(certPath, { body: cert.certificate });
-    await expect(verify(BODY, headers())).resolves.toEqual({ verified: true });
+    await expect(check()).resolves.toEqual({ verified: false, reason: 'key_unavailable' });
+    expect(server.hits.get(certPath)).toBe(1);
+    now += 60_000;
+    await expect(check()).resolves.toEqual({ verified: true });
+    server.routes.set('/v1/notifications/certs/CERT-bad', { body: 'not a certificate' });
+    await expect(verify(BODY, headers(BODY, { 'paypal-cert-url': `${server.origin}/v1/notifications/certs/CERT-bad` }))).resolves.toEqual({
+      verified: false,
+      reason: 'key_unavailable',
+    });
     const h = headers();
     await server.close();
     const cold = new PayPalVerifier({ clock: () => NOW, keyOrigins: [server.origin] });

@@ -19,6 +19,8 @@ const CERT_URL = 'paypal-cert-url';
 const AUTH_ALGO = 'paypal-auth-algo';
 /** PayPal's certificate hosts, live and sandbox. */
 const PAYPAL_ORIGINS = ['https://api.paypal.com', 'https://api-m.paypal.com', 'https://api.sandbox.paypal.com', 'https://api-m.sandbox.paypal.com'];
+/** Where PayPal serves its certificates, e.g. `/v1/notifications/certs/CERT-360caa42-fca2a594-a5cafa77`. */
+const CERT_PATH = '/v1/notifications/certs/';
 /** PayPal's field limits (verify-webhook-signature): ids up to 50 characters, a signature up to 500. */
 const MAX_ID_LENGTH = 50;
 const MAX_SIGNATURE_LENGTH = 500;
@@ -31,8 +33,9 @@ const WEBHOOK_ID = /^[A-Za-z0-9]{1,50}$/;
  *
  * - The secret to configure is the webhook's ID from the app's settings
  *   in the Developer Dashboard (`WH-…` without the prefix, as PayPal shows it).
- * - The certificate is fetched only from PayPal's own HTTPS hosts, with a
- *   short timeout, cached by URL for an hour, and must be valid now. When
+ * - The certificate is fetched only from PayPal's own HTTPS hosts, under
+ *   `/v1/notifications/certs/` with no query, with a short timeout, cached by
+ *   URL for an hour (a failure for a minute), and must be valid now. When
  *   PayPal's host cannot be reached, the request gets 503 and PayPal retries.
  * - The body is covered by a CRC32, which is not a cryptographic hash: a
  *   captured delivery's signature can be reused with another body of the
@@ -50,7 +53,10 @@ export class PayPalVerifier implements WebhookVerifier {
 
   constructor(options: VerifierOptions = {}) {
     this.window = new TimestampWindow(options);
-    this.certificates = new RemoteKeyCache({ origins: [...PAYPAL_ORIGINS, ...(options.keyOrigins ?? [])], clock: options.clock }, parseCertificate);
+    this.certificates = new RemoteKeyCache(
+      { origins: [...PAYPAL_ORIGINS, ...(options.keyOrigins ?? [])], pathPrefix: CERT_PATH, clock: options.clock },
+      parseCertificate,
+    );
   }
 
   async verify(request: WebhookRequest, secrets: readonly string[]): Promise<VerificationResult> {

@@ -65,6 +65,10 @@ export class PlaidVerifier implements WebhookVerifier {
     if (!header || !signature || header.alg !== 'ES256' || typeof header.kid !== 'string' || header.kid === '') return rejected('malformed_header');
     const credentials = parseCredentials(secrets[0] ?? '');
     if (!credentials) return rejected('no_matching_signature');
+    // Checked again once signed; a stale token is refused before it can cost a key lookup.
+    const claims = parseSegment(parts[2]!);
+    if (!claims || typeof claims.iat !== 'number' || typeof claims.request_body_sha256 !== 'string') return rejected('malformed_header');
+    if (!this.fresh(claims.iat)) return rejected('timestamp_out_of_tolerance');
 
     const key = await this.keys.get(this.endpoint, `${credentials.clientId}:${header.kid}`, {
       method: 'POST',
@@ -76,13 +80,15 @@ export class PlaidVerifier implements WebhookVerifier {
       return rejected('no_matching_signature');
     }
 
-    const claims = parseSegment(parts[2]!);
-    if (!claims || typeof claims.iat !== 'number' || typeof claims.request_body_sha256 !== 'string') return rejected('malformed_header');
-    const age = this.window.now() / 1000 - claims.iat;
-    if (age > MAX_AGE_SECONDS || age < -this.window.toleranceSeconds) return rejected('timestamp_out_of_tolerance');
     const claimed = decodeSignature(claims.request_body_sha256, 'hex', 32);
     const actual = createHash('sha256').update(request.rawBody).digest();
     return claimed && safeEqual(claimed, actual) ? VERIFIED : rejected('no_matching_signature');
+  }
+
+  /** `iat` at most 5 minutes old, and not ahead of the clock beyond the tolerance. */
+  private fresh(iat: number): boolean {
+    const age = this.window.now() / 1000 - iat;
+    return age <= MAX_AGE_SECONDS && age >= -this.window.toleranceSeconds;
   }
 
   /** Plaid sends no delivery id: a hash of the body, which the JWT signs through its SHA-256. */

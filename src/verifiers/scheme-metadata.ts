@@ -59,9 +59,11 @@ export interface SchemeMetadata {
 export function describedHandshakes(
   scheme: SchemeMetadata,
   options: VerifierOptions,
-): Pick<WebhookVerifier, 'handshake' | 'challenge' | 'replayRetentionSeconds'> {
-  const { handshake, challenge, replayRetentionSeconds } = scheme;
+): Pick<WebhookVerifier, 'handshake' | 'challenge' | 'replayRetentionSeconds' | 'unsignedEventTypeHeader'> {
+  const { handshake, challenge, replayRetentionSeconds, eventType } = scheme;
+  const eventTypeHeader = [eventType?.header ?? []].flat()[0];
   return {
+    ...(eventTypeHeader !== undefined && { unsignedEventTypeHeader: eventTypeHeader }),
     ...(replayRetentionSeconds !== undefined && { replayRetentionSeconds }),
     ...(handshake && { handshake }),
     ...(challenge && { challenge: (request: WebhookChallenge, secrets: readonly string[]) => challenge(request, secrets, options) }),
@@ -78,10 +80,10 @@ export function describedDeliveryId(source: DeliveryIdSource, request: WebhookRe
 /** The event type a description names: the parts found, joined with `.`; `undefined` when none is. */
 export function describedEventType(source: EventTypeSource | undefined, request: WebhookRequest): string | undefined {
   if (!source) return undefined;
-  const parts = [
-    [source.header ?? []].flat().reduce<string | undefined>((found, name) => found ?? readHeader(request.headers, name), undefined),
-    source.json === undefined ? undefined : jsonString(request.rawBody, source.json),
-  ].filter((part) => part !== undefined);
+  const header = [source.header ?? []].flat().reduce<string | undefined>((found, name) => found ?? readHeader(request.headers, name), undefined);
+  // Unsigned, a header must not be able to write a whole `issues.opened`: one with a dot names no type.
+  if (header?.includes('.')) return undefined;
+  const parts = [header, source.json === undefined ? undefined : jsonString(request.rawBody, source.json)].filter((part) => part !== undefined);
   return parts.length === 0 ? undefined : parts.join('.');
 }
 

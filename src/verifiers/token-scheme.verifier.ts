@@ -47,6 +47,7 @@ export class TokenVerifier implements WebhookVerifier {
   declare readonly handshake?: WebhookVerifier['handshake'];
   declare readonly challenge?: WebhookVerifier['challenge'];
   declare readonly replayRetentionSeconds?: number;
+  declare readonly unsignedEventTypeHeader?: string;
 
   constructor(
     private readonly scheme: TokenSchemeOptions,

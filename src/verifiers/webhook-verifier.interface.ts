@@ -167,6 +167,14 @@ export interface WebhookVerifier {
   eventType?(request: WebhookRequest): string | undefined;
 
   /**
+   * The header `eventType` reads when the signature does not cover it
+   * (GitHub's `X-GitHub-Event`, Shopify's `X-Shopify-Topic`): routing by it
+   * without replay protection warns at startup, as a captured signed body
+   * could be re-sent under another event type.
+   */
+  readonly unsignedEventTypeHeader?: string;
+
+  /**
    * How long the sender may deliver the same event again, in seconds: its
    * documented retry window. Replay protection remembers a delivery id this
    * long unless `replay.ttlSeconds` says otherwise, and never less than twice

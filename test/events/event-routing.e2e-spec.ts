@@ -222,8 +222,8 @@ describe.each(ADAPTERS)('Event routing on %s', (adapter) => {
       await start();
       const warnings = t.logger.lines.filter((line) => line.level === 'warn').map((line) => line.message);
       expect(warnings).toEqual([
-        expect.stringMatching(/^'github' routes events by X-GitHub-Event, which its signature does not cover: turn replay on for 'github'/),
-        expect.stringMatching(/^'shopify' routes events by X-Shopify-Topic, which its signature does not cover/),
+        expect.stringMatching(/^'github' routes events by x-github-event, which its signature does not cover: turn replay on for 'github'/),
+        expect.stringMatching(/^'shopify' routes events by x-shopify-topic, which its signature does not cover/),
       ]);
       await t.app.close();
       await start({ replay: {} });

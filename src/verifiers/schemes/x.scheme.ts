@@ -22,4 +22,6 @@ export const X_SCHEME = {
   encoding: 'base64',
   prefix: 'sha256=',
   challenge: xChallengeResponseCheck,
+  // Only JSON is delivered: a body the CRC reply could sign is refused.
+  body: 'json',
 } as const satisfies HmacSchemeOptions;
