@@ -1,6 +1,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
 import { BUILT_IN_VERIFIERS } from '../verifiers/built-in-verifiers.js';
+import { describedSchemeName } from '../verifiers/described-verifier.js';
 import { HmacSchemeVerifier } from '../verifiers/hmac-scheme.verifier.js';
 import type { VerificationFailureReason, WebhookVerifier } from '../verifiers/webhook-verifier.interface.js';
 import type { ResolvedWebhookProvider } from '../webhook-security-options.interface.js';
@@ -215,8 +216,8 @@ const schemes = new WeakMap<WebhookVerifier, string>();
 function schemeOf(verifier: WebhookVerifier): string {
   let scheme = schemes.get(verifier);
   if (scheme === undefined) {
-    const builtIn = Object.entries(BUILT_IN_VERIFIERS).find(([, type]) => verifier.constructor === type);
-    scheme = builtIn ? builtIn[0] : verifier instanceof HmacSchemeVerifier ? 'hmac' : 'custom';
+    const builtIn = describedSchemeName(verifier) ?? Object.entries(BUILT_IN_VERIFIERS).find(([, type]) => verifier.constructor === type)?.[0];
+    scheme = builtIn ?? (verifier instanceof HmacSchemeVerifier ? 'hmac' : 'custom');
     schemes.set(verifier, scheme);
   }
   return scheme;

@@ -39,7 +39,7 @@ type DescribedVerifiers = { readonly [Name in keyof typeof BUILT_IN_SCHEMES]: Ve
 
 /** The schemes the library ships, by the name a provider uses to pick one. */
 export const BUILT_IN_VERIFIERS: DescribedVerifiers & typeof CODED_VERIFIERS = {
-  ...(Object.fromEntries(Object.entries(BUILT_IN_SCHEMES).map(([name, scheme]) => [name, describedVerifierClass(scheme)])) as DescribedVerifiers),
+  ...(Object.fromEntries(Object.entries(BUILT_IN_SCHEMES).map(([name, scheme]) => [name, describedVerifierClass(scheme, name)])) as DescribedVerifiers),
   ...CODED_VERIFIERS,
 };
 

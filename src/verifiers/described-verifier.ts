@@ -18,11 +18,21 @@ export function describedVerifier(scheme: SchemeDescription, options?: VerifierO
   return isTokenScheme(scheme) ? new TokenVerifier(scheme, options) : new HmacSchemeVerifier(scheme, options);
 }
 
+/** The built-in scheme each verifier made by {@link describedVerifierClass} verifies, for logs and telemetry. */
+const schemeNames = new WeakMap<WebhookVerifier, string>();
+
+/** The name of the built-in scheme a described verifier was made for, or `undefined`. */
+export function describedSchemeName(verifier: WebhookVerifier): string | undefined {
+  return schemeNames.get(verifier);
+}
+
 /** A verifier class for a description, so that every built-in scheme is made the same way. */
-export function describedVerifierClass(scheme: SchemeDescription): VerifierClass {
+export function describedVerifierClass(scheme: SchemeDescription, name?: string): VerifierClass {
   return class DescribedVerifier {
     constructor(options?: VerifierOptions) {
-      return describedVerifier(scheme, options);
+      const verifier = describedVerifier(scheme, options);
+      if (name !== undefined) schemeNames.set(verifier, name);
+      return verifier;
     }
   } as unknown as VerifierClass;
 }
