@@ -20,7 +20,8 @@ import { OWN_PROPERTY_TESTS, SCHEME_DESCRIPTIONS, secretFor, urlFor, type Scheme
  */
 configureFastCheck('signed view properties');
 
-const SECRET = 'signed-view-test-secret';
+// User and password, as Basic credentials need; any text for the HMAC schemes.
+const SECRET = 'signed-view:test-secret';
 const PUBLIC_BASE_URL = 'https://hooks.example.com';
 const BODY_SHA256 = '\u0000body-sha256\u0000';
 const FORM = 'application/x-www-form-urlencoded';
