@@ -26,6 +26,9 @@ const URL_PARTS = /^([a-z][a-z0-9+.-]*:)\/\/([^/?#]*)(.*)$/is;
 const HOST_PORT = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/;
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 const AMPERSAND = 0x26;
+const BODY_HASH_PAIR = /[?&]bodySHA256=([^&#]*)$/;
+/** A parameter name as Twilio and SignalWire write their own (`CallSid`, `MessagingBinding.Address`, `SipHeader_X-Foo` aside). */
+const PLAIN_KEY = /^[A-Za-z0-9_.]+$/;
 
 /**
  * The form-post scheme of Twilio and of SignalWire's compatibility API (cXML):
@@ -44,6 +47,25 @@ const AMPERSAND = 0x26;
  * - With a `bodySHA256` query parameter (a JSON body), the URL alone is signed
  *   and sha256-hex(raw body) must equal that parameter, read from the URL
  *   that verified.
+ *
+ * The URL and the content are joined with no separator, so a signature also
+ * fits any other split of the same text: a form post to `/hooks/voice-b`
+ * re-sent to `/hooks/voice` with the form `-bCallSid=…`, or a form whose last
+ * value ends in `&bodySHA256=<hash>` re-sent with that text as the URL and
+ * any JSON body of that hash. The vendors' SDKs accept both. Two rules keep a
+ * split from moving across what the sender writes there:
+ *
+ * - The form's first key in signed order, the text right after the URL, must
+ *   be a plain name (`[A-Za-z0-9_.]+`), as the vendors' own parameters are:
+ *   a URL tail with any other character (`-`, `/`, `?`, `=`, `&`) cannot
+ *   become part of it, and a JSON body is not a form.
+ * - `bodySHA256` is read only as the last query parameter, where the vendors
+ *   append it, and only when it occurs once: form content joined after a URL
+ *   never ends there unless its last value does.
+ *
+ * A split that moves only plain-name characters (`/hooks/voice2` and
+ * `/hooks/voice`) still verifies; replay protection makes such a copy a
+ * duplicate, as its delivery id hashes the joined text.
  */
 export class FormPostVerifier implements WebhookVerifier {
   /** The URL is part of what is signed. */
@@ -66,7 +88,7 @@ export class FormPostVerifier implements WebhookVerifier {
     const keys = secretKeys(secrets);
     for (const url of urlVariants(received)) {
       let payloads: readonly string[] | null;
-      const expectedHash = queryParam(url, 'bodySHA256');
+      const expectedHash = bodyHashOf(url);
       if (expectedHash === undefined) {
         payloads = form === undefined ? (form = readForm(request)) : form;
       } else {
@@ -96,7 +118,7 @@ export class FormPostVerifier implements WebhookVerifier {
     const verified = this.verifiedContent.get(request);
     if (verified !== undefined) return verified;
     // Not verified by this instance: the URL as received, and the form in wire order.
-    const payload = queryParam(request.url, 'bodySHA256') === undefined ? (readForm(request)?.[0] ?? '') : '';
+    const payload = bodyHashOf(request.url) === undefined ? (readForm(request)?.[0] ?? '') : '';
     return signedContentId([request.url, payload]);
   }
 
@@ -104,7 +126,7 @@ export class FormPostVerifier implements WebhookVerifier {
     if (input.url === undefined) {
       throw new TypeError(`The '${this.header}' scheme signs the URL: pass the full URL the request goes to as \`url\`.`);
     }
-    const payload = queryParam(input.url, 'bodySHA256') === undefined ? (formPayloads(Buffer.from(input.body))?.[0] ?? '') : '';
+    const payload = bodyHashOf(input.url) === undefined ? (formPayloads(Buffer.from(input.body))?.[0] ?? '') : '';
     return { [this.header]: encodeSignature(hmac('sha1', input.secret, [input.url, payload]), 'base64') };
   }
 }
@@ -127,12 +149,16 @@ function withinParameterLimit(text: string | Buffer): boolean {
   return false;
 }
 
-/** One query parameter of a URL, or `undefined`. Never throws. */
-function queryParam(url: string, name: string): string | undefined {
+/**
+ * The `bodySHA256` of a URL: the value of its last query parameter when that
+ * is `bodySHA256` and no other parameter has that name; `undefined` otherwise.
+ * Never throws.
+ */
+function bodyHashOf(url: string): string | undefined {
   const query = url.indexOf('?');
-  // A query with neither the name nor a percent-encoding cannot hold the parameter.
-  if (query === -1 || (!url.includes(name, query) && !url.includes('%', query))) return undefined;
-  return new URLSearchParams(url.slice(query + 1).split('#')[0]).get(name) ?? undefined;
+  const last = query === -1 ? null : BODY_HASH_PAIR.exec(url.slice(query));
+  if (!last) return undefined;
+  return new URLSearchParams(url.slice(query + 1)).getAll('bodySHA256').length === 1 ? last[1] : undefined;
 }
 
 /** The media type of a Content-Type header, lower-cased, without parameters. */
@@ -158,7 +184,8 @@ function readForm(request: WebhookRequest): readonly string[] | null {
  * The form parameters as signed content: keys in JS's default sort order,
  * each followed by its value. Two versions when a key repeats: values in wire
  * order, and values sorted and de-duplicated. `null` for more than
- * {@link MAX_FORM_PARAMETERS} parameters, for bytes that are not UTF-8, and
+ * {@link MAX_FORM_PARAMETERS} parameters, for a first key (in signed order)
+ * that is not a plain name, for bytes that are not UTF-8, and
  * for a percent-escape that does not decode to UTF-8: each would be read
  * differently by the app's own form parser than by the signature check.
  */
@@ -179,6 +206,7 @@ function formPayloads(rawBody: Buffer): string[] | null {
     } else params.set(key, [value]);
   }
   const keys = [...params.keys()].sort();
+  if (keys.length > 0 && !PLAIN_KEY.test(keys[0]!)) return null;
   const join = (order: (values: string[]) => string[]): string => {
     let text = '';
     for (const key of keys) for (const value of order(params.get(key)!)) text += key + value;
