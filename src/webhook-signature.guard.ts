@@ -6,6 +6,7 @@ import {
   Injectable,
   Logger,
   ServiceUnavailableException,
+  UnsupportedMediaTypeException,
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
@@ -37,6 +38,8 @@ import type {
  * - 401 for a missing, malformed or wrong signature or a stale timestamp,
  *   with the same body for every reason; the reason goes to the warn log.
  * - 413 for a body over `maxBodyBytes` that the guard had to read itself.
+ * - 415 for a form or JSON body that declares a charset other than UTF-8:
+ *   the app's parser would decode the signed bytes into other values.
  * - 500 when the raw bytes are gone (no `rawBody: true`), with an error log
  *   that says how to fix it.
  * - 503 when a secret function or resolver fails, so that the sender retries.
@@ -132,6 +135,10 @@ export class WebhookSignatureGuard implements CanActivate {
     rawBody: Buffer,
     secrets: readonly string[],
   ): boolean | Promise<boolean> {
+    if (!isUtf8Charset(platformRequest.headers['content-type'])) {
+      this.logger.warn(`Rejected webhook from '${provider.name}' on ${routeOf(toWebhookHttpRequest(platformRequest))}: charset other than UTF-8`);
+      throw new UnsupportedMediaTypeException('Only UTF-8 form and JSON bodies are accepted');
+    }
     // The URL is built, and the Host header checked, only for a verifier that reads it.
     const webhook: WebhookRequest =
       provider.verifier.signsUrl === false
@@ -291,6 +298,23 @@ type PlatformResponse = ServerResponse & { readonly raw?: ServerResponse };
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as Promise<T>)?.then === 'function';
+}
+
+const FORM_OR_JSON = /^\s*(?:application\/x-www-form-urlencoded|application\/json|[\w.+-]+\/[\w.+-]+\+json)\s*(?:;|$)/i;
+const CHARSET = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/gi;
+
+/**
+ * False when a form or JSON content type declares a charset other than UTF-8
+ * (any case, quoted or not). Under another charset, Express's form parser
+ * decodes the signed bytes into values that were not signed (`caf%C3%A9`
+ * becomes "cafÃ©" under iso-8859-1). Other types, and none, are left to the app.
+ */
+function isUtf8Charset(contentType: string | undefined): boolean {
+  if (contentType === undefined || !FORM_OR_JSON.test(contentType)) return true;
+  for (const [, quoted, token] of contentType.matchAll(CHARSET)) {
+    if ((quoted ?? token ?? '').toLowerCase() !== 'utf-8') return false;
+  }
+  return true;
 }
 
 /** `hostname[:port]`: a reg-name or IPv4 address, or a bracketed IPv6 literal, and a port of digits. */
