@@ -97,7 +97,7 @@ export class WebhookSecurityModule extends ConfigurableWebhookSecurityModule imp
     if (names.length === 0) return;
     new Logger(LOGGER_CONTEXT).warn(
       `Webhook provider${names.length === 1 ? '' : 's'} ${names.map((name) => `'${name}'`).join(', ')} sign${names.length === 1 ? 's' : ''} the URL ` +
-        `and the content joined with no separator, and have replay protection off: a captured signature can be re-sent ` +
+        `and the content joined with no separator, and ${names.length === 1 ? 'has' : 'have'} replay protection off: a captured signature can be re-sent ` +
         `with part of the URL moved into the content. Turn replay on (replay: {}) so that such a copy is a duplicate.`,
     );
   }
