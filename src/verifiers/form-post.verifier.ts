@@ -38,8 +38,10 @@ const PLAIN_KEY = /^[A-Za-z0-9_.]+$/;
  *   `application/x-www-form-urlencoded` (or an empty one): UTF-8 text whose
  *   percent-escapes decode strictly, with at most {@link MAX_FORM_PARAMETERS}
  *   parameters. Anything else is not a form and does not verify as one.
- * - A repeated key is tried in wire order and in sorted, de-duplicated order,
- *   as the vendors' SDKs differ on it.
+ * - A repeated key is tried in wire order and, when its values arrive out of
+ *   order, in sorted order, as the vendors' SDKs differ on it. A `key=value`
+ *   pair sent twice is rejected: twilio-node signs it once (it de-duplicates),
+ *   but the app's parser would hand it over twice.
  * - The URL is tried as received, with the default port added and with the
  *   port removed, and with its query re-encoded, as the vendors'
  *   `validateRequest` does. A query of more than {@link MAX_FORM_PARAMETERS}
@@ -182,8 +184,9 @@ function readForm(request: WebhookRequest): readonly string[] | null {
 
 /**
  * The form parameters as signed content: keys in JS's default sort order,
- * each followed by its value. Two versions when a key repeats: values in wire
- * order, and values sorted and de-duplicated. `null` for more than
+ * each followed by its value. Two versions when a repeated key's values
+ * arrive out of sorted order: values in wire order, and values sorted (the
+ * vendors' SDKs differ on it). `null` for a `key=value` pair sent twice, for more than
  * {@link MAX_FORM_PARAMETERS} parameters, for a first key (in signed order)
  * that is not a plain name, for bytes that are not UTF-8, and
  * for a percent-escape that does not decode to UTF-8: each would be read
@@ -192,7 +195,7 @@ function readForm(request: WebhookRequest): readonly string[] | null {
 function formPayloads(rawBody: Buffer): string[] | null {
   if (!withinParameterLimit(rawBody) || !isUtf8(rawBody)) return null;
   const params = new Map<string, string[]>();
-  let repeats = false;
+  let unsorted = false;
   for (const pair of rawBody.toString('utf8').split('&')) {
     if (pair === '') continue;
     const equals = pair.indexOf('=');
@@ -200,10 +203,14 @@ function formPayloads(rawBody: Buffer): string[] | null {
     const value = decodeFormComponent(equals === -1 ? '' : pair.slice(equals + 1));
     if (key === undefined || value === undefined) return null;
     const values = params.get(key);
-    if (values) {
+    if (!values) params.set(key, [value]);
+    // A pair sent twice would reach the handler twice (or as an array) while
+    // the de-duplicated content signs it once: it is not what was signed.
+    else if (values.includes(value)) return null;
+    else {
+      unsorted ||= value < values[values.length - 1]!;
       values.push(value);
-      repeats = true;
-    } else params.set(key, [value]);
+    }
   }
   const keys = [...params.keys()].sort();
   if (keys.length > 0 && !PLAIN_KEY.test(keys[0]!)) return null;
@@ -213,7 +220,7 @@ function formPayloads(rawBody: Buffer): string[] | null {
     return text;
   };
   const wireOrder = join((values) => values);
-  return repeats ? [wireOrder, join((values) => [...new Set(values)].sort())] : [wireOrder];
+  return unsorted ? [wireOrder, join((values) => [...values].sort())] : [wireOrder];
 }
 
 /** A form key or value decoded (`+` is a space), or `undefined` for a malformed or non-UTF-8 escape. */

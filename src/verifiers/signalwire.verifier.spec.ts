@@ -116,14 +116,17 @@ describe('SignalWireVerifier', () => {
       expect(verify(form(params), { 'x-signalwire-signature': signature }, url, ['key'])).toEqual({ verified: true });
     });
 
-    it('accepts a repeated key in wire order and in sorted, de-duplicated order', () => {
+    it('accepts a repeated key in wire order and in sorted order, and rejects a pair sent twice', () => {
       const url = 'https://example.com/laml';
-      const body = form({ Media: ['z', 'a', 'z'], To: '1' });
-      const wire = cxmlSignature('key', url, { Media: ['z', 'a', 'z'], To: '1' });
+      const body = form({ Media: ['z', 'a'], To: '1' });
+      const wire = cxmlSignature('key', url, { Media: ['z', 'a'], To: '1' });
       const sorted = cxmlSignature('key', url, { Media: ['a', 'z'], To: '1' });
       expect(wire).not.toBe(sorted);
       expect(verify(body, { 'x-signalwire-signature': wire }, url, ['key'])).toEqual({ verified: true });
       expect(verify(body, { 'x-signalwire-signature': sorted }, url, ['key'])).toEqual({ verified: true });
+      // The SDK accepts 'z' sent twice with either signature; the app's parser would hand it over twice.
+      const twice = form({ Media: ['z', 'a', 'z'], To: '1' });
+      expect(verify(twice, { 'x-signalwire-signature': sorted }, url, ['key'])).toEqual({ verified: false, reason: 'no_matching_signature' });
     });
 
     it('accepts a URL signed with the default port, or without the port received, as the SDK does', () => {
