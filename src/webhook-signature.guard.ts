@@ -264,12 +264,13 @@ export class WebhookSignatureGuard implements CanActivate {
    * Host of the request, plus the original path and query. Called only for a
    * scheme that signs the URL. Without `publicBaseUrl`, a Host that is not
    * `hostname[:port]` (a reg-name, IPv4 address or bracketed IPv6 literal,
-   * and a port of digits), a protocol other than http(s) or a path that does
-   * not start with `/` gets 400: Node accepts a Host holding `/`, `?` or `&`,
+   * and a port of digits), a protocol other than http(s), a path that does
+   * not start with `/` or a request target holding `#` gets 400: Node accepts a Host holding `/`, `?` or `&`,
    * which would move part of the signed URL out of the request's path.
    */
   protected requestUrl(request: WebhookHttpRequest, provider: ResolvedWebhookProvider): string {
-    if (!request.path.startsWith('/')) throw this.badUrl(request, provider, 'request target');
+    // Express cuts the query at '#', and a re-encoded query variant would read past it.
+    if (!request.path.startsWith('/') || request.path.includes('#')) throw this.badUrl(request, provider, 'request target');
     if (provider.publicBaseUrl !== undefined) return provider.publicBaseUrl + request.path;
     const { host } = request.headers;
     if (host === undefined || !HOST.test(host)) throw this.badUrl(request, provider, 'Host header');

@@ -1,7 +1,7 @@
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks.js';
 import { ADAPTERS } from './app/create-app.js';
 import { URL_SIGNING_SECRETS as SECRETS, startUrlSigningApp, type UrlSigningApp } from './app/url-signing-app.js';
-import { send } from './support/raw-http.js';
+import { rawExchange, send } from './support/raw-http.js';
 
 /*
  * What a handler of a form-post scheme is given must be what was signed: a
@@ -36,6 +36,14 @@ describe.each(ADAPTERS)('Form posts the app would read differently from what was
       { To: ['+1555', '+1666'], Body: 'hi' },
       { To: ['+1666', '+1555'], Body: 'hi' },
     ]);
+  });
+
+  it('answers 400 to a request target holding "#", which the app would cut where the signed URL does not', async () => {
+    const signature = twilioSignature(url('/forms/twilio?note=a%23b&tenant=acme'), {});
+    const head = `POST /forms/twilio?note=a#b&tenant=acme HTTP/1.1\r\nHost: 127.0.0.1:${t.port}\r\nX-Twilio-Signature: ${signature}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`;
+    const reply = await rawExchange(t.port, head);
+    expect(reply.slice(9, 12)).toBe('400');
+    expect(t.log.deliveries).toEqual([]);
   });
 
 });
