@@ -13,6 +13,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { readRawBody, toWebhookHttpRequest, type WebhookHttpRequest } from './raw-body.reader.js';
 import { claimDelivery } from './replay/delivery-claim.js';
+import { describeError } from './utils/describe-error.js';
 import type { ReplayOptions } from './replay/replay-options.interface.js';
 import type { VerificationFailureReason, VerificationResult, WebhookRequest } from './verifiers/webhook-verifier.interface.js';
 import { LOGGER_CONTEXT, RESOLVED_WEBHOOK_SECURITY_OPTIONS, WEBHOOK_PROVIDER_METADATA } from './webhook-security.constants.js';
@@ -320,16 +321,6 @@ function isUtf8Charset(contentType: string | undefined): boolean {
 
 /** `hostname[:port]`: a reg-name or IPv4 address, or a bracketed IPv6 literal, and a port of digits. */
 const HOST = /^(?:[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
-
-/**
- * An error for a log line: its class, and its `code` when it has a short one
- * (`ECONNREFUSED`). Never its message, which may hold a connection string.
- */
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return typeof error;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && /^[\w.-]{1,40}$/.test(code) ? `${error.name} (${code})` : error.name;
-}
 
 /** Method and path of a request, without its query string, for logs. */
 function routeOf({ method, path }: WebhookHttpRequest): string {
