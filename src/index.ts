@@ -32,7 +32,7 @@ export type {
 } from './verifiers/webhook-verifier.interface.js';
 export { BUILT_IN_VERIFIERS, type BuiltInScheme } from './verifiers/built-in-verifiers.js';
 export { HmacSchemeVerifier, type HmacSchemeOptions } from './verifiers/hmac-scheme.verifier.js';
-export { FormPostVerifier, MAX_FORM_PARAMETERS } from './verifiers/form-post.verifier.js';
+export { FormPostVerifier, MAX_FORM_BYTES, MAX_FORM_PARAMETERS } from './verifiers/form-post.verifier.js';
 export { TrophyVerifier } from './verifiers/trophy.verifier.js';
 export { FullupVerifier } from './verifiers/fullup.verifier.js';
 export { NoyoVerifier } from './verifiers/noyo.verifier.js';

@@ -22,6 +22,16 @@ import {
  */
 export const MAX_FORM_PARAMETERS = 1000;
 
+/**
+ * Most bytes a form-post body may hold to be read as a form: 100 KiB, the
+ * limit of Express's form parser by default, so an app on its defaults sees
+ * no change. A larger one is rejected (401) before anything is decoded or
+ * hashed: each HMAC pass covers the whole form, and a request may need up to
+ * 8 per secret (URL spellings and value orders). The vendors' form posts are
+ * a few kilobytes.
+ */
+export const MAX_FORM_BYTES = 100 * 1024;
+
 const URL_PARTS = /^([a-z][a-z0-9+.-]*:)\/\/([^/?#]*)(.*)$/is;
 const HOST_PORT = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/;
 const FORM_TYPE = 'application/x-www-form-urlencoded';
@@ -36,8 +46,8 @@ const PLAIN_KEY = /^[A-Za-z0-9_.]+$/;
  *
  * - The form is read from the raw bytes, only for a body sent as
  *   `application/x-www-form-urlencoded` (or an empty one): UTF-8 text whose
- *   percent-escapes decode strictly, with at most {@link MAX_FORM_PARAMETERS}
- *   parameters. Anything else is not a form and does not verify as one.
+ *   percent-escapes decode strictly, of at most {@link MAX_FORM_BYTES} bytes
+ *   and {@link MAX_FORM_PARAMETERS} parameters. Anything else is not a form and does not verify as one.
  * - A repeated key is tried in wire order and, when its values arrive out of
  *   order, in sorted order, as the vendors' SDKs differ on it. A `key=value`
  *   pair sent twice is rejected: twilio-node signs it once (it de-duplicates),
@@ -85,11 +95,11 @@ export class FormPostVerifier implements WebhookVerifier {
     const received = request.url;
     if (!withinParameterLimit(queryOf(received))) return rejected('no_matching_signature');
 
-    let form: readonly string[] | null | undefined;
+    let form: readonly (string | Buffer)[] | null | undefined;
     let bodyHash: Buffer | undefined;
     const keys = secretKeys(secrets);
     for (const url of urlVariants(received)) {
-      let payloads: readonly string[] | null;
+      let payloads: readonly (string | Buffer)[] | null;
       const expectedHash = bodyHashOf(url);
       if (expectedHash === undefined) {
         payloads = form === undefined ? (form = readForm(request)) : form;
@@ -153,14 +163,14 @@ function withinParameterLimit(text: string | Buffer): boolean {
 
 /**
  * The `bodySHA256` of a URL: the value of its last query parameter when that
- * is `bodySHA256` and no other parameter has that name; `undefined` otherwise.
- * Never throws.
+ * is `bodySHA256` and the query holds `bodySHA256=` nowhere else;
+ * `undefined` otherwise. Never throws.
  */
 function bodyHashOf(url: string): string | undefined {
   const query = url.indexOf('?');
   const last = query === -1 ? null : BODY_HASH_PAIR.exec(url.slice(query));
   if (!last) return undefined;
-  return new URLSearchParams(url.slice(query + 1)).getAll('bodySHA256').length === 1 ? last[1] : undefined;
+  return url.indexOf('bodySHA256=', query) === url.length - last[0].length + 1 ? last[1] : undefined;
 }
 
 /** The media type of a Content-Type header, lower-cased, without parameters. */
@@ -170,30 +180,32 @@ function mediaType(contentType: string | undefined): string {
 }
 
 /**
- * The signed content of the request's form, or `null` when the body is not a
+ * The signed content of the request's form as UTF-8 bytes, or `null` when the body is not a
  * form this scheme signs: another content type (a JSON body is signed through
  * `bodySHA256`), too many parameters, or bytes that do not decode exactly.
  * An empty body is the empty form, whatever its content type (a GET, say).
  */
-function readForm(request: WebhookRequest): readonly string[] | null {
+function readForm(request: WebhookRequest): readonly (string | Buffer)[] | null {
   if (request.rawBody.length === 0) return [''];
   const type = request.headers['content-type'];
   if (mediaType(Array.isArray(type) ? undefined : type) !== FORM_TYPE) return null;
-  return formPayloads(request.rawBody);
+  // Encoded once here, not by each HMAC pass over it (up to 8 per secret).
+  return formPayloads(request.rawBody)?.map((text) => Buffer.from(text, 'utf8')) ?? null;
 }
 
 /**
  * The form parameters as signed content: keys in JS's default sort order,
  * each followed by its value. Two versions when a repeated key's values
  * arrive out of sorted order: values in wire order, and values sorted (the
- * vendors' SDKs differ on it). `null` for a `key=value` pair sent twice, for more than
+ * vendors' SDKs differ on it). `null` for a body over {@link MAX_FORM_BYTES},
+ * for a `key=value` pair sent twice, for more than
  * {@link MAX_FORM_PARAMETERS} parameters, for a first key (in signed order)
  * that is not a plain name, for bytes that are not UTF-8, and
  * for a percent-escape that does not decode to UTF-8: each would be read
  * differently by the app's own form parser than by the signature check.
  */
 function formPayloads(rawBody: Buffer): string[] | null {
-  if (!withinParameterLimit(rawBody) || !isUtf8(rawBody)) return null;
+  if (rawBody.length > MAX_FORM_BYTES || !withinParameterLimit(rawBody) || !isUtf8(rawBody)) return null;
   const params = new Map<string, string[]>();
   let unsorted = false;
   for (const pair of rawBody.toString('utf8').split('&')) {

@@ -93,6 +93,14 @@ describe('TwilioVerifier', () => {
       expect(verifier.sign({ secret: TOKEN, body, url })).toEqual({ 'x-twilio-signature': signature });
     });
 
+    it('reads bodySHA256 only as the last query parameter, written once', () => {
+      for (const url of [`${URL}&bodySHA256=${JSON_BODY_HASH}&x=1`, `${URL}&bodySHA256=${JSON_BODY_HASH}&bodySHA256=${JSON_BODY_HASH}`]) {
+        const signature = getExpectedTwilioSignature(TOKEN, url, {});
+        expect(validateRequestWithBody(TOKEN, signature, url, JSON_BODY)).toBe(true);
+        expect(verify(JSON_BODY, signature, url)).toEqual({ verified: false, reason: 'no_matching_signature' });
+      }
+    });
+
     it('rejects a body whose hash differs from bodySHA256, and a truncated bodySHA256', () => {
       const url = `${URL}&bodySHA256=${JSON_BODY_HASH}`;
       expect(verify(JSON_BODY.replace('value', 'valuE'), 'a9nBmqA0ju/hNViExpshrM61xv4=', url)).toEqual({ verified: false, reason: 'no_matching_signature' });
