@@ -92,7 +92,7 @@ const jsonArb = fc.dictionary(fc.constantFrom('id', 'type', 'a', 'b&c', 'd=e', '
 // As the vendors send a form: plain names first (AccountSid), other names after it, and no pair twice.
 const formArb = fc
   .array(fc.tuple(fc.constantFrom('CallSid', 'From', 'Body', 'a', 'A', 'a[b]', 'b%', 'SipHeader_X-Id'), textArb), { maxLength: 6 })
-  .map((pairs) => [['AccountSid', 'AC1'], ...new Map(pairs.map((pair) => [pair.join('\u0000'), pair])).values()])
+  .map((pairs): [string, string][] => [['AccountSid', 'AC1'], ...new Map(pairs.map((pair) => [pair.join('\u0000'), pair])).values()])
   .map((pairs) => Buffer.from(new URLSearchParams(pairs).toString()));
 
 const tenantArb = fc.constantFrom('t1', 'acme', 'a-b', 'x.y');
