@@ -265,7 +265,7 @@ export class WebhookSignatureGuard implements CanActivate {
    * Host of the request, plus the original path and query. Called only for a
    * scheme that signs the URL. Without `publicBaseUrl`, a Host that is not
    * `hostname[:port]` (a reg-name, IPv4 address or bracketed IPv6 literal,
-   * and a port of digits), a protocol other than http(s), a path that does
+   * and a port from 1 to 65535 without leading zeros), a protocol other than http(s), a path that does
    * not start with `/` or a request target holding `#` gets 400: Node accepts a Host holding `/`, `?` or `&`,
    * which would move part of the signed URL out of the request's path.
    */
@@ -319,8 +319,10 @@ function isUtf8Charset(contentType: string | undefined): boolean {
   return true;
 }
 
-/** `hostname[:port]`: a reg-name or IPv4 address, or a bracketed IPv6 literal, and a port of digits. */
-const HOST = /^(?:[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+/** A port from 1 to 65535, written without leading zeros. */
+const PORT = '(?:[1-9]\\d{0,3}|[1-5]\\d{4}|6[0-4]\\d{3}|65[0-4]\\d{2}|655[0-2]\\d|6553[0-5])';
+/** `hostname[:port]`: a reg-name or IPv4 address, or a bracketed IPv6 literal, and a port from 1 to 65535. */
+const HOST = new RegExp(`^(?:[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*\\.?|\\[[0-9A-Fa-f:.]+\\])(?::${PORT})?$`);
 
 /** Method and path of a request, without its query string, for logs. */
 function routeOf({ method, path }: WebhookHttpRequest): string {
