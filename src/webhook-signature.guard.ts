@@ -41,7 +41,8 @@ import type {
  * - 413 for a body over `maxBodyBytes` that the guard had to read itself.
  * - 415 for a form or JSON body that declares a charset other than UTF-8:
  *   the app's parser would decode the signed bytes into other values.
- * - 500 when the raw bytes are gone (no `rawBody: true`), with an error log
+ * - 500 when the raw bytes are gone (no `rawBody: true`, or on Fastify a
+ *   content type its own parser read), with an error log, once per route,
  *   that says how to fix it.
  * - 503 when a secret function or resolver fails, so that the sender retries.
  *
@@ -57,6 +58,8 @@ export class WebhookSignatureGuard implements CanActivate {
   protected readonly logger = new Logger(LOGGER_CONTEXT);
   /** The provider of each route, by class and handler: read from metadata once, not on every request. */
   private readonly routes = new WeakMap<object, WeakMap<object, ResolvedWebhookProvider | null>>();
+  /** Route handlers whose missing raw body has been logged: once each. */
+  private readonly rawBodyLogged = new WeakSet<object>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -101,7 +104,12 @@ export class WebhookSignatureGuard implements CanActivate {
       throw new BadRequestException('The request body could not be read');
     }
     if (rawBody === 'unavailable') {
-      this.logger.error(`${routeOf(request)}: ${RAW_BODY_FIX}`);
+      // A misconfiguration that unsigned requests can trigger at will: logged once per route.
+      const handler = context.getHandler();
+      if (!this.rawBodyLogged.has(handler)) {
+        this.rawBodyLogged.add(handler);
+        this.logger.error(`${routeOf(request)}: ${RAW_BODY_FIX}`);
+      }
       this.notifyFailure({ provider: provider.name, reason: 'raw_body_unavailable', request: request.request });
       throw new WebhookSecurityMisconfiguredException(RAW_BODY_FIX);
     }

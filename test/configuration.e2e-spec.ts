@@ -81,7 +81,7 @@ describe('configuration mistakes fail at startup with a message that names the f
 
   it('rejects a provider name that is no built-in scheme and has no verifier', async () => {
     await expect(createApp(forRoot({ acme: { secret: 's' } }), { controllers: [] })).rejects.toThrow(
-      "Webhook provider 'acme' uses the scheme 'acme', which is not built in (built in: 'trophy', 'fullup', 'noyo', 'signalwire', 'stripe', 'github', 'slack', 'shopify', 'twilio', 'standardwebhooks', 'svix'). " +
+      "Webhook provider 'acme' uses the scheme 'acme', which is not built in (built in: 'trophy', 'fullup', 'noyo', 'signalwire', 'stripe', 'github', 'slack', 'shopify', 'twilio', 'standardwebhooks', 'svix', 'discord', 'sendgrid', 'mailgun', 'adyen', 'paypal', 'plaid', 'plaidsandbox'). " +
         'Set providers.acme.scheme to one of those, or pass your own verifier as providers.acme.verifier.',
     );
   });
