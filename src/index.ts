@@ -42,7 +42,7 @@ export { TokenVerifier, type TokenSchemeOptions } from './verifiers/token-scheme
 export type { SchemeDescription } from './verifiers/described-verifier.js';
 export type { DeliveryIdSource, EventTypeSource, JsonPath, SchemeMetadata } from './verifiers/scheme-metadata.js';
 export { BUILT_IN_SCHEMES } from './verifiers/schemes/index.js';
-export { FormPostVerifier, MAX_FORM_PARAMETERS } from './verifiers/form-post.verifier.js';
+export { FormPostVerifier, MAX_FORM_BYTES, MAX_FORM_PARAMETERS } from './verifiers/form-post.verifier.js';
 export { TrophyVerifier } from './verifiers/trophy.verifier.js';
 export { FullupVerifier } from './verifiers/fullup.verifier.js';
 export { NoyoVerifier } from './verifiers/noyo.verifier.js';

@@ -159,4 +159,5 @@ export class WebhookSecurityConfigurationError extends Error {
 export const RAW_BODY_FIX =
   'the raw request body is unavailable because a body parser consumed it. ' +
   'Create the app with NestFactory.create(AppModule, { rawBody: true }), ' +
-  'and if you register your own json() or urlencoded() parser, register it through app.useBodyParser() so the raw bytes are kept.';
+  'and if you register your own json() or urlencoded() parser, register it through app.useBodyParser() so the raw bytes are kept. ' +
+  "On Fastify, register any other content type the sender uses the same way, e.g. app.useBodyParser('text/plain').";

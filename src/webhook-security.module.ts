@@ -42,7 +42,9 @@ import type {
  * `@VerifiedWebhook` name that is not configured stops the app with a message
  * that names the fix. A provider whose scheme signs the URL (Twilio,
  * SignalWire) with no `publicBaseUrl` gets one warning at startup: its URL is
- * rebuilt from each request's protocol and Host header.
+ * rebuilt from each request's protocol and Host header; one with replay
+ * protection off gets another, as only replay makes a re-split copy of its
+ * signed content a duplicate.
  */
 @Module({
   imports: [DiscoveryModule],
@@ -90,12 +92,28 @@ export class WebhookSecurityModule extends ConfigurableWebhookSecurityModule imp
       }
     }
     this.warnOfUrlsFromHost();
+    this.warnOfUrlSigningWithoutReplay();
     this.telemetry = await acquireModuleTelemetry(this.options.telemetry);
   }
 
   /** Stops the telemetry this module turned on. */
   onModuleDestroy(): void {
     this.telemetry?.disable();
+  }
+
+  /**
+   * One warning naming the providers that sign the URL with replay protection
+   * off: their signature also fits other splits of the URL and the content,
+   * and only replay protection makes such a copy a duplicate (SECURITY.md).
+   */
+  private warnOfUrlSigningWithoutReplay(): void {
+    const names = [...this.options.providers.values()].filter((p) => p.verifier.signsUrl && !p.replay).map((p) => p.name);
+    if (names.length === 0) return;
+    new Logger(LOGGER_CONTEXT).warn(
+      `Webhook provider${names.length === 1 ? '' : 's'} ${names.map((name) => `'${name}'`).join(', ')} sign${names.length === 1 ? 's' : ''} the URL ` +
+        `and the content joined with no separator, and ${names.length === 1 ? 'has' : 'have'} replay protection off: a captured signature can be re-sent ` +
+        `with part of the URL moved into the content. Turn replay on (replay: {}) so that such a copy is a duplicate.`,
+    );
   }
 
   /** One warning naming the providers whose signed URL is rebuilt from the request's Host header. */

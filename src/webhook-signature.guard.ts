@@ -6,6 +6,7 @@ import {
   Injectable,
   Logger,
   ServiceUnavailableException,
+  UnsupportedMediaTypeException,
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
@@ -13,6 +14,7 @@ import { Reflector } from '@nestjs/core';
 import { noteRejection, noteVerified, traceVerification } from './diagnostics/webhook-diagnostics.channels.js';
 import { readRawBody, toWebhookHttpRequest, type WebhookHttpRequest } from './raw-body.reader.js';
 import { claimDelivery } from './replay/delivery-claim.js';
+import { describeError } from './utils/describe-error.js';
 import type { ReplayOptions } from './replay/replay-options.interface.js';
 import type { VerificationFailureReason, VerificationResult, WebhookRequest } from './verifiers/webhook-verifier.interface.js';
 import { LOGGER_CONTEXT, RESOLVED_WEBHOOK_SECURITY_OPTIONS, WEBHOOK_PROVIDER_METADATA } from './webhook-security.constants.js';
@@ -38,7 +40,10 @@ import type {
  * - 401 for a missing, malformed or wrong signature or a stale timestamp,
  *   with the same body for every reason; the reason goes to the warn log.
  * - 413 for a body over `maxBodyBytes` that the guard had to read itself.
- * - 500 when the raw bytes are gone (no `rawBody: true`), with an error log
+ * - 415 for a form or JSON body that declares a charset other than UTF-8:
+ *   the app's parser would decode the signed bytes into other values.
+ * - 500 when the raw bytes are gone (no `rawBody: true`, or on Fastify a
+ *   content type its own parser read), with an error log, once per route,
  *   that says how to fix it.
  * - 503 when a secret function or resolver fails, so that the sender retries.
  *
@@ -54,6 +59,8 @@ export class WebhookSignatureGuard implements CanActivate {
   protected readonly logger = new Logger(LOGGER_CONTEXT);
   /** The provider of each route, by class and handler: read from metadata once, not on every request. */
   private readonly routes = new WeakMap<object, WeakMap<object, ResolvedWebhookProvider | null>>();
+  /** Route handlers whose missing raw body has been logged: once each. */
+  private readonly rawBodyLogged = new WeakSet<object>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -102,7 +109,12 @@ export class WebhookSignatureGuard implements CanActivate {
       throw new BadRequestException('The request body could not be read');
     }
     if (rawBody === 'unavailable') {
-      this.logger.error(`${routeOf(request)}: ${RAW_BODY_FIX}`);
+      // A misconfiguration that unsigned requests can trigger at will: logged once per route.
+      const handler = context.getHandler();
+      if (!this.rawBodyLogged.has(handler)) {
+        this.rawBodyLogged.add(handler);
+        this.logger.error(`${routeOf(request)}: ${RAW_BODY_FIX}`);
+      }
       this.notifyFailure({ provider: provider.name, reason: 'raw_body_unavailable', request: request.request });
       throw new WebhookSecurityMisconfiguredException(RAW_BODY_FIX);
     }
@@ -137,6 +149,10 @@ export class WebhookSignatureGuard implements CanActivate {
     rawBody: Buffer,
     secrets: readonly string[],
   ): boolean | Promise<boolean> {
+    if (!isUtf8Charset(platformRequest.headers['content-type'])) {
+      this.logger.warn(`Rejected webhook from '${provider.name}' on ${routeOf(toWebhookHttpRequest(platformRequest))}: charset other than UTF-8`);
+      throw new UnsupportedMediaTypeException('Only UTF-8 form and JSON bodies are accepted');
+    }
     // The URL is built, and the Host header checked, only for a verifier that reads it.
     const webhook: WebhookRequest =
       provider.verifier.signsUrl === false
@@ -264,12 +280,13 @@ export class WebhookSignatureGuard implements CanActivate {
    * Host of the request, plus the original path and query. Called only for a
    * scheme that signs the URL. Without `publicBaseUrl`, a Host that is not
    * `hostname[:port]` (a reg-name, IPv4 address or bracketed IPv6 literal,
-   * and a port of digits), a protocol other than http(s) or a path that does
-   * not start with `/` gets 400: Node accepts a Host holding `/`, `?` or `&`,
+   * and a port from 1 to 65535 without leading zeros), a protocol other than http(s), a path that does
+   * not start with `/` or a request target holding `#` gets 400: Node accepts a Host holding `/`, `?` or `&`,
    * which would move part of the signed URL out of the request's path.
    */
   protected requestUrl(request: WebhookHttpRequest, provider: ResolvedWebhookProvider): string {
-    if (!request.path.startsWith('/')) throw this.badUrl(request, provider, 'request target');
+    // Express cuts the query at '#', and a re-encoded query variant would read past it.
+    if (!request.path.startsWith('/') || request.path.includes('#')) throw this.badUrl(request, provider, 'request target');
     if (provider.publicBaseUrl !== undefined) return provider.publicBaseUrl + request.path;
     const { host } = request.headers;
     if (host === undefined || !HOST.test(host)) throw this.badUrl(request, provider, 'Host header');
@@ -300,18 +317,27 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as Promise<T>)?.then === 'function';
 }
 
-/** `hostname[:port]`: a reg-name or IPv4 address, or a bracketed IPv6 literal, and a port of digits. */
-const HOST = /^(?:[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const FORM_OR_JSON = /^\s*(?:application\/x-www-form-urlencoded|application\/json|[\w.+-]+\/[\w.+-]+\+json)\s*(?:;|$)/i;
+const CHARSET = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/gi;
 
 /**
- * An error for a log line: its class, and its `code` when it has a short one
- * (`ECONNREFUSED`). Never its message, which may hold a connection string.
+ * False when a form or JSON content type declares a charset other than UTF-8
+ * (any case, quoted or not). Under another charset, Express's form parser
+ * decodes the signed bytes into values that were not signed (`caf%C3%A9`
+ * becomes "cafÃ©" under iso-8859-1). Other types, and none, are left to the app.
  */
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return typeof error;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && /^[\w.-]{1,40}$/.test(code) ? `${error.name} (${code})` : error.name;
+function isUtf8Charset(contentType: string | undefined): boolean {
+  if (contentType === undefined || !FORM_OR_JSON.test(contentType)) return true;
+  for (const [, quoted, token] of contentType.matchAll(CHARSET)) {
+    if ((quoted ?? token ?? '').toLowerCase() !== 'utf-8') return false;
+  }
+  return true;
 }
+
+/** A port from 1 to 65535, written without leading zeros. */
+const PORT = '(?:[1-9]\\d{0,3}|[1-5]\\d{4}|6[0-4]\\d{3}|65[0-4]\\d{2}|655[0-2]\\d|6553[0-5])';
+/** `hostname[:port]`: a reg-name or IPv4 address, or a bracketed IPv6 literal, and a port from 1 to 65535. */
+const HOST = new RegExp(`^(?:[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*\\.?|\\[[0-9A-Fa-f:.]+\\])(?::${PORT})?$`);
 
 /** Method and path of a request, without its query string, for logs. */
 function routeOf({ method, path }: WebhookHttpRequest): string {

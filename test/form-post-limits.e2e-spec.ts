@@ -5,7 +5,7 @@ import { send } from './support/raw-http.js';
 const { ADAPTERS } = await import('./app/create-app.js');
 const { startUrlSigningApp, URL_SIGNING_SECRETS: SECRETS } = await import('./app/url-signing-app.js');
 const { signWebhook } = await import('../src/testing/index.js');
-const { MAX_FORM_PARAMETERS } = await import('../src/index.js');
+const { MAX_FORM_BYTES, MAX_FORM_PARAMETERS } = await import('../src/index.js');
 
 /*
  * The work an unsigned request can cause on a form-post route: a body that is
@@ -41,6 +41,23 @@ describe.each(ADAPTERS)('Form-post limits on %s', (adapter) => {
     expect([401, 413]).toContain(status);
     expect(cryptoCalls.hmacs).toBe(0);
     expect(t.log.deliveries.filter((d) => d.route === 'twilio')).toHaveLength(1);
+  });
+
+  it('rejects a form of more than MAX_FORM_BYTES bytes before computing any HMAC', async () => {
+    const body = `To=${'x'.repeat(MAX_FORM_BYTES)}`;
+    const headers = { ...form, ...signWebhook('twilio', { secret: SECRETS.twilio, body, url: url('/forms/twilio') }) };
+    cryptoCalls.reset();
+    const { status } = await send(t.port, '/forms/twilio', headers, body);
+    // Express's form parser stops at its own 100 kB limit (413) before the guard; Fastify's 1 MiB leaves it to the guard (401).
+    expect([401, 413]).toContain(status);
+    expect(cryptoCalls.hmacs).toBe(0);
+  });
+
+  it('computes at most 8 HMACs per secret for a forged form with a repeated name out of order and a URL of 4 spellings', async () => {
+    const path = "/forms/twilio?q='";
+    cryptoCalls.reset();
+    expect((await send(t.port, path, { ...form, ...FORGED_SIGNATURE }, 'a=2&a=1')).status).toBe(401);
+    expect(cryptoCalls.hmacs).toBeLessThanOrEqual(8);
   });
 
   it('rejects a query of more than MAX_FORM_PARAMETERS pairs before computing any HMAC: 401', async () => {

@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { BuiltInScheme } from '../../src/verifiers/built-in-verifiers.js';
 import type { WebhookRequest } from '../../src/verifiers/webhook-verifier.interface.js';
 import { MAX_SIGNATURES_PER_HEADER } from '../../src/utils/headers.js';
+import { MAX_FORM_BYTES } from '../../src/verifiers/form-post.verifier.js';
 import { jsonBody } from '../lib/bodies.js';
 
 /** Body size of every hostile case: the default `maxBodyBytes`. */
@@ -49,15 +50,16 @@ const headers = (values: Record<string, string>): IncomingHttpHeaders => values;
 const URL_WITH_QUERY = `http://127.0.0.1:3000/webhooks/hook?${Array.from({ length: QUERY_PAIRS }, (_, i) => `p${i}=%27`).join('&')}`;
 
 /**
- * A 1 MiB form post: `count` parameters that share a few names (so the values
- * of a repeated name are sorted as well), each value percent-encoded so that
- * decoding does work on every byte.
+ * A form post of `size` bytes: `count` parameters that share a few names,
+ * each name's values distinct and in descending order (so both value orders
+ * are hashed), each value percent-encoded so that decoding does work on
+ * every byte.
  */
 function formOf(count: number, size: number): Buffer {
   const each = Math.floor(size / count);
   const params: string[] = [];
   for (let i = 0; i < count; i++) {
-    const name = `k${i % 10}=`;
+    const name = `k${i % 10}=${String(count - i).padStart(5, '0')}`;
     const value = '%41'.repeat(Math.floor((each - name.length - 1) / 3));
     params.push(name + value);
   }
@@ -81,6 +83,15 @@ function formCases(scheme: 'twilio' | 'signalwire', header: string): HostileCase
       label: `${scheme} form, ${FORM_PARAMS.toLocaleString('en')} repeated params, 1,000-pair query`,
       request: () => ({
         rawBody: formOf(FORM_PARAMS, HOSTILE_BODY_BYTES),
+        headers: headers({ [header]: base64(20), 'content-type': 'application/x-www-form-urlencoded' }),
+        url: URL_WITH_QUERY,
+      }),
+    },
+    {
+      ...common,
+      label: `${scheme} form of MAX_FORM_BYTES, ${FORM_PARAMS.toLocaleString('en')} repeated params, 1,000-pair query`,
+      request: () => ({
+        rawBody: formOf(FORM_PARAMS, MAX_FORM_BYTES),
         headers: headers({ [header]: base64(20), 'content-type': 'application/x-www-form-urlencoded' }),
         url: URL_WITH_QUERY,
       }),

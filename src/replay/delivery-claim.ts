@@ -10,6 +10,7 @@ import {
 } from './replay.exceptions.js';
 import type { ResolvedReplayOptions } from './replay-options.interface.js';
 import { previousReplayKey, replayKey } from './webhook-delivery.js';
+import { describeError } from '../utils/describe-error.js';
 
 /** A store that did not answer within `claimTimeoutMs`. */
 class ReplayStoreTimeoutError extends Error {
@@ -147,7 +148,11 @@ function within<T>(promise: Promise<T>, ms: number, onTimeout?: () => void): Pro
   });
 }
 
-/** An error's class and message for a log line. Store errors carry no secrets: keys are hashed. */
+/**
+ * A store error for a log line: the library's own timeout with its message,
+ * any other error by class and code only, as a store client's message may
+ * quote its connection string.
+ */
 function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return error instanceof ReplayStoreTimeoutError ? `${error.name}: ${error.message}` : describeError(error);
 }

@@ -22,10 +22,23 @@ import {
  */
 export const MAX_FORM_PARAMETERS = 1000;
 
+/**
+ * Most bytes a form-post body may hold to be read as a form: 100 KiB, the
+ * limit of Express's form parser by default, so an app on its defaults sees
+ * no change. A larger one is rejected (401) before anything is decoded or
+ * hashed: each HMAC pass covers the whole form, and a request may need up to
+ * 8 per secret (URL spellings and value orders). The vendors' form posts are
+ * a few kilobytes.
+ */
+export const MAX_FORM_BYTES = 100 * 1024;
+
 const URL_PARTS = /^([a-z][a-z0-9+.-]*:)\/\/([^/?#]*)(.*)$/is;
 const HOST_PORT = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/;
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 const AMPERSAND = 0x26;
+const BODY_HASH_PAIR = /[?&]bodySHA256=([^&#]*)$/;
+/** A parameter name as Twilio and SignalWire write their own (`CallSid`, `MessagingBinding.Address`, `SipHeader_X-Foo` aside). */
+const PLAIN_KEY = /^[A-Za-z0-9_.]+$/;
 
 /**
  * The form-post scheme of Twilio and of SignalWire's compatibility API (cXML):
@@ -33,10 +46,12 @@ const AMPERSAND = 0x26;
  *
  * - The form is read from the raw bytes, only for a body sent as
  *   `application/x-www-form-urlencoded` (or an empty one): UTF-8 text whose
- *   percent-escapes decode strictly, with at most {@link MAX_FORM_PARAMETERS}
- *   parameters. Anything else is not a form and does not verify as one.
- * - A repeated key is tried in wire order and in sorted, de-duplicated order,
- *   as the vendors' SDKs differ on it.
+ *   percent-escapes decode strictly, of at most {@link MAX_FORM_BYTES} bytes
+ *   and {@link MAX_FORM_PARAMETERS} parameters. Anything else is not a form and does not verify as one.
+ * - A repeated key is tried in wire order and, when its values arrive out of
+ *   order, in sorted order, as the vendors' SDKs differ on it. A `key=value`
+ *   pair sent twice is rejected: twilio-node signs it once (it de-duplicates),
+ *   but the app's parser would hand it over twice.
  * - The URL is tried as received, with the default port added and with the
  *   port removed, and with its query re-encoded, as the vendors'
  *   `validateRequest` does. A query of more than {@link MAX_FORM_PARAMETERS}
@@ -44,6 +59,25 @@ const AMPERSAND = 0x26;
  * - With a `bodySHA256` query parameter (a JSON body), the URL alone is signed
  *   and sha256-hex(raw body) must equal that parameter, read from the URL
  *   that verified.
+ *
+ * The URL and the content are joined with no separator, so a signature also
+ * fits any other split of the same text: a form post to `/hooks/voice-b`
+ * re-sent to `/hooks/voice` with the form `-bCallSid=…`, or a form whose last
+ * value ends in `&bodySHA256=<hash>` re-sent with that text as the URL and
+ * any JSON body of that hash. The vendors' SDKs accept both. Two rules keep a
+ * split from moving across what the sender writes there:
+ *
+ * - The form's first key in signed order, the text right after the URL, must
+ *   be a plain name (`[A-Za-z0-9_.]+`), as the vendors' own parameters are:
+ *   a URL tail with any other character (`-`, `/`, `?`, `=`, `&`) cannot
+ *   become part of it, and a JSON body is not a form.
+ * - `bodySHA256` is read only as the last query parameter, where the vendors
+ *   append it, and only when it occurs once: form content joined after a URL
+ *   never ends there unless its last value does.
+ *
+ * A split that moves only plain-name characters (`/hooks/voice2` and
+ * `/hooks/voice`) still verifies; replay protection makes such a copy a
+ * duplicate, as its delivery id hashes the joined text.
  */
 export class FormPostVerifier implements WebhookVerifier {
   /** The URL is part of what is signed. */
@@ -61,12 +95,12 @@ export class FormPostVerifier implements WebhookVerifier {
     const received = request.url;
     if (!withinParameterLimit(queryOf(received))) return rejected('no_matching_signature');
 
-    let form: readonly string[] | null | undefined;
+    let form: readonly (string | Buffer)[] | null | undefined;
     let bodyHash: Buffer | undefined;
     const keys = secretKeys(secrets);
     for (const url of urlVariants(received)) {
-      let payloads: readonly string[] | null;
-      const expectedHash = queryParam(url, 'bodySHA256');
+      let payloads: readonly (string | Buffer)[] | null;
+      const expectedHash = bodyHashOf(url);
       if (expectedHash === undefined) {
         payloads = form === undefined ? (form = readForm(request)) : form;
       } else {
@@ -96,7 +130,7 @@ export class FormPostVerifier implements WebhookVerifier {
     const verified = this.verifiedContent.get(request);
     if (verified !== undefined) return verified;
     // Not verified by this instance: the URL as received, and the form in wire order.
-    const payload = queryParam(request.url, 'bodySHA256') === undefined ? (readForm(request)?.[0] ?? '') : '';
+    const payload = bodyHashOf(request.url) === undefined ? (readForm(request)?.[0] ?? '') : '';
     return signedContentId([request.url, payload]);
   }
 
@@ -104,7 +138,7 @@ export class FormPostVerifier implements WebhookVerifier {
     if (input.url === undefined) {
       throw new TypeError(`The '${this.header}' scheme signs the URL: pass the full URL the request goes to as \`url\`.`);
     }
-    const payload = queryParam(input.url, 'bodySHA256') === undefined ? (formPayloads(Buffer.from(input.body))?.[0] ?? '') : '';
+    const payload = bodyHashOf(input.url) === undefined ? (formPayloads(Buffer.from(input.body))?.[0] ?? '') : '';
     return { [this.header]: encodeSignature(hmac('sha1', input.secret, [input.url, payload]), 'base64') };
   }
 }
@@ -127,12 +161,16 @@ function withinParameterLimit(text: string | Buffer): boolean {
   return false;
 }
 
-/** One query parameter of a URL, or `undefined`. Never throws. */
-function queryParam(url: string, name: string): string | undefined {
+/**
+ * The `bodySHA256` of a URL: the value of its last query parameter when that
+ * is `bodySHA256` and the query holds `bodySHA256=` nowhere else;
+ * `undefined` otherwise. Never throws.
+ */
+function bodyHashOf(url: string): string | undefined {
   const query = url.indexOf('?');
-  // A query with neither the name nor a percent-encoding cannot hold the parameter.
-  if (query === -1 || (!url.includes(name, query) && !url.includes('%', query))) return undefined;
-  return new URLSearchParams(url.slice(query + 1).split('#')[0]).get(name) ?? undefined;
+  const last = query === -1 ? null : BODY_HASH_PAIR.exec(url.slice(query));
+  if (!last) return undefined;
+  return url.indexOf('bodySHA256=', query) === url.length - last[0].length + 1 ? last[1] : undefined;
 }
 
 /** The media type of a Content-Type header, lower-cased, without parameters. */
@@ -142,30 +180,34 @@ function mediaType(contentType: string | undefined): string {
 }
 
 /**
- * The signed content of the request's form, or `null` when the body is not a
+ * The signed content of the request's form as UTF-8 bytes, or `null` when the body is not a
  * form this scheme signs: another content type (a JSON body is signed through
  * `bodySHA256`), too many parameters, or bytes that do not decode exactly.
  * An empty body is the empty form, whatever its content type (a GET, say).
  */
-function readForm(request: WebhookRequest): readonly string[] | null {
+function readForm(request: WebhookRequest): readonly (string | Buffer)[] | null {
   if (request.rawBody.length === 0) return [''];
   const type = request.headers['content-type'];
   if (mediaType(Array.isArray(type) ? undefined : type) !== FORM_TYPE) return null;
-  return formPayloads(request.rawBody);
+  // Encoded once here, not by each HMAC pass over it (up to 8 per secret).
+  return formPayloads(request.rawBody)?.map((text) => Buffer.from(text, 'utf8')) ?? null;
 }
 
 /**
  * The form parameters as signed content: keys in JS's default sort order,
- * each followed by its value. Two versions when a key repeats: values in wire
- * order, and values sorted and de-duplicated. `null` for more than
- * {@link MAX_FORM_PARAMETERS} parameters, for bytes that are not UTF-8, and
+ * each followed by its value. Two versions when a repeated key's values
+ * arrive out of sorted order: values in wire order, and values sorted (the
+ * vendors' SDKs differ on it). `null` for a body over {@link MAX_FORM_BYTES},
+ * for a `key=value` pair sent twice, for more than
+ * {@link MAX_FORM_PARAMETERS} parameters, for a first key (in signed order)
+ * that is not a plain name, for bytes that are not UTF-8, and
  * for a percent-escape that does not decode to UTF-8: each would be read
  * differently by the app's own form parser than by the signature check.
  */
 function formPayloads(rawBody: Buffer): string[] | null {
-  if (!withinParameterLimit(rawBody) || !isUtf8(rawBody)) return null;
+  if (rawBody.length > MAX_FORM_BYTES || !withinParameterLimit(rawBody) || !isUtf8(rawBody)) return null;
   const params = new Map<string, string[]>();
-  let repeats = false;
+  let unsorted = false;
   for (const pair of rawBody.toString('utf8').split('&')) {
     if (pair === '') continue;
     const equals = pair.indexOf('=');
@@ -173,19 +215,24 @@ function formPayloads(rawBody: Buffer): string[] | null {
     const value = decodeFormComponent(equals === -1 ? '' : pair.slice(equals + 1));
     if (key === undefined || value === undefined) return null;
     const values = params.get(key);
-    if (values) {
+    if (!values) params.set(key, [value]);
+    // A pair sent twice would reach the handler twice (or as an array) while
+    // the de-duplicated content signs it once: it is not what was signed.
+    else if (values.includes(value)) return null;
+    else {
+      unsorted ||= value < values[values.length - 1]!;
       values.push(value);
-      repeats = true;
-    } else params.set(key, [value]);
+    }
   }
   const keys = [...params.keys()].sort();
+  if (keys.length > 0 && !PLAIN_KEY.test(keys[0]!)) return null;
   const join = (order: (values: string[]) => string[]): string => {
     let text = '';
     for (const key of keys) for (const value of order(params.get(key)!)) text += key + value;
     return text;
   };
   const wireOrder = join((values) => values);
-  return repeats ? [wireOrder, join((values) => [...new Set(values)].sort())] : [wireOrder];
+  return unsorted ? [wireOrder, join((values) => [...values].sort())] : [wireOrder];
 }
 
 /** A form key or value decoded (`+` is a space), or `undefined` for a malformed or non-UTF-8 escape. */

@@ -116,14 +116,17 @@ describe('SignalWireVerifier', () => {
       expect(verify(form(params), { 'x-signalwire-signature': signature }, url, ['key'])).toEqual({ verified: true });
     });
 
-    it('accepts a repeated key in wire order and in sorted, de-duplicated order', () => {
+    it('accepts a repeated key in wire order and in sorted order, and rejects a pair sent twice', () => {
       const url = 'https://example.com/laml';
-      const body = form({ Media: ['z', 'a', 'z'], To: '1' });
-      const wire = cxmlSignature('key', url, { Media: ['z', 'a', 'z'], To: '1' });
+      const body = form({ Media: ['z', 'a'], To: '1' });
+      const wire = cxmlSignature('key', url, { Media: ['z', 'a'], To: '1' });
       const sorted = cxmlSignature('key', url, { Media: ['a', 'z'], To: '1' });
       expect(wire).not.toBe(sorted);
       expect(verify(body, { 'x-signalwire-signature': wire }, url, ['key'])).toEqual({ verified: true });
       expect(verify(body, { 'x-signalwire-signature': sorted }, url, ['key'])).toEqual({ verified: true });
+      // The SDK accepts 'z' sent twice with either signature; the app's parser would hand it over twice.
+      const twice = form({ Media: ['z', 'a', 'z'], To: '1' });
+      expect(verify(twice, { 'x-signalwire-signature': sorted }, url, ['key'])).toEqual({ verified: false, reason: 'no_matching_signature' });
     });
 
     it('accepts a URL signed with the default port, or without the port received, as the SDK does', () => {
@@ -161,8 +164,8 @@ describe('SignalWireVerifier', () => {
     expect(verify(SWML.body, { 'x-signalwire-signature': base64 }, SWML.url, [SWML.key])).toMatchObject({ verified: false });
   });
 
-  it('gives a form of the same content as a JSON delivery that delivery\'s id', () => {
-    // A body with no '&', '=', '+' or '%': read as a form, its content is the body itself.
+  it('does not verify a JSON delivery re-sent as a form, even one whose form content is the body itself', () => {
+    // A body with no '&', '=', '+' or '%': read as a form, its content would be the body itself.
     const body = '{"id":"c-42","status":"ended"}';
     const sha1 = createHmac('sha1', SWML.key).update(SWML.url + body).digest('hex');
     expect(webApiValidateRequest(SWML.key, sha1, SWML.url, body)).toBe(true);
@@ -170,8 +173,14 @@ describe('SignalWireVerifier', () => {
     const json = webhookRequest(body, { 'content-type': 'application/json', 'x-signalwire-signature': sha1 }, SWML.url);
     const asForm = webhookRequest(body, { 'content-type': 'application/x-www-form-urlencoded', 'x-signalwire-signature': base64 }, SWML.url);
     expect(verifier.verify(json, [SWML.key])).toEqual({ verified: true });
-    expect(verifier.verify(asForm, [SWML.key])).toEqual({ verified: true });
-    expect(verifier.deliveryId(asForm)).toBe(verifier.deliveryId(json));
+    expect(verifier.verify(asForm, [SWML.key])).toEqual({ verified: false, reason: 'no_matching_signature' });
+  });
+
+  it('rejects a JSON signature over a body that is not one JSON object or array', () => {
+    for (const body of ['-x{"a":1}', '{"a":1}}', ' {"a":1}', '"a"']) {
+      const sha1 = createHmac('sha1', SWML.key).update(SWML.url + body).digest('hex');
+      expect(verify(body, { 'x-signalwire-signature': sha1 }, SWML.url, [SWML.key])).toEqual({ verified: false, reason: 'no_matching_signature' });
+    }
   });
 
   it('rejects, never throws on, bodies that fit neither scheme', () => {

@@ -13,6 +13,8 @@ import {
 const SIGNATURE = 'x-signalwire-signature';
 const SHA256_SIGNATURE = 'x-signalwire-sha256-signature';
 const SHA1_HEX_LENGTH = 40;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
 
 /**
  * SignalWire signs with the project's Signing Key in two ways, told apart by
@@ -30,6 +32,13 @@ const SHA1_HEX_LENGTH = 40;
  * `application/x-www-form-urlencoded` (or a JSON body signed through
  * `bodySHA256`), so a JSON delivery's SHA-1, re-sent in base64, does not
  * verify as a form. A body that fits neither is rejected, never thrown on.
+ *
+ * The JSON schemes join URL and body with no separator, so the signature of
+ * a delivery to `/voice-b` with body `{…}` also fits `/voice` with body
+ * `-b{…}`. The body must therefore be a JSON document that starts with `{`
+ * or `[` (checked before any HMAC) and parses (checked once verified): no
+ * URL tail can be moved in front of it, and no part of it can be moved into
+ * the URL, without leaving text that is not one JSON document.
  *
  * @see https://developer.signalwire.com/guides/swml/webhook-security
  */
@@ -59,11 +68,11 @@ export class SignalWireVerifier implements WebhookVerifier {
   constructor(_options?: VerifierOptions) {}
 
   verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult {
-    if (readHeader(request.headers, SHA256_SIGNATURE) !== undefined) return this.jsonSha256.verify(request, secrets);
+    if (readHeader(request.headers, SHA256_SIGNATURE) !== undefined) return verifyJson(this.jsonSha256, request, secrets);
     const signature = readHeader(request.headers, SIGNATURE);
     if (signature === undefined) return rejected('missing_header');
     return signature.trim().length === SHA1_HEX_LENGTH
-      ? this.jsonSha1.verify(request, secrets)
+      ? verifyJson(this.jsonSha1, request, secrets)
       : this.formPost.verify(request, secrets);
   }
 
@@ -82,4 +91,18 @@ export class SignalWireVerifier implements WebhookVerifier {
     if (input.format === 'form') return this.formPost.sign(input);
     return { ...this.jsonSha1.sign(input), ...this.jsonSha256.sign(input) };
   }
+}
+
+/** Verifies a JSON delivery whose body is one JSON object or array, and nothing else. */
+function verifyJson(scheme: HmacSchemeVerifier, request: WebhookRequest, secrets: readonly string[]): VerificationResult {
+  const first = request.rawBody[0];
+  if (first !== OPEN_BRACE && first !== OPEN_BRACKET) return rejected('no_matching_signature');
+  const result = scheme.verify(request, secrets);
+  if (!result.verified) return result;
+  try {
+    JSON.parse(request.rawBody.toString('utf8'));
+  } catch {
+    return rejected('no_matching_signature');
+  }
+  return result;
 }

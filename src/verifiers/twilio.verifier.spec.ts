@@ -70,7 +70,13 @@ describe('TwilioVerifier', () => {
       for (const addresses of [['+1325xxxxxxx', '+1415xxxxxxx'], ['+1415xxxxxxx', '+1325xxxxxxx']]) {
         expectBothAccept('83O6e2vORAoJHUNzJjDWN1jz+BA=', URL, { 'MessagingBinding.Address': addresses });
       }
-      expectBothAccept('IK+Dwps556ElfBT0I3Rgjkr1wJU=', URL, { Sid: 'CA123', SidAccount: 'AC123', Digits: ['5678', '1234', '1234'] });
+      expectBothAccept('IK+Dwps556ElfBT0I3Rgjkr1wJU=', URL, { Sid: 'CA123', SidAccount: 'AC123', Digits: ['5678', '1234'] });
+    });
+
+    it("rejects the spec's repeated value, which twilio-node signs once and the app's parser would hand over twice", () => {
+      const params = { Sid: 'CA123', SidAccount: 'AC123', Digits: ['5678', '1234', '1234'] };
+      expect(validateRequest(TOKEN, 'IK+Dwps556ElfBT0I3Rgjkr1wJU=', URL, params)).toBe(true);
+      expect(verify(form(params), 'IK+Dwps556ElfBT0I3Rgjkr1wJU=', URL)).toEqual({ verified: false, reason: 'no_matching_signature' });
     });
 
     it('checks a JSON body against bodySHA256', () => {
@@ -85,6 +91,14 @@ describe('TwilioVerifier', () => {
       }
       const [url, signature, body] = cases[0];
       expect(verifier.sign({ secret: TOKEN, body, url })).toEqual({ 'x-twilio-signature': signature });
+    });
+
+    it('reads bodySHA256 only as the last query parameter, written once', () => {
+      for (const url of [`${URL}&bodySHA256=${JSON_BODY_HASH}&x=1`, `${URL}&bodySHA256=${JSON_BODY_HASH}&bodySHA256=${JSON_BODY_HASH}`]) {
+        const signature = getExpectedTwilioSignature(TOKEN, url, {});
+        expect(validateRequestWithBody(TOKEN, signature, url, JSON_BODY)).toBe(true);
+        expect(verify(JSON_BODY, signature, url)).toEqual({ verified: false, reason: 'no_matching_signature' });
+      }
     });
 
     it('rejects a body whose hash differs from bodySHA256, and a truncated bodySHA256', () => {

@@ -21,10 +21,11 @@ export interface SchemeVariant {
   /** What is signed. A part that is not listed must not change the verdict. */
   readonly signs: readonly SignedPart[];
   /**
-   * `'bytes'`: any bytes, signed as received. `'form'`: an urlencoded body,
-   * signed as its decoded parameters.
+   * `'bytes'`: any bytes, signed as received. `'json'`: one JSON object or
+   * array, signed as received. `'form'`: an urlencoded body, signed as its
+   * decoded parameters.
    */
-  readonly body: 'bytes' | 'form';
+  readonly body: 'bytes' | 'json' | 'form';
   /** `SignInput.format` to sign this variant with. */
   readonly format?: SignInput['format'];
   /** The signature that decides, with its encoding, and the separator of its entries if the header lists several. */
@@ -113,14 +114,14 @@ export const SCHEME_DESCRIPTIONS: Readonly<Record<string, readonly SchemeVariant
     {
       name: 'SWML, SHA-256 header',
       signs: ['url', 'body'],
-      body: 'bytes',
+      body: 'json',
       signature: { header: 'x-signalwire-sha256-signature', encoding: 'hex' },
       maxComparesPerSecret: 1,
     },
     {
       name: 'SWML, SHA-1 header alone',
       signs: ['url', 'body'],
-      body: 'bytes',
+      body: 'json',
       signature: { header: 'x-signalwire-signature', encoding: 'hex' },
       omit: ['x-signalwire-sha256-signature'],
       maxComparesPerSecret: 1,

@@ -3,6 +3,7 @@ import { cryptoCalls } from '../support/crypto-calls.js';
 import { configureFastCheck } from '../support/fast-check-seed.js';
 import { webhookRequest } from '../support/webhook-request.js';
 import { MAX_SIGNATURES_PER_HEADER } from '../../src/utils/headers.js';
+import { MAX_FORM_BYTES } from '../../src/verifiers/form-post.verifier.js';
 import type {
   SignInput,
   VerificationFailureReason,
@@ -40,21 +41,24 @@ const bytesArb = fc.oneof(
   fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes)),
   fc.string({ unit: 'binary', maxLength: 512 }).map((text) => Buffer.from(text)),
 );
+const jsonArb = fc.oneof(fc.dictionary(fc.string(), fc.jsonValue()), fc.array(fc.jsonValue())).map((value) => Buffer.from(JSON.stringify(value)));
+// As the vendors send a form: a plain first name (AccountSid), any names after it, and no pair twice.
 const formArb = fc
   .array(
     fc.tuple(
-      fc.oneof(fc.constantFrom('CallSid', 'From', 'Body', 'a', 'A'), fc.string({ unit: 'grapheme', maxLength: 12 })),
+      fc.oneof(fc.constantFrom('CallSid', 'From', 'Body', 'a', 'A'), fc.string({ unit: 'grapheme', maxLength: 12 }).map((name) => `x${name}`)),
       fc.string({ unit: 'grapheme', maxLength: 24 }),
     ),
     { maxLength: 8 },
   )
+  .map((pairs): [string, string][] => [['AccountSid', 'AC1'], ...new Map(pairs.map((pair) => [pair.join('\u0000'), pair])).values()])
   .map((pairs) => Buffer.from(new URLSearchParams(pairs).toString()));
 const urlArb = fc.webUrl({ withQueryParameters: true });
 const offsetSecondsArb = fc.integer({ min: -290, max: 290 });
 
 /** Body bytes the variant can sign: any bytes, or an urlencoded form. */
 const bodyArb = (variant: SchemeVariant, minLength = 0) =>
-  (variant.body === 'form' ? formArb : bytesArb).filter((body) => body.length >= minLength);
+  (variant.body === 'form' ? formArb : variant.body === 'json' ? jsonArb : bytesArb).filter((body) => body.length >= minLength);
 
 /**
  * HMAC pads a short key with zero bytes, and text secrets go in as UTF-8, so
@@ -105,10 +109,11 @@ const formSignedText = (body: Buffer): string | undefined => {
     return undefined;
   }
   // The leading '&' keeps URLSearchParams from dropping a leading '?', which is part of the first name.
-  return [...new URLSearchParams(`&${text}`)]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, value]) => key + value)
-    .join('');
+  const params = [...new URLSearchParams(`&${text}`)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // A first name that is not plain, or a pair sent twice, is no form the scheme reads either.
+  if (params.length > 0 && !/^[A-Za-z0-9_.]+$/.test(params[0]![0])) return undefined;
+  if (new Set(params.map((pair) => pair.join('\u0000'))).size !== params.length) return undefined;
+  return params.map(([key, value]) => key + value).join('');
 };
 
 /** Deterministic bytes from a seed (xorshift32), for bodies too large to generate byte by byte. */
@@ -191,13 +196,20 @@ describe.each(Object.keys(BUILT_IN_VERIFIERS).filter((scheme) => !Object.hasOwn(
       );
     });
 
-    it('verifies a 1 MiB body', () => {
+    // A form post's limit is MAX_FORM_BYTES; every other body's, the default maxBodyBytes.
+    const largest = variant.body === 'form' ? MAX_FORM_BYTES : ONE_MIB;
+    it(`verifies a body of ${largest} bytes`, () => {
       fc.assert(
         fc.property(secrets, fc.integer(), urlArb, (secret, seed, base) => {
-          const bytes = seededBytes(ONE_MIB, seed);
-          const body = variant.body === 'form' ? Buffer.from(new URLSearchParams({ payload: bytes.toString('latin1') }).toString()) : bytes;
+          const body =
+            variant.body === 'form'
+              ? Buffer.from(`AccountSid=${seededBytes(Math.floor((MAX_FORM_BYTES - 'AccountSid='.length) / 2), seed).toString('hex')}`)
+              : variant.body === 'json'
+                ? Buffer.from(JSON.stringify([seededBytes(ONE_MIB, seed).toString('base64')]))
+                : seededBytes(ONE_MIB, seed);
           const url = urlFor(variant, base, body);
-          expect(body.length).toBeGreaterThanOrEqual(ONE_MIB);
+          expect(body.length).toBeGreaterThanOrEqual(largest - 2);
+          expect(body.length).toBeLessThanOrEqual(variant.body === 'form' ? MAX_FORM_BYTES : Infinity);
           expect(verify(body, sign(secret, body, url), url, [secret])).toEqual({ verified: true });
         }),
         { numRuns: 3 },
