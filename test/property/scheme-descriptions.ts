@@ -215,8 +215,9 @@ export const SCHEME_DESCRIPTIONS: Readonly<Record<string, readonly SchemeVariant
   sentry: signsBody('sentry-hook-signature', 'hex'),
   typeform: signsBody('typeform-signature', 'base64', /^sha256=(.*)$/),
   dropbox: signsBody('x-dropbox-signature', 'hex'),
-  x: signsBody('x-twitter-webhooks-signature', 'base64', /^sha256=(.*)$/),
-  twitter: signsBody('x-twitter-webhooks-signature', 'base64', /^sha256=(.*)$/),
+  // X delivers JSON only: any other body is refused, so that its CRC reply can never sign one.
+  x: signsBody('x-twitter-webhooks-signature', 'base64', /^sha256=(.*)$/).map((variant) => ({ ...variant, body: 'json' as const })),
+  twitter: signsBody('x-twitter-webhooks-signature', 'base64', /^sha256=(.*)$/).map((variant) => ({ ...variant, body: 'json' as const })),
   zendesk: signsTimestampThenBody('x-zendesk-webhook-signature', 'base64', 'x-zendesk-webhook-signature-timestamp'),
   webflow: signsTimestampThenBody('x-webflow-signature', 'hex', 'x-webflow-timestamp'),
   zoom: signsTimestampThenBody('x-zm-signature', 'hex', 'x-zm-request-timestamp', /^v0=(.*)$/),
