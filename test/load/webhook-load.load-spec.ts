@@ -60,6 +60,8 @@ function build(index: number, port: number) {
   const target = targets[index % targets.length]!;
   let kind = KINDS[Math.floor(index / targets.length) % KINDS.length]!;
   if (kind === 'stale timestamp' && !target.variant.timestamp) kind = 'wrong secret';
+  // A static token signs no body: changing it forges nothing.
+  if (kind === 'tampered body' && !target.variant.signs.includes('body')) kind = 'wrong secret';
   const { provider, variant, signer, secret } = target;
   const form = variant.body === 'form';
   const fields = { id: `load-${index}`, provider, padding: PADDING };

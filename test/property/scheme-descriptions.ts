@@ -32,8 +32,8 @@ export interface SchemeVariant {
   readonly signature: HeaderValue & { readonly encoding: SignatureEncoding; readonly separator?: string };
   readonly timestamp?: HeaderValue;
   readonly id?: HeaderValue;
-  /** How secrets are written: any text, or `whsec_` + the base64 of the HMAC key. @default 'text' */
-  readonly secret?: 'text' | 'whsec';
+  /** How secrets are written: any text, `whsec_` + the base64 of the HMAC key, or Basic `user:password`. @default 'text' */
+  readonly secret?: 'text' | 'whsec' | 'basic';
   /** A JSON body signed through the URL: the request goes to the URL plus `bodySHA256=<sha256 hex of the body>`, and only the URL is signed. */
   readonly bodyHashInUrl?: boolean;
   /** The URL is also tried as `new URL()` writes it, so a change that normalises away (`HTTP://` for `http://`) still verifies. */
@@ -55,7 +55,8 @@ export interface SchemeVariant {
 
 /** A secret for `variant` made from `text`, written the way that scheme's secrets are. */
 export function secretFor(variant: SchemeVariant, text: string): string {
-  return variant.secret === 'whsec' ? `whsec_${Buffer.from(text).toString('base64')}` : text;
+  if (variant.secret === 'whsec') return `whsec_${Buffer.from(text).toString('base64')}`;
+  return variant.secret === 'basic' ? `user:${text}` : text;
 }
 
 /** The URL a request of `variant` with `body` goes to: `url`, plus `bodySHA256` for variants that sign the body through it. */
@@ -345,7 +346,7 @@ Object.assign(SCHEME_DESCRIPTIONS, {
   xendit: credential('x-callback-token'),
   flutterwave: credential('verif-hash'),
   okta: credential('authorization'),
-  postmark: credential('authorization', /^Basic (.*)$/),
+  postmark: credential('authorization', /^Basic (.*)$/).map((variant) => ({ ...variant, secret: 'basic' as const })),
 });
 
 /**
