@@ -29,6 +29,7 @@ class RecordingStore implements ReplayStore {
 
   async claim(key: string, token: string, ttlMs: number): Promise<boolean> {
     this.keys.push(key);
+    this.ttls.push(ttlMs);
     // A client's error may quote its connection string, password included.
     if (this.failClaim) throw Object.assign(new Error('connect ECONNREFUSED redis://:store-password@10.0.0.5:6379'), { code: 'ECONNREFUSED' });
     return this.inner.claim(key, token, ttlMs);
