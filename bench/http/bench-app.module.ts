@@ -1,5 +1,12 @@
-import { Body, Controller, HttpCode, Module, Post, SetMetadata, UseGuards } from '@nestjs/common';
-import { VerifiedWebhook, WEBHOOK_PROVIDER_METADATA, WebhookSecurityModule, WebhookSignatureGuard } from '../../src/index.js';
+import { Body, Controller, HttpCode, Injectable, Module, Post, SetMetadata, UseGuards } from '@nestjs/common';
+import {
+  OnWebhookEvent,
+  VerifiedWebhook,
+  WEBHOOK_PROVIDER_METADATA,
+  WebhookSecurityModule,
+  WebhookSignatureGuard,
+} from '../../src/index.js';
+import { FULLUP_SCHEME } from '../../src/verifiers/schemes/fullup.scheme.js';
 
 /** The secret of the benchmark app's verified route. */
 export const HTTP_SECRET = 'bench-http-secret-0123456789';
@@ -10,12 +17,17 @@ export const HTTP_SCHEME = 'fullup';
 /** The provider of the route with replay protection on: the same scheme and secret, with the in-memory store. */
 export const REPLAY_PROVIDER = 'fullupReplay';
 
+/** The provider of the route that dispatches events: the same scheme and secret, reading the event type from the body's `type`. */
+export const EVENTS_PROVIDER = 'fullupEvents';
+
 /**
  * The routes under load: same handler, same body parsing. `guarded` is a
  * `@VerifiedWebhook` route; `guardOnly` has the signature guard alone, without
  * the filter the decorator also attaches; `guardedReplay` is a
  * `@VerifiedWebhook` route whose provider has replay protection on, loaded
- * with a new delivery on every request; `guardedOtel` is the `guarded` route
+ * with a new delivery on every request; `guardedDispatch` is a
+ * `@VerifiedWebhook(name, { dispatch: true })` route whose deliveries go to
+ * one `@OnWebhookEvent` handler; `guardedOtel` is the `guarded` route
  * of a second server that runs with the OpenTelemetry SDK and webhook
  * telemetry on (`--otel`).
  */
@@ -24,6 +36,7 @@ export const ROUTES = {
   guarded: '/webhooks/guarded',
   guardOnly: '/webhooks/guard-only',
   guardedReplay: '/webhooks/guarded-replay',
+  guardedDispatch: '/webhooks/guarded-dispatch',
   guardedOtel: '/webhooks/guarded',
 } as const;
 
@@ -52,6 +65,13 @@ export class BenchController {
     return { received: true };
   }
 
+  @Post('guarded-dispatch')
+  @HttpCode(200)
+  @VerifiedWebhook(EVENTS_PROVIDER, { dispatch: true })
+  guardedDispatch(@Body() _event: unknown) {
+    return { received: true };
+  }
+
   @Post('guard-only')
   @HttpCode(200)
   @SetMetadata(WEBHOOK_PROVIDER_METADATA, HTTP_SCHEME)
@@ -61,15 +81,28 @@ export class BenchController {
   }
 }
 
+/** The handler of the dispatching route's one event type. */
+@Injectable()
+export class BenchEvents {
+  handled = 0;
+
+  @OnWebhookEvent(EVENTS_PROVIDER, 'bench.event')
+  onBenchEvent() {
+    this.handled++;
+  }
+}
+
 @Module({
   imports: [
     WebhookSecurityModule.forRoot({
       providers: {
         [HTTP_SCHEME]: { secret: HTTP_SECRET },
         [REPLAY_PROVIDER]: { scheme: HTTP_SCHEME, secret: HTTP_SECRET, replay: {} },
+        [EVENTS_PROVIDER]: { scheme: { ...FULLUP_SCHEME, eventType: { json: ['type'] } }, secret: HTTP_SECRET },
       },
     }),
   ],
   controllers: [BenchController],
+  providers: [BenchEvents],
 })
 export class BenchAppModule {}
