@@ -15,6 +15,7 @@ import { noteRejection, noteVerified, traceVerification } from './diagnostics/we
 import { readRawBody, toWebhookHttpRequest, type WebhookHttpRequest } from './raw-body.reader.js';
 import { claimDelivery } from './replay/delivery-claim.js';
 import { describeError } from './utils/describe-error.js';
+import { markVerified, verifiedDelivery } from './verified-delivery.js';
 import type { ReplayOptions } from './replay/replay-options.interface.js';
 import type { VerificationFailureReason, VerificationResult, WebhookRequest } from './verifiers/webhook-verifier.interface.js';
 import { LOGGER_CONTEXT, RESOLVED_WEBHOOK_SECURITY_OPTIONS, WEBHOOK_PROVIDER_METADATA } from './webhook-security.constants.js';
@@ -85,7 +86,7 @@ export class WebhookSignatureGuard implements CanActivate {
     }
     // @VerifiedWebhook on a controller and on its method runs the guard twice: the
     // second run must not claim the delivery again. Without replay, it verifies again.
-    if (provider.replay && platformRequest[VERIFIED_BY] === provider) return true;
+    if (provider.replay && verifiedDelivery(platformRequest)?.provider === provider) return true;
     return traceVerification(platformRequest, provider, () => this.check(context, platformRequest, provider));
   }
 
@@ -184,8 +185,8 @@ export class WebhookSignatureGuard implements CanActivate {
       this.logger.debug(`Answered the handshake of '${provider.name}' on ${routeOf(toWebhookHttpRequest(platformRequest))}`);
       throw new WebhookHandshakeResponse(handshake);
     }
+    markVerified(platformRequest, { provider, webhook });
     if (!provider.replay) return true;
-    platformRequest[VERIFIED_BY] = provider;
     // The id is read only now that the request is verified.
     const response = context.getArgByIndex<PlatformResponse>(1);
     return claimDelivery(this.logger, provider.name, provider.replay, provider.verifier.deliveryId?.(webhook), response.raw ?? response, platformRequest);
@@ -300,15 +301,8 @@ export class WebhookSignatureGuard implements CanActivate {
   }
 }
 
-/**
- * Request property that marks a request verified by this guard, with the
- * provider's options. `Symbol.for`, so an ESM and a CommonJS copy of the
- * package in one process share it; nothing a client sends can set it.
- */
-const VERIFIED_BY = Symbol.for('nestjs-webhook-security:verified-by');
-
 /** The request as Express or Fastify hands it to the guard: the fields it reads on every request. */
-type PlatformRequest = Parameters<typeof toWebhookHttpRequest>[0] & { [VERIFIED_BY]?: ResolvedWebhookProvider };
+type PlatformRequest = Parameters<typeof toWebhookHttpRequest>[0];
 
 /** The response as Express (Node's own) or Fastify (a reply around Node's, as `raw`) hands it over. */
 type PlatformResponse = ServerResponse & { readonly raw?: ServerResponse };

@@ -182,6 +182,31 @@ describe.each(ADAPTERS)('Event routing on %s', (adapter) => {
       expect(t.log.handlers).toEqual(['audit.everyStripeEvent']);
     });
 
+    it('parses the verified body once, for the event type, the delivery id and the event alike', async () => {
+      await start();
+      const event = stripeEvent('invoice.payment_failed');
+      const body = JSON.stringify(event);
+      const parse = JSON.parse;
+      let parses = 0;
+      JSON.parse = function (this: JSON, text: string, reviver?: Parameters<typeof parse>[1]) {
+        if (String(text) === body) parses++;
+        return parse.call(this, text, reviver);
+      } as typeof parse;
+      const parsesOn = async (path: string) => {
+        parses = 0;
+        expect((await send('stripe', event, undefined, path)).ok).toBe(true);
+        return parses;
+      };
+      try {
+        const plain = await parsesOn('/events/stripe-plain');
+        expect(await parsesOn(ROUTES.stripe)).toBe(plain + 1);
+        expect(t.log.calls[0]!.context.deliveryId).toBe(`event:${event.id}`);
+        expect(await parsesOn('/events/stripe-param')).toBe(plain + 1);
+      } finally {
+        JSON.parse = parse;
+      }
+    });
+
     it("answers with the route's own @HttpCode, wherever it sits", async () => {
       t = await createEventsApp(WebhookSecurityModule.forRoot({ providers: eventProviders() }), adapter, { controllers: [OwnStatusController] });
       expect((await send('stripe', stripeEvent('customer.created'), undefined, '/own-status/above')).status).toBe(202);
