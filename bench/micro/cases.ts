@@ -1,9 +1,11 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, generateKeyPairSync, timingSafeEqual, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
+import { EventWebhook } from '@sendgrid/eventwebhook';
 import { RestClient } from '@signalwire/compatibility-api';
 import { validateRequest as signalWireWebApiValidateRequest } from '@signalwire/web-api';
+import { verifyKey as discordVerifyKey } from 'discord-interactions';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
@@ -137,6 +139,50 @@ function standardWebhooksCase(scheme: 'standardwebhooks' | 'svix', sdk: string, 
     },
   });
 }
+
+/** How a public-key case is described: the scheme, its test key pair, and the check by hand. */
+interface PublicKeyCaseSpec {
+  readonly label: string;
+  readonly scheme: BuiltInScheme;
+  /** The provider's secret: the public key, as the scheme takes it. */
+  readonly secret: string;
+  /** The test key pair's private key, which the library's signer signs with. */
+  readonly privateKey: KeyObject;
+  /** The check by hand: `node:crypto`'s verify over the signed content, given the signed request. */
+  bare(headers: Headers, body: Buffer): () => boolean;
+  /** The vendor SDKs' verify calls, given the signed request. */
+  sdks(headers: Headers, body: Buffer): Record<string, Check>;
+}
+
+/**
+ * A case for a scheme that verifies with a public key (Discord, SendGrid),
+ * signed with a test key pair by the library's signer. An HMAC is no
+ * baseline here: the check by hand is the same public-key verify with
+ * `node:crypto`, and the vendor's SDK is timed beside it.
+ */
+function publicKeyCase(spec: PublicKeyCaseSpec): MicroCase {
+  return {
+    label: spec.label,
+    scheme: spec.scheme,
+    prepare(size) {
+      const body = jsonBody(size);
+      const headers: Headers = {};
+      for (const [name, value] of Object.entries(signWebhook(spec.scheme, { secret: spec.secret, body, privateKey: spec.privateKey }))) {
+        headers[name.toLowerCase()] = value;
+      }
+      return {
+        request: { rawBody: body, headers: headers as IncomingHttpHeaders, url: URL, method: 'POST' },
+        secret: spec.secret,
+        bare: spec.bare(headers, body),
+        sdks: spec.sdks(headers, body),
+      };
+    },
+  };
+}
+
+const DISCORD_KEYS = generateKeyPairSync('ed25519');
+const DISCORD_PUBLIC_KEY = Buffer.from(DISCORD_KEYS.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('hex');
+const SENDGRID_KEYS = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
 /** Secrets in the formats described schemes ask for; each gets the first its verifier accepts. */
 const SECRET_FORMATS = [SECRET, STANDARD_WEBHOOKS_SECRET, `v1,${STANDARD_WEBHOOKS_SECRET}`, `bench:${SECRET}`];
@@ -305,6 +351,43 @@ const SDK_CASES: readonly MicroCase[] = [
     sdks: (headers, body, secret) => ({
       'twilio validateRequest': () => twilioValidateRequest(secret, headers['x-twilio-signature']!, URL, parsedForm(body)),
     }),
+  }),
+  publicKeyCase({
+    label: 'discord',
+    scheme: 'discord',
+    secret: DISCORD_PUBLIC_KEY,
+    privateKey: DISCORD_KEYS.privateKey,
+    // Ed25519 over the timestamp and the body, as one message.
+    bare: (headers, body) => {
+      const signature = decoded(headers['x-signature-ed25519'], 'hex');
+      const timestamp = Buffer.from(headers['x-signature-timestamp']!);
+      return () => cryptoVerify(null, Buffer.concat([timestamp, body]), DISCORD_KEYS.publicKey, signature);
+    },
+    // verifyKey imports the hex key with WebCrypto on each call: that is its API.
+    sdks: (headers, body) => ({
+      'discord-interactions verifyKey': () => discordVerifyKey(body, headers['x-signature-ed25519']!, headers['x-signature-timestamp']!, DISCORD_PUBLIC_KEY),
+    }),
+  }),
+  publicKeyCase({
+    label: 'sendgrid',
+    scheme: 'sendgrid',
+    secret: SENDGRID_KEYS.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+    privateKey: SENDGRID_KEYS.privateKey,
+    // ECDSA P-256 with SHA-256 over the timestamp and the body, the signature in DER.
+    bare: (headers, body) => {
+      const signature = decoded(headers['x-twilio-email-event-webhook-signature'], 'base64');
+      const timestamp = Buffer.from(headers['x-twilio-email-event-webhook-timestamp']!);
+      return () => cryptoVerify('sha256', Buffer.concat([timestamp, body]), SENDGRID_KEYS.publicKey, signature);
+    },
+    // The SDK's key is converted once, as its users do; verifySignature reads the body as a string.
+    sdks: (headers, body) => {
+      const sdk = new EventWebhook();
+      const key = sdk.convertPublicKeyToECDSA(SENDGRID_KEYS.publicKey.export({ format: 'pem', type: 'spki' }).toString());
+      return {
+        '@sendgrid/eventwebhook verifySignature': () =>
+          sdk.verifySignature(key, body, headers['x-twilio-email-event-webhook-signature']!, headers['x-twilio-email-event-webhook-timestamp']!),
+      };
+    },
   }),
   standardWebhooksCase('standardwebhooks', 'standardwebhooks Webhook.verify', StandardWebhook),
   standardWebhooksCase('svix', 'svix Webhook.verify', SvixWebhook as unknown as typeof StandardWebhook),
