@@ -1,5 +1,18 @@
-import { createHash, createHmac, generateKeyPairSync, timingSafeEqual, verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
+import {
+  X509Certificate,
+  createHash,
+  createHmac,
+  createSign,
+  createVerify,
+  generateKeyPairSync,
+  sign as cryptoSign,
+  timingSafeEqual,
+  verify as cryptoVerify,
+  type KeyObject,
+} from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { crc32 } from 'node:zlib';
 import { parse as parseQuery } from 'node:querystring';
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
 import { EventWebhook } from '@sendgrid/eventwebhook';
@@ -17,7 +30,8 @@ import type { HmacSchemeOptions } from '../../src/verifiers/hmac-scheme.verifier
 import { BUILT_IN_SCHEMES } from '../../src/verifiers/schemes/index.js';
 import type { TokenSchemeOptions } from '../../src/verifiers/token-scheme.verifier.js';
 import type { HmacAlgorithm } from '../../src/utils/signature.js';
-import type { WebhookRequest } from '../../src/verifiers/webhook-verifier.interface.js';
+import type { VerifierOptions, WebhookRequest } from '../../src/verifiers/webhook-verifier.interface.js';
+import { paypalCertificate } from '../../test/support/key-server.js';
 import { formBody, jsonBody } from '../lib/bodies.js';
 
 const SECRET = 'bench-signing-secret-0123456789';
@@ -37,6 +51,8 @@ export interface PreparedCase {
   readonly bare: () => boolean;
   /** The vendor SDKs' own verify calls on the same request, by SDK call name. */
   readonly sdks: Readonly<Record<string, Check>>;
+  /** Options of the verifier timed, for schemes whose keys are fetched. @default none */
+  readonly options?: VerifierOptions;
 }
 
 /** One row group of the micro benchmark: a built-in scheme on one kind of request. */
@@ -47,6 +63,8 @@ export interface MicroCase {
   readonly scheme: BuiltInScheme;
   /** Builds the signed request and the bare and SDK checks for a body of `size` bytes. */
   prepare(size: number): PreparedCase;
+  /** Run once before `prepare`: starts what the case needs, such as a key server. */
+  setup?(): Promise<void>;
 }
 
 /** How a case is described: the scheme, the request, and the signed content by hand. */
@@ -183,6 +201,98 @@ function publicKeyCase(spec: PublicKeyCaseSpec): MicroCase {
 const DISCORD_KEYS = generateKeyPairSync('ed25519');
 const DISCORD_PUBLIC_KEY = Buffer.from(DISCORD_KEYS.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('hex');
 const SENDGRID_KEYS = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+
+/**
+ * A key server on 127.0.0.1 answering every request with `body`, for the
+ * schemes whose keys are fetched; it keeps no process alive. Only the first
+ * verify fetches: the verifier caches the key, as in production.
+ */
+async function keyServer(body: string): Promise<string> {
+  const server = createServer((request, response) => {
+    request.resume().on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server.unref();
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/**
+ * PayPal: RSA-SHA256 over `id|time|webhookId|crc32(body)`, with the
+ * certificate served by a local key server and issued by a test authority.
+ * No vendor SDK verifies offline (PayPal's Node SDKs call its
+ * verify-webhook-signature API), so the baseline is the same check by hand.
+ */
+function paypalMicroCase(): MicroCase {
+  const cert = paypalCertificate();
+  const webhookId = 'BENCHWEBHOOK1';
+  const path = '/v1/notifications/certs/CERT-bench';
+  let origin = '';
+  return {
+    label: 'paypal',
+    scheme: 'paypal',
+    async setup() {
+      origin = await keyServer(cert.certificate);
+    },
+    prepare(size) {
+      const body = jsonBody(size);
+      const id = 'd938e770-8046-11e6-8103-6b62a8a99ac4';
+      const time = new Date().toISOString();
+      const signature = createSign('sha256').update(`${id}|${time}|${webhookId}|${crc32(body)}`).sign(cert.privateKey);
+      const headers = {
+        'paypal-transmission-id': id,
+        'paypal-transmission-time': time,
+        'paypal-transmission-sig': signature.toString('base64'),
+        'paypal-cert-url': `${origin}${path}`,
+        'paypal-auth-algo': 'SHA256withRSA',
+      };
+      const publicKey = new X509Certificate(cert.certificate).publicKey;
+      return {
+        request: { rawBody: body, headers, url: URL, method: 'POST' },
+        secret: webhookId,
+        options: { keyOrigins: [origin], certificateAuthorities: [cert.authority] },
+        // The certificate by hand is parsed once: the verifier caches it too.
+        bare: () => createVerify('sha256').update(`${id}|${time}|${webhookId}|${crc32(body)}`).verify(publicKey, signature),
+        sdks: {},
+      };
+    },
+  };
+}
+
+/**
+ * Plaid: an ES256 JWT over the body's SHA-256, with the key served by a local
+ * key server. Plaid's SDK only fetches the key (webhookVerificationKeyGet);
+ * the rest are steps of its docs, so the baseline is those steps by hand.
+ */
+function plaidMicroCase(): MicroCase {
+  const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const kid = 'bench-kid';
+  let origin = '';
+  const segment = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return {
+    label: 'plaid',
+    scheme: 'plaid',
+    async setup() {
+      const jwk = { ...keys.publicKey.export({ format: 'jwk' }), alg: 'ES256', kid, use: 'sig', created_at: 1_700_000_000, expired_at: null };
+      origin = await keyServer(JSON.stringify({ key: jwk, request_id: 'bench' }));
+    },
+    prepare(size) {
+      const body = jsonBody(size);
+      const claims = { iat: Math.floor(Date.now() / 1000), request_body_sha256: createHash('sha256').update(body).digest('hex') };
+      const input = `${segment({ alg: 'ES256', kid, typ: 'JWT' })}.${segment(claims)}`;
+      const signature = cryptoSign('sha256', Buffer.from(input), { key: keys.privateKey, dsaEncoding: 'ieee-p1363' });
+      const expected = Buffer.from(claims.request_body_sha256, 'hex');
+      return {
+        request: { rawBody: body, headers: { 'plaid-verification': `${input}.${signature.toString('base64url')}` }, url: URL, method: 'POST' },
+        secret: 'bench-client:bench-secret',
+        options: { keyOrigins: [origin] },
+        bare: () =>
+          cryptoVerify('sha256', Buffer.from(input), { key: keys.publicKey, dsaEncoding: 'ieee-p1363' }, signature) &&
+          timingSafeEqual(createHash('sha256').update(body).digest(), expected),
+        sdks: {},
+      };
+    },
+  };
+}
 
 /** Secrets in the formats described schemes ask for; each gets the first its verifier accepts. */
 const SECRET_FORMATS = [SECRET, STANDARD_WEBHOOKS_SECRET, `v1,${STANDARD_WEBHOOKS_SECRET}`, `bench:${SECRET}`];
@@ -389,6 +499,8 @@ const SDK_CASES: readonly MicroCase[] = [
       };
     },
   }),
+  paypalMicroCase(),
+  plaidMicroCase(),
   standardWebhooksCase('standardwebhooks', 'standardwebhooks Webhook.verify', StandardWebhook),
   standardWebhooksCase('svix', 'svix Webhook.verify', SvixWebhook as unknown as typeof StandardWebhook),
 ];
