@@ -1,5 +1,6 @@
 import { X509Certificate, createVerify, type KeyObject } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
+import * as zlib from 'node:zlib';
 import { readHeader } from '../utils/headers.js';
 import { RemoteKeyCache } from '../utils/remote-keys.js';
 import { strictBase64 } from '../utils/public-key.js';
@@ -177,10 +178,18 @@ function issued(certificate: X509Certificate, issuer: X509Certificate): boolean 
   return issuer.ca && certificate.checkIssued(issuer) && certificate.verify(issuer.publicKey);
 }
 
-let CRC_TABLE: Int32Array | undefined;
+/** Node's own CRC-32 (Node 20.15 and 22.2 on), many times faster than the table below on a large body. */
+const nativeCrc32 = (zlib as { crc32?: (data: Buffer) => number }).crc32;
 
 /** CRC-32 (IEEE) of `bytes`, unsigned, as PayPal computes it over the body. */
 export function crc32(bytes: Buffer): number {
+  return nativeCrc32 ? nativeCrc32(bytes) : tableCrc32(bytes);
+}
+
+let CRC_TABLE: Int32Array | undefined;
+
+/** CRC-32 (IEEE) of `bytes` from a table, for Node versions without `zlib.crc32`. */
+export function tableCrc32(bytes: Buffer): number {
   const table = (CRC_TABLE ??= Int32Array.from({ length: 256 }, (_, n) => {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
