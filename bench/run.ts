@@ -13,7 +13,7 @@
  *    previous one, in a redis-server of its own.
  *
  * `--quick` runs short rounds for development; `--only=micro,http,memory,guard,hostile`
- * picks phases; `--schemes=discord,sendgrid` times only those schemes' micro cases. Writes bench/results/latest.json and prints Markdown tables.
+ * picks phases; `--schemes=discord,sendgrid` times only those schemes' micro and hostile cases. Writes bench/results/latest.json and prints Markdown tables.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -106,7 +106,7 @@ if (phases.includes('memory')) {
   console.log(memoryTable(memory) + '\n');
 }
 if (phases.includes('hostile')) {
-  const hostile = runHostile(settings.hostile);
+  const hostile = runHostile({ ...settings.hostile, schemes });
   results.hostile = hostile;
   targets.push(...hostileTargets(hostile));
   console.log(`## Hostile: CPU µs per verify call on each scheme's costliest unauthenticated request (1 MiB body), median of ${settings.hostile.rounds} rounds\n`);

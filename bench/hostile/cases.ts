@@ -1,8 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { BuiltInScheme } from '../../src/verifiers/built-in-verifiers.js';
-import type { WebhookRequest } from '../../src/verifiers/webhook-verifier.interface.js';
+import { BUILT_IN_VERIFIERS, type BuiltInScheme } from '../../src/verifiers/built-in-verifiers.js';
+import { isTokenScheme, type SchemeDescription } from '../../src/verifiers/described-verifier.js';
+import type { HmacSchemeOptions } from '../../src/verifiers/hmac-scheme.verifier.js';
+import type { WebhookRequest, WebhookVerifier } from '../../src/verifiers/webhook-verifier.interface.js';
+import { BUILT_IN_SCHEMES } from '../../src/verifiers/schemes/index.js';
 import { MAX_SIGNATURES_PER_HEADER } from '../../src/utils/headers.js';
+import { DIGEST_BYTES, encodeSignature, type HmacAlgorithm } from '../../src/utils/signature.js';
+import { formatTimestamp } from '../../src/utils/timestamp.js';
 import { MAX_FORM_BYTES } from '../../src/verifiers/form-post.verifier.js';
 import { jsonBody } from '../lib/bodies.js';
 
@@ -31,7 +36,7 @@ export interface HostileCase {
   /** The HMAC key of the bare check over the same body. @default the secret */
   readonly key?: string | Buffer;
   /** The algorithm of the bare check: that of the scheme. */
-  readonly algorithm: 'sha1' | 'sha256';
+  readonly algorithm: HmacAlgorithm;
   /** Builds the request; called once per process. */
   request(): WebhookRequest;
 }
@@ -120,6 +125,60 @@ function formCases(scheme: 'twilio' | 'signalwire', header: string): HostileCase
       },
     },
   ];
+}
+
+/** The public keys configured for the public-key schemes; their requests are signed by other keys. */
+const KEYS = { ed25519: generateKeyPairSync('ed25519'), p256: generateKeyPairSync('ec', { namedCurve: 'prime256v1' }) };
+
+/** Secrets in the formats the described schemes ask for; each case gets the first its scheme's `checkSecret` accepts. */
+const SECRET_FORMATS = [HOSTILE_SECRET, STANDARD_WEBHOOKS_SECRET, `v1,${STANDARD_WEBHOOKS_SECRET}`, `user:${HOSTILE_SECRET}`];
+
+function secretFor(scheme: BuiltInScheme): string {
+  const verifier: WebhookVerifier = new BUILT_IN_VERIFIERS[scheme]();
+  const secret = SECRET_FORMATS.find((candidate) => verifier.checkSecret?.(candidate) === undefined);
+  if (secret === undefined) throw new Error(`no hostile secret suits '${scheme}': add its format to SECRET_FORMATS`);
+  return secret;
+}
+
+/**
+ * The costliest request a description reads, made from the description
+ * itself: every signature slot filled (a header family's headers, a list's
+ * entries up to MAX_SIGNATURES_PER_HEADER together), a current timestamp
+ * where one is signed, so the HMACs are computed, and its id header. A token
+ * scheme gets a wrong token of the secret's length.
+ */
+function describedCase(scheme: BuiltInScheme, description: SchemeDescription): HostileCase {
+  const secret = secretFor(scheme);
+  if (isTokenScheme(description)) {
+    const header = description.header ?? 'authorization';
+    const token = description.kind === 'basic' ? `Basic ${Buffer.from(`user:${hex(16)}`).toString('base64')}` : hex(secret.length);
+    return { label: `${scheme}, wrong token`, scheme, secret, algorithm: 'sha256', request: () => ({ rawBody: JSON_BODY(), headers: headers({ [header]: token }), url: URL_WITH_QUERY }) };
+  }
+  const hmac: HmacSchemeOptions = description;
+  const family = typeof hmac.header === 'string' ? [hmac.header] : hmac.header;
+  const source = hmac.timestamp;
+  const signature = () => (hmac.prefix ?? '') + encodeSignature(randomBytes(DIGEST_BYTES[hmac.algorithm]), hmac.encoding);
+  const listedEntries = hmac.separator === undefined ? 1 : MAX_SIGNATURES_PER_HEADER - (source && !('header' in source) ? 1 : 0);
+  const perHeader = Math.max(1, Math.floor(listedEntries / family.length));
+  return {
+    label: `${scheme}, ${family.length * perHeader} signature${family.length * perHeader === 1 ? '' : 's'}`,
+    scheme,
+    secret,
+    algorithm: hmac.algorithm,
+    request: () => {
+      const now = source && formatTimestamp(new Date(), source.format);
+      const values: Record<string, string> = {};
+      for (const [index, header] of family.entries()) {
+        const entries = Array.from({ length: perHeader }, signature);
+        if (index === 0 && source && 'key' in source) entries.unshift(`${source.key}=${now}`);
+        if (index === 0 && source && 'first' in source) entries.unshift(now!);
+        values[header] = entries.join(hmac.separator ?? '');
+      }
+      if (source && 'header' in source) values[source.header] = now!;
+      if (hmac.id) values[hmac.id.header] = `msg_${hex(12)}`;
+      return { rawBody: JSON_BODY(), headers: headers({ ...values, 'content-type': 'application/json' }), url: URL_WITH_QUERY, query: URL_WITH_QUERY.slice(URL_WITH_QUERY.indexOf('?') + 1) };
+    },
+  };
 }
 
 /**
@@ -212,7 +271,7 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     request: () => ({ rawBody: JSON_BODY(), headers: headers({ 'x-shopify-hmac-sha256': base64(32) }), url: URL_WITH_QUERY }),
   },
   ...formCases('twilio', 'x-twilio-signature'),
-  ...(['standardwebhooks', 'svix'] as const).map(
+  ...(['standardwebhooks', 'svix', 'clerk', 'resend', 'dodopayments', 'openai'] as const).map(
     (scheme): HostileCase => ({
       label: `${scheme}, ${MAX_SIGNATURES_PER_HEADER} signatures`,
       scheme,
@@ -220,7 +279,7 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
       key: Buffer.from(STANDARD_WEBHOOKS_SECRET.slice('whsec_'.length), 'base64'),
       algorithm: 'sha256',
       request: () => {
-        const prefix = scheme === 'svix' ? 'svix' : 'webhook';
+        const prefix = ['svix', 'clerk', 'resend'].includes(scheme) ? 'svix' : 'webhook';
         return {
           rawBody: JSON_BODY(),
           headers: headers({
@@ -234,3 +293,60 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     }),
   ),
 ];
+
+/** The eleven schemes above have cases of their own; every other description gets one made from it. */
+const CASED: ReadonlySet<string> = new Set(HOSTILE_CASES.map(({ scheme }) => scheme));
+(HOSTILE_CASES as HostileCase[]).push(
+  ...Object.entries(BUILT_IN_SCHEMES)
+    .filter(([scheme]) => !CASED.has(scheme))
+    .map(([scheme, description]) => describedCase(scheme as BuiltInScheme, description)),
+  {
+    // The signature sits in the body: a 1 MiB JSON body is parsed before any HMAC.
+    label: 'mailgun, signature object in a 1 MiB body',
+    scheme: 'mailgun',
+    secret: HOSTILE_SECRET,
+    algorithm: 'sha256',
+    request: () => {
+      const signature = JSON.stringify({ timestamp: nowSeconds(), token: hex(25), signature: hex(32) });
+      const rawBody = Buffer.concat([Buffer.from(`{"signature":${signature},"event-data":`), JSON_BODY(), Buffer.from('}')]);
+      return { rawBody, headers: headers({ 'content-type': 'application/json' }), url: '' };
+    },
+  },
+  {
+    // A well-formed signature by another key: the 1 MiB body is hashed and the signature checked.
+    label: 'discord, Ed25519 by another key',
+    scheme: 'discord',
+    secret: (KEYS.ed25519.publicKey.export({ format: 'der', type: 'spki' }) as Buffer).subarray(-32).toString('hex'),
+    algorithm: 'sha256',
+    request: () => {
+      const timestamp = nowSeconds();
+      const rawBody = JSON_BODY();
+      const signature = sign(null, Buffer.concat([Buffer.from(timestamp), rawBody]), generateKeyPairSync('ed25519').privateKey).toString('hex');
+      return { rawBody, headers: headers({ 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp }), url: '' };
+    },
+  },
+  {
+    label: 'sendgrid, ECDSA P-256 by another key',
+    scheme: 'sendgrid',
+    secret: (KEYS.p256.publicKey.export({ format: 'der', type: 'spki' }) as Buffer).toString('base64'),
+    algorithm: 'sha256',
+    request: () => {
+      const timestamp = nowSeconds();
+      const rawBody = JSON_BODY();
+      const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
+      const signature = sign('sha256', Buffer.concat([Buffer.from(timestamp), rawBody]), other).toString('base64');
+      return {
+        rawBody,
+        headers: headers({ 'x-twilio-email-event-webhook-signature': signature, 'x-twilio-email-event-webhook-timestamp': timestamp }),
+        url: '',
+      };
+    },
+  },
+  {
+    label: 'adyen, HmacSignature header over a 1 MiB body',
+    scheme: 'adyen',
+    secret: hex(32),
+    algorithm: 'sha256',
+    request: () => ({ rawBody: JSON_BODY(), headers: headers({ hmacsignature: base64(32), 'content-type': 'application/json' }), url: '' }),
+  },
+);

@@ -4,6 +4,7 @@
  * same body, timed in interleaved samples. Prints `HostileRound` as JSON.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DIGEST_BYTES } from '../../src/utils/signature.js';
 import { BUILT_IN_VERIFIERS } from '../../src/verifiers/built-in-verifiers.js';
 import { median, shuffled } from '../lib/stats.js';
 import { HOSTILE_CASES } from './cases.js';
@@ -33,7 +34,7 @@ if (!hostile) throw new Error(`no hostile case '${settings.label}'`);
 const request = hostile.request();
 const verifier = new BUILT_IN_VERIFIERS[hostile.scheme]();
 const secrets = [hostile.secret];
-const expected = randomBytes(hostile.algorithm === 'sha1' ? 20 : 32);
+const expected = randomBytes(DIGEST_BYTES[hostile.algorithm]);
 const checks: Record<'verify' | 'bare', () => boolean> = {
   verify: () => {
     const result = verifier.verify(request, secrets);
