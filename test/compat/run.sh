@@ -6,6 +6,9 @@
 # app's test/ folder, so that they resolve packages from the app's node_modules.
 # nest12-cjs-jest30 runs on the Node 24 its `node` devDependency installs: Jest
 # loads the ESM-only Nest 12 from CommonJS only on Node 24.9 and later.
+# nest12-esm-vitest pins vite to 8.3: vite 8.4 lists an optional dependency,
+# napi-windows-process-start-time, that the registry does not serve, so its
+# lock file would lack it and `npm ci` would refuse the lock as out of sync.
 # Usage: test/compat/run.sh [app ...]
 set -euo pipefail
 compat=$(cd "$(dirname "$0")" && pwd)
