@@ -4,12 +4,17 @@
 # Each app installs its own dependencies from its lock file, from the npm cache
 # when it can, then the tarball. The files of scenario/ are copied into each
 # app's test/ folder, so that they resolve packages from the app's node_modules.
+# nest12-cjs-jest30 runs on the Node 24 its `node` devDependency installs: Jest
+# loads the ESM-only Nest 12 from CommonJS only on Node 24.9 and later.
+# nest12-esm-vitest pins vite to 8.3: vite 8.4 lists an optional dependency,
+# napi-windows-process-start-time, that the registry does not serve, so its
+# lock file would lack it and `npm ci` would refuse the lock as out of sync.
 # Usage: test/compat/run.sh [app ...]
 set -euo pipefail
 compat=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$compat/../.." && pwd)
 apps=("$@")
-[ ${#apps[@]} -gt 0 ] || apps=(nest11-cjs-express nest12-esm-express nest12-esm-fastify)
+[ ${#apps[@]} -gt 0 ] || apps=(nest11-cjs-express nest12-esm-express nest12-esm-fastify nest12-esm-vitest nest12-cjs-jest30)
 npm_flags=(--prefer-offline --no-audit --no-fund --loglevel=error)
 
 pack_dir="$compat/.pack"
@@ -40,4 +45,4 @@ if [ ${#failed[@]} -gt 0 ]; then
   echo "compat: failed: ${failed[*]}"
   exit 1
 fi
-echo "compat: ${#apps[@]} apps passed"
+echo "compat: ${#apps[@]} apps passed in ${SECONDS}s"

@@ -8,6 +8,7 @@ import { createApp } from './platform.js';
 
 const FULLUP_SECRET = 'fullup-compat-secret';
 const SIGNALWIRE_SECRET = 'PSK_compat_signing_key';
+const STRIPE_SECRET = 'whsec_compat_stripe_secret';
 const BODY = JSON.stringify({ id: 'evt_1', data: { name: 'Zoë', emoji: '🎉' } });
 
 const deliveries: { provider: string; body: unknown }[] = [];
@@ -19,6 +20,14 @@ class WebhooksController {
   @VerifiedWebhook('fullup')
   fullup(@Body() body: unknown) {
     deliveries.push({ provider: 'fullup', body });
+    return { received: true };
+  }
+
+  @Post('stripe')
+  @HttpCode(200)
+  @VerifiedWebhook('stripe')
+  stripe(@Body() body: unknown) {
+    deliveries.push({ provider: 'stripe', body });
     return { received: true };
   }
 
@@ -34,7 +43,11 @@ class WebhooksController {
 @Module({
   imports: [
     WebhookSecurityModule.forRoot({
-      providers: { fullup: { secret: FULLUP_SECRET }, signalwire: { secret: SIGNALWIRE_SECRET } },
+      providers: {
+        fullup: { secret: FULLUP_SECRET },
+        stripe: { secret: STRIPE_SECRET },
+        signalwire: { secret: SIGNALWIRE_SECRET },
+      },
     }),
   ],
   controllers: [WebhooksController],
@@ -68,6 +81,16 @@ describe('nestjs-webhook-security, installed from its tarball', () => {
       await postFullup(BODY.replace('Zoë', 'Zoe'), signWebhook('fullup', { secret: FULLUP_SECRET, body: BODY })).expect(401, unauthorized);
       await postFullup(BODY, {}).expect(401, unauthorized);
       expect(deliveries).toEqual([]);
+    });
+
+    it('runs the handler for a signed Stripe delivery and answers 401 to a forged one', async () => {
+      const event = { id: 'evt_1', object: 'event', type: 'payment_intent.succeeded', data: { object: { amount: 2000 } } };
+      const body = JSON.stringify(event);
+      const postStripe = (headers: Record<string, string>) =>
+        request(app.getHttpServer()).post('/webhooks/stripe').set('content-type', 'application/json').set(headers).send(body);
+      await postStripe(signWebhook('stripe', { secret: STRIPE_SECRET, body })).expect(200, { received: true });
+      await postStripe(signWebhook('stripe', { secret: 'whsec_forged', body })).expect(401);
+      expect(deliveries).toEqual([{ provider: 'stripe', body: event }]);
     });
 
     it('verifies a SignalWire form post against the URL rebuilt from the request', async () => {
