@@ -3,9 +3,10 @@
 // - every ```ts block compiles as a file of its own in a user's app, with
 //   'nestjs-webhook-security' and 'nestjs-webhook-security/testing' resolved to
 //   the sources. A block marked ```ts fragment is skipped: keep those few.
-//   A block marked ```ts file=src/app.module.ts is written at that path in one
-//   app shared by every page, so that other blocks can import it
-//   ('./app.module.js'); the README's Quick start is that app.
+//   Every block is a file of one app shared by every page: a block marked
+//   ```ts file=src/app.module.ts is written at that path, the others beside it
+//   in src/, so that any block can import it ('./app.module.js'). The README's
+//   Quick start is that app.
 // - every relative link resolves to a file, and every #anchor to a heading;
 // - README.md stays within 12 KiB.
 // Failures are reported as file:line, and the exit status is 1.
@@ -102,7 +103,7 @@ for (const file of files) {
       continue;
     }
     const named = block.words.find((word) => word.startsWith('file='))?.slice('file='.length);
-    const target = named ? join(outDir, 'app', named) : join(outDir, file.replace(/\.md$/, '').replace(/[/\\]/g, '__'), `L${block.line}.ts`);
+    const target = join(outDir, 'app', named ?? `src/${file.replace(/\.md$/, '').replace(/[/\\]/g, '__')}-L${block.line}.ts`);
     if (snippets.has(target)) fail(file, block.line - 1, `${named} is also the name of a block at ${snippets.get(target).file}:${snippets.get(target).line - 1}`);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, block.lines.join('\n') + '\n');
