@@ -2,7 +2,8 @@
 // Checks the Markdown docs (README.md and docs/**/*.md) the way a user meets them:
 // - every ```ts block compiles as a file of its own in a user's app, with
 //   'nestjs-webhook-security' and 'nestjs-webhook-security/testing' resolved to
-//   the sources. A block marked ```ts fragment is skipped: keep those few.
+//   the sources. A block marked ```ts fragment is skipped: keep those few, and
+//   start each with a comment that says it is "not type-checked", for readers.
 //   Every block is a file of one app shared by every page: a block marked
 //   ```ts file=src/app.module.ts is written at that path, the others beside it
 //   in src/, so that any block can import it ('./app.module.js'). The README's
@@ -99,6 +100,10 @@ for (const file of files) {
     if (block.unclosed) fail(file, block.line - 1, 'code block is never closed');
     if (block.lang !== 'ts' && block.lang !== 'typescript') continue;
     if (block.words.includes('fragment')) {
+      // The reader sees no info string: the block itself must say it is not checked.
+      if (!/^\s*\/\/.*not type-checked/.test(block.lines[0] ?? '')) {
+        fail(file, block.line, 'a fragment must start with a comment that says it is not type-checked');
+      }
       fragments++;
       continue;
     }
