@@ -2,7 +2,8 @@
 // Checks the Markdown docs (README.md and docs/**/*.md) the way a user meets them:
 // - every ```ts block compiles as a file of its own in a user's app, with
 //   'nestjs-webhook-security' and 'nestjs-webhook-security/testing' resolved to
-//   the sources. A block marked ```ts fragment is skipped: keep those few, and
+//   the sources, or with --built to the built package (dist/, through the
+//   package.json exports map, as a user's app resolves it; run npm run build first). A block marked ```ts fragment is skipped: keep those few, and
 //   start each with a comment that says it is "not type-checked", for readers.
 //   Every block is a file of one app shared by every page: a block marked
 //   ```ts file=src/app.module.ts is written at that path, the others beside it
@@ -19,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, '.docs-check');
 const README_LIMIT = 12 * 1024;
+const built = process.argv.includes('--built');
 
 /** README.md and every .md file under docs/, as paths relative to the root. */
 function markdownFiles() {
@@ -155,10 +157,15 @@ writeFileSync(
         esModuleInterop: true,
         skipLibCheck: true,
         noEmit: true,
-        paths: {
-          'nestjs-webhook-security': ['../src/index.ts'],
-          'nestjs-webhook-security/testing': ['../src/testing/index.ts'],
-        },
+        // Without paths, the package name resolves to the root package.json's exports: the built package.
+        ...(built
+          ? {}
+          : {
+              paths: {
+                'nestjs-webhook-security': ['../src/index.ts'],
+                'nestjs-webhook-security/testing': ['../src/testing/index.ts'],
+              },
+            }),
       },
       include: ['**/*.ts'],
     },
@@ -166,6 +173,8 @@ writeFileSync(
     2,
   ),
 );
+
+if (built && !existsSync(join(root, 'dist/esm/index.d.ts'))) fail('package.json', 1, '--built needs the build: run npm run build first');
 
 if (snippets.size > 0) {
   let output = '';
@@ -195,7 +204,7 @@ if (snippets.size > 0) {
 
 for (const failure of failures) console.error(failure);
 console.log(
-  `docs: ${snippets.size} TypeScript blocks type-checked, ${fragments} marked fragment, ${links} relative links checked, ` +
+  `docs: ${snippets.size} TypeScript blocks type-checked against the ${built ? 'built package' : 'sources'}, ${fragments} marked fragment, ${links} relative links checked, ` +
     `in ${files.length} files; README.md is ${readmeBytes} bytes`,
 );
 if (failures.length > 0) {
