@@ -13,7 +13,7 @@
  *    previous one, in a redis-server of its own.
  *
  * `--quick` runs short rounds for development; `--only=micro,http,memory,guard,hostile`
- * picks phases. Writes bench/results/latest.json and prints Markdown tables.
+ * picks phases; `--schemes=discord,sendgrid` times only those schemes' micro cases. Writes bench/results/latest.json and prints Markdown tables.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -57,7 +57,9 @@ const QUICK: Settings = {
 
 const RESULTS = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 const args = process.argv.slice(2);
-const settings = args.includes('--quick') ? QUICK : FULL;
+const schemes = args.find((arg) => arg.startsWith('--schemes='))?.slice('--schemes='.length).split(',');
+const chosen = args.includes('--quick') ? QUICK : FULL;
+const settings: Settings = schemes ? { ...chosen, micro: { ...chosen.micro, schemes } } : chosen;
 const phases = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',') ?? ['micro', 'http', 'memory', 'guard', 'hostile'];
 
 const loadAverage = (): string => loadavg().map((value) => value.toFixed(2)).join(' ');

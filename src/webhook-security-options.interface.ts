@@ -65,6 +65,15 @@ export interface WebhookProviderOptions {
   keyOrigins?: readonly string[];
 
   /**
+   * For schemes that fetch a certificate (PayPal): the certificate
+   * authorities (PEM) it must chain to, in place of the root certificates
+   * bundled with Node, such as a test authority of your own with
+   * `keyOrigins`. Leave it unset in production.
+   * @default Node's `tls.rootCertificates`
+   */
+  certificateAuthorities?: readonly string[];
+
+  /**
    * The verify token you chose for senders that check an endpoint with one
    * before deliveries start (Meta's `hub.verify_token`). Without it, such a
    * check gets 401.

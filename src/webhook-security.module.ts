@@ -204,7 +204,7 @@ function resolveProvider(
   const instance = injectableVerifier
     ? undefined
     : ((verifier as WebhookVerifier | undefined) ??
-      schemeVerifier(name, provider, { toleranceSeconds, clock: options.clock, keyOrigins: provider.keyOrigins, verifyToken: provider.verifyToken }));
+      schemeVerifier(name, provider, { toleranceSeconds, clock: options.clock, keyOrigins: provider.keyOrigins, certificateAuthorities: provider.certificateAuthorities, verifyToken: provider.verifyToken }));
   const resolved: ResolvedWebhookProvider = {
     name,
     publicBaseUrl: resolvePublicBaseUrl(name, provider.publicBaseUrl ?? options.publicBaseUrl),

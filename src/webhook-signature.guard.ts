@@ -12,9 +12,11 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { noteRejection, noteVerified, traceVerification } from './diagnostics/webhook-diagnostics.channels.js';
-import { readRawBody, toWebhookHttpRequest, type WebhookHttpRequest } from './raw-body.reader.js';
+import { keptByParser, readRawBody, toWebhookHttpRequest, type WebhookHttpRequest } from './raw-body.reader.js';
 import { claimDelivery } from './replay/delivery-claim.js';
+import { adoptParsedJson } from './utils/delivery-id.js';
 import { describeError } from './utils/describe-error.js';
+import { markVerified, verifiedDelivery } from './verified-delivery.js';
 import type { ReplayOptions } from './replay/replay-options.interface.js';
 import type { VerificationFailureReason, VerificationResult, WebhookRequest } from './verifiers/webhook-verifier.interface.js';
 import { LOGGER_CONTEXT, RESOLVED_WEBHOOK_SECURITY_OPTIONS, WEBHOOK_PROVIDER_METADATA } from './webhook-security.constants.js';
@@ -85,7 +87,7 @@ export class WebhookSignatureGuard implements CanActivate {
     }
     // @VerifiedWebhook on a controller and on its method runs the guard twice: the
     // second run must not claim the delivery again. Without replay, it verifies again.
-    if (provider.replay && platformRequest[VERIFIED_BY] === provider) return true;
+    if (provider.replay && verifiedDelivery(platformRequest)?.provider === provider) return true;
     return traceVerification(platformRequest, provider, () => this.check(context, platformRequest, provider));
   }
 
@@ -179,13 +181,18 @@ export class WebhookSignatureGuard implements CanActivate {
   ): boolean | Promise<boolean> {
     if (!result.verified) throw this.rejection(toWebhookHttpRequest(platformRequest), provider, result.reason);
     noteVerified(platformRequest);
+    // What the framework's JSON parser made of the verified bytes: the handshake,
+    // the delivery id, the event type and the event read it rather than parsing again.
+    if (platformRequest.rawBody === webhook.rawBody && keptByParser(webhook.rawBody) && isParsedJson(platformRequest)) {
+      adoptParsedJson(webhook.rawBody, platformRequest.body);
+    }
     const handshake = provider.verifier.handshake?.(webhook, secrets);
     if (handshake) {
       this.logger.debug(`Answered the handshake of '${provider.name}' on ${routeOf(toWebhookHttpRequest(platformRequest))}`);
       throw new WebhookHandshakeResponse(handshake);
     }
+    markVerified(platformRequest, { provider, webhook });
     if (!provider.replay) return true;
-    platformRequest[VERIFIED_BY] = provider;
     // The id is read only now that the request is verified.
     const response = context.getArgByIndex<PlatformResponse>(1);
     return claimDelivery(this.logger, provider.name, provider.replay, provider.verifier.deliveryId?.(webhook), response.raw ?? response, platformRequest);
@@ -300,21 +307,28 @@ export class WebhookSignatureGuard implements CanActivate {
   }
 }
 
-/**
- * Request property that marks a request verified by this guard, with the
- * provider's options. `Symbol.for`, so an ESM and a CommonJS copy of the
- * package in one process share it; nothing a client sends can set it.
- */
-const VERIFIED_BY = Symbol.for('nestjs-webhook-security:verified-by');
-
 /** The request as Express or Fastify hands it to the guard: the fields it reads on every request. */
-type PlatformRequest = Parameters<typeof toWebhookHttpRequest>[0] & { [VERIFIED_BY]?: ResolvedWebhookProvider };
+type PlatformRequest = Parameters<typeof toWebhookHttpRequest>[0] & { readonly body?: unknown };
 
 /** The response as Express (Node's own) or Fastify (a reply around Node's, as `raw`) hands it over. */
 type PlatformResponse = ServerResponse & { readonly raw?: ServerResponse };
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as Promise<T>)?.then === 'function';
+}
+
+const JSON_TYPE = /^\s*(?:application\/json|[\w.+-]+\/[\w.+-]+\+json)\s*(?:;|$)/i;
+
+/**
+ * True when the request's `body` is the framework's JSON parse of its
+ * `rawBody`: a JSON content type (whose charset the guard has checked), and
+ * an object or array, as Express's and Fastify's JSON parsers leave it. A
+ * form, text or raw body is not, and is never read as JSON from here.
+ */
+function isParsedJson(request: PlatformRequest): boolean {
+  const { body } = request;
+  const contentType = request.headers['content-type'];
+  return typeof body === 'object' && body !== null && !ArrayBuffer.isView(body) && contentType !== undefined && JSON_TYPE.test(contentType);
 }
 
 const FORM_OR_JSON = /^\s*(?:application\/x-www-form-urlencoded|application\/json|[\w.+-]+\/[\w.+-]+\+json)\s*(?:;|$)/i;

@@ -1,4 +1,5 @@
-import { generateKeyPairSync, sign as signBytes } from 'node:crypto';
+import { createSign, generateKeyPairSync, sign as signBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { All, Controller, HttpCode, Post, type INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { VerifiedWebhook, WebhookSecurityModule } from '../src/index.js';
@@ -7,7 +8,7 @@ import { HmacSchemeVerifier } from '../src/verifiers/hmac-scheme.verifier.js';
 import { GITHUB_SCHEME } from '../src/verifiers/schemes/github.scheme.js';
 import { TWITCH_SCHEME } from '../src/verifiers/schemes/twitch.scheme.js';
 import { ADAPTERS, createApp, type TestApp } from './app/create-app.js';
-import { startKeyServer, type KeyServer } from './support/key-server.js';
+import { PAYPAL_SUBJECT, paypalCertificate, startKeyServer, testCertificate, type KeyServer } from './support/key-server.js';
 
 /** Records the handlers that ran. */
 class Calls {
@@ -47,15 +48,19 @@ describe.each(ADAPTERS)('Unsigned challenges and fetched keys cannot be turned a
   let app: INestApplication;
   let calls: Calls;
   let keys: KeyServer;
+  const paypalCert = paypalCertificate();
+  const selfSigned = testCertificate({ subject: PAYPAL_SUBJECT, privateKey: paypalCert.privateKey });
 
   beforeAll(async () => {
     keys = await startKeyServer();
+    keys.routes.set('/v1/notifications/certs/CERT-issued', { body: paypalCert.certificate });
+    keys.routes.set('/v1/notifications/certs/CERT-self-signed', { body: selfSigned.certificate });
     t = await createApp(
       WebhookSecurityModule.forRoot({
         providers: {
           x: { secret: 'x-consumer-secret' },
           plaid: { secret: 'client:plaid-secret', keyOrigins: [keys.origin] },
-          paypal: { secret: 'WEBHOOK1', replay: {}, keyOrigins: [keys.origin] },
+          paypal: { secret: 'WEBHOOK1', replay: {}, keyOrigins: [keys.origin], certificateAuthorities: [paypalCert.authority] },
         },
       }),
       { adapter, controllers: [KeysController], providers: [Calls] },
@@ -117,6 +122,30 @@ describe.each(ADAPTERS)('Unsigned challenges and fetched keys cannot be turned a
     }
     expect([...keys.hits.keys()].filter((path) => !path.startsWith(KEY_PATH))).toEqual([`/v1/notifications/certs/CERT-${adapter}`]);
     expect(keys.hits.get(`/v1/notifications/certs/CERT-${adapter}`)).toBe(1);
+  });
+
+  it('accepts a PayPal delivery signed with a certificate that chains to a trusted authority, and 401s one in PayPal’s name that does not', async () => {
+    const body = '{"id":"WH-1","event_type":"PAYMENT.SALE.COMPLETED"}';
+    const delivery = (cert: string) => {
+      const id = `id-${adapter}-${cert}`;
+      const time = new Date().toISOString();
+      const message = `${id}|${time}|WEBHOOK1|${crc32(Buffer.from(body))}`;
+      return request(app.getHttpServer())
+        .post('/k/paypal')
+        .set('content-type', 'application/json')
+        .set({
+          'paypal-transmission-id': id,
+          'paypal-transmission-time': time,
+          'paypal-transmission-sig': createSign('sha256').update(message).sign(paypalCert.privateKey, 'base64'),
+          'paypal-cert-url': `${keys.origin}/v1/notifications/certs/${cert}`,
+          'paypal-auth-algo': 'SHA256withRSA',
+        })
+        .send(body);
+    };
+    await delivery('CERT-self-signed').expect(401);
+    expect(calls.names).toEqual([]);
+    await delivery('CERT-issued').expect(200);
+    expect(calls.names).toEqual(['paypal']);
   });
 });
 

@@ -1,9 +1,24 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
+import {
+  X509Certificate,
+  createHash,
+  createHmac,
+  createSign,
+  createVerify,
+  generateKeyPairSync,
+  sign as cryptoSign,
+  timingSafeEqual,
+  verify as cryptoVerify,
+  type KeyObject,
+} from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { crc32 } from 'node:zlib';
 import { parse as parseQuery } from 'node:querystring';
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
+import { EventWebhook } from '@sendgrid/eventwebhook';
 import { RestClient } from '@signalwire/compatibility-api';
 import { validateRequest as signalWireWebApiValidateRequest } from '@signalwire/web-api';
+import { verifyKey as discordVerifyKey } from 'discord-interactions';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
@@ -15,7 +30,8 @@ import type { HmacSchemeOptions } from '../../src/verifiers/hmac-scheme.verifier
 import { BUILT_IN_SCHEMES } from '../../src/verifiers/schemes/index.js';
 import type { TokenSchemeOptions } from '../../src/verifiers/token-scheme.verifier.js';
 import type { HmacAlgorithm } from '../../src/utils/signature.js';
-import type { WebhookRequest } from '../../src/verifiers/webhook-verifier.interface.js';
+import type { VerifierOptions, WebhookRequest } from '../../src/verifiers/webhook-verifier.interface.js';
+import { paypalCertificate } from '../../test/support/key-server.js';
 import { formBody, jsonBody } from '../lib/bodies.js';
 
 const SECRET = 'bench-signing-secret-0123456789';
@@ -35,6 +51,8 @@ export interface PreparedCase {
   readonly bare: () => boolean;
   /** The vendor SDKs' own verify calls on the same request, by SDK call name. */
   readonly sdks: Readonly<Record<string, Check>>;
+  /** Options of the verifier timed, for schemes whose keys are fetched. @default none */
+  readonly options?: VerifierOptions;
 }
 
 /** One row group of the micro benchmark: a built-in scheme on one kind of request. */
@@ -45,6 +63,8 @@ export interface MicroCase {
   readonly scheme: BuiltInScheme;
   /** Builds the signed request and the bare and SDK checks for a body of `size` bytes. */
   prepare(size: number): PreparedCase;
+  /** Run once before `prepare`: starts what the case needs, such as a key server. */
+  setup?(): Promise<void>;
 }
 
 /** How a case is described: the scheme, the request, and the signed content by hand. */
@@ -136,6 +156,142 @@ function standardWebhooksCase(scheme: 'standardwebhooks' | 'svix', sdk: string, 
       return { [sdk]: () => webhook.verify(body, headers) !== undefined };
     },
   });
+}
+
+/** How a public-key case is described: the scheme, its test key pair, and the check by hand. */
+interface PublicKeyCaseSpec {
+  readonly label: string;
+  readonly scheme: BuiltInScheme;
+  /** The provider's secret: the public key, as the scheme takes it. */
+  readonly secret: string;
+  /** The test key pair's private key, which the library's signer signs with. */
+  readonly privateKey: KeyObject;
+  /** The check by hand: `node:crypto`'s verify over the signed content, given the signed request. */
+  bare(headers: Headers, body: Buffer): () => boolean;
+  /** The vendor SDKs' verify calls, given the signed request. */
+  sdks(headers: Headers, body: Buffer): Record<string, Check>;
+}
+
+/**
+ * A case for a scheme that verifies with a public key (Discord, SendGrid),
+ * signed with a test key pair by the library's signer. An HMAC is no
+ * baseline here: the check by hand is the same public-key verify with
+ * `node:crypto`, and the vendor's SDK is timed beside it.
+ */
+function publicKeyCase(spec: PublicKeyCaseSpec): MicroCase {
+  return {
+    label: spec.label,
+    scheme: spec.scheme,
+    prepare(size) {
+      const body = jsonBody(size);
+      const headers: Headers = {};
+      for (const [name, value] of Object.entries(signWebhook(spec.scheme, { secret: spec.secret, body, privateKey: spec.privateKey }))) {
+        headers[name.toLowerCase()] = value;
+      }
+      return {
+        request: { rawBody: body, headers: headers as IncomingHttpHeaders, url: URL, method: 'POST' },
+        secret: spec.secret,
+        bare: spec.bare(headers, body),
+        sdks: spec.sdks(headers, body),
+      };
+    },
+  };
+}
+
+const DISCORD_KEYS = generateKeyPairSync('ed25519');
+const DISCORD_PUBLIC_KEY = Buffer.from(DISCORD_KEYS.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('hex');
+const SENDGRID_KEYS = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+
+/**
+ * A key server on 127.0.0.1 answering every request with `body`, for the
+ * schemes whose keys are fetched; it keeps no process alive. Only the first
+ * verify fetches: the verifier caches the key, as in production.
+ */
+async function keyServer(body: string): Promise<string> {
+  const server = createServer((request, response) => {
+    request.resume().on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server.unref();
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/**
+ * PayPal: RSA-SHA256 over `id|time|webhookId|crc32(body)`, with the
+ * certificate served by a local key server and issued by a test authority.
+ * No vendor SDK verifies offline (PayPal's Node SDKs call its
+ * verify-webhook-signature API), so the baseline is the same check by hand.
+ */
+function paypalMicroCase(): MicroCase {
+  const cert = paypalCertificate();
+  const webhookId = 'BENCHWEBHOOK1';
+  const path = '/v1/notifications/certs/CERT-bench';
+  let origin = '';
+  return {
+    label: 'paypal',
+    scheme: 'paypal',
+    async setup() {
+      origin = await keyServer(cert.certificate);
+    },
+    prepare(size) {
+      const body = jsonBody(size);
+      const id = 'd938e770-8046-11e6-8103-6b62a8a99ac4';
+      const time = new Date().toISOString();
+      const signature = createSign('sha256').update(`${id}|${time}|${webhookId}|${crc32(body)}`).sign(cert.privateKey);
+      const headers = {
+        'paypal-transmission-id': id,
+        'paypal-transmission-time': time,
+        'paypal-transmission-sig': signature.toString('base64'),
+        'paypal-cert-url': `${origin}${path}`,
+        'paypal-auth-algo': 'SHA256withRSA',
+      };
+      const publicKey = new X509Certificate(cert.certificate).publicKey;
+      return {
+        request: { rawBody: body, headers, url: URL, method: 'POST' },
+        secret: webhookId,
+        options: { keyOrigins: [origin], certificateAuthorities: [cert.authority] },
+        // The certificate by hand is parsed once: the verifier caches it too.
+        bare: () => createVerify('sha256').update(`${id}|${time}|${webhookId}|${crc32(body)}`).verify(publicKey, signature),
+        sdks: {},
+      };
+    },
+  };
+}
+
+/**
+ * Plaid: an ES256 JWT over the body's SHA-256, with the key served by a local
+ * key server. Plaid's SDK only fetches the key (webhookVerificationKeyGet);
+ * the rest are steps of its docs, so the baseline is those steps by hand.
+ */
+function plaidMicroCase(): MicroCase {
+  const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const kid = 'bench-kid';
+  let origin = '';
+  const segment = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return {
+    label: 'plaid',
+    scheme: 'plaid',
+    async setup() {
+      const jwk = { ...keys.publicKey.export({ format: 'jwk' }), alg: 'ES256', kid, use: 'sig', created_at: 1_700_000_000, expired_at: null };
+      origin = await keyServer(JSON.stringify({ key: jwk, request_id: 'bench' }));
+    },
+    prepare(size) {
+      const body = jsonBody(size);
+      const claims = { iat: Math.floor(Date.now() / 1000), request_body_sha256: createHash('sha256').update(body).digest('hex') };
+      const input = `${segment({ alg: 'ES256', kid, typ: 'JWT' })}.${segment(claims)}`;
+      const signature = cryptoSign('sha256', Buffer.from(input), { key: keys.privateKey, dsaEncoding: 'ieee-p1363' });
+      const expected = Buffer.from(claims.request_body_sha256, 'hex');
+      return {
+        request: { rawBody: body, headers: { 'plaid-verification': `${input}.${signature.toString('base64url')}` }, url: URL, method: 'POST' },
+        secret: 'bench-client:bench-secret',
+        options: { keyOrigins: [origin] },
+        bare: () =>
+          cryptoVerify('sha256', Buffer.from(input), { key: keys.publicKey, dsaEncoding: 'ieee-p1363' }, signature) &&
+          timingSafeEqual(createHash('sha256').update(body).digest(), expected),
+        sdks: {},
+      };
+    },
+  };
 }
 
 /** Secrets in the formats described schemes ask for; each gets the first its verifier accepts. */
@@ -306,6 +462,45 @@ const SDK_CASES: readonly MicroCase[] = [
       'twilio validateRequest': () => twilioValidateRequest(secret, headers['x-twilio-signature']!, URL, parsedForm(body)),
     }),
   }),
+  publicKeyCase({
+    label: 'discord',
+    scheme: 'discord',
+    secret: DISCORD_PUBLIC_KEY,
+    privateKey: DISCORD_KEYS.privateKey,
+    // Ed25519 over the timestamp and the body, as one message.
+    bare: (headers, body) => {
+      const signature = decoded(headers['x-signature-ed25519'], 'hex');
+      const timestamp = Buffer.from(headers['x-signature-timestamp']!);
+      return () => cryptoVerify(null, Buffer.concat([timestamp, body]), DISCORD_KEYS.publicKey, signature);
+    },
+    // verifyKey imports the hex key with WebCrypto on each call: that is its API.
+    sdks: (headers, body) => ({
+      'discord-interactions verifyKey': () => discordVerifyKey(body, headers['x-signature-ed25519']!, headers['x-signature-timestamp']!, DISCORD_PUBLIC_KEY),
+    }),
+  }),
+  publicKeyCase({
+    label: 'sendgrid',
+    scheme: 'sendgrid',
+    secret: SENDGRID_KEYS.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+    privateKey: SENDGRID_KEYS.privateKey,
+    // ECDSA P-256 with SHA-256 over the timestamp and the body, the signature in DER.
+    bare: (headers, body) => {
+      const signature = decoded(headers['x-twilio-email-event-webhook-signature'], 'base64');
+      const timestamp = Buffer.from(headers['x-twilio-email-event-webhook-timestamp']!);
+      return () => cryptoVerify('sha256', Buffer.concat([timestamp, body]), SENDGRID_KEYS.publicKey, signature);
+    },
+    // The SDK's key is converted once, as its users do; verifySignature reads the body as a string.
+    sdks: (headers, body) => {
+      const sdk = new EventWebhook();
+      const key = sdk.convertPublicKeyToECDSA(SENDGRID_KEYS.publicKey.export({ format: 'pem', type: 'spki' }).toString());
+      return {
+        '@sendgrid/eventwebhook verifySignature': () =>
+          sdk.verifySignature(key, body, headers['x-twilio-email-event-webhook-signature']!, headers['x-twilio-email-event-webhook-timestamp']!),
+      };
+    },
+  }),
+  paypalMicroCase(),
+  plaidMicroCase(),
   standardWebhooksCase('standardwebhooks', 'standardwebhooks Webhook.verify', StandardWebhook),
   standardWebhooksCase('svix', 'svix Webhook.verify', SvixWebhook as unknown as typeof StandardWebhook),
 ];

@@ -68,13 +68,12 @@ async function warmUp(key: string, check: Check, isAsync: boolean): Promise<numb
   return Math.max(1, Math.round((settings.sampleMs * 1e6) / perCall));
 }
 
-/** One verify call as the guard makes it, with the provider's list of secrets. */
-function verifyCall(verifier: WebhookVerifier, request: WebhookRequest, secret: string): () => boolean {
+/** One verify call as the guard makes it, with the provider's list of secrets; awaited for a verifier that fetches keys. */
+function verifyCall(verifier: WebhookVerifier, request: WebhookRequest, secret: string): Check {
   const secrets = [secret];
   return () => {
     const result = verifier.verify(request, secrets);
-    if (result instanceof Promise) throw new Error('the built-in verifiers are synchronous');
-    return result.verified;
+    return result instanceof Promise ? result.then((verdict) => verdict.verified) : result.verified;
   };
 }
 
@@ -82,10 +81,11 @@ const microCase = MICRO_CASES.find((candidate) => candidate.label === settings.l
 if (!microCase) throw new Error(`no micro case '${settings.label}'`);
 
 const round: MicroRound = { cpuNsPerCall: {}, wallNsPerCall: {} };
+await microCase.setup?.();
 for (const size of settings.sizes ?? MICRO_SIZES) {
   const prepared = microCase.prepare(size);
   const checks = new Map<string, Check>([
-    ['verify', verifyCall(new BUILT_IN_VERIFIERS[microCase.scheme](), prepared.request, prepared.secret)],
+    ['verify', verifyCall(new BUILT_IN_VERIFIERS[microCase.scheme](prepared.options), prepared.request, prepared.secret)],
     ['bare', prepared.bare],
     ...Object.entries(prepared.sdks).map(([name, sdk]): [string, Check] => [`sdk:${name}`, sdk]),
   ]);

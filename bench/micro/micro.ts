@@ -11,6 +11,8 @@ import type { MicroRound, MicroSettings } from './micro-round.js';
 export interface MicroPhaseSettings extends Omit<MicroSettings, 'label'> {
   /** Rounds, each in a fresh process. */
   readonly rounds: number;
+  /** Only the cases of these schemes (`--schemes=discord,sendgrid`). @default every case */
+  readonly schemes?: readonly string[];
 }
 
 /** A vendor SDK's figures on one body, next to ours. */
@@ -41,9 +43,13 @@ export interface MicroResult {
 
 /** Runs the rounds, one process per case and round, and reduces them to medians and in-round ratios. */
 export function runMicro(settings: MicroPhaseSettings): MicroResult {
-  const rounds = new Map<string, MicroRound[]>(MICRO_CASES.map(({ label }) => [label, []]));
+  const { schemes } = settings;
+  const unknown = schemes?.filter((scheme) => !MICRO_CASES.some((microCase) => microCase.scheme === scheme)) ?? [];
+  if (unknown.length > 0) throw new Error(`No micro case for --schemes=${unknown.join(',')}; cases exist for: ${[...new Set(MICRO_CASES.map(({ scheme }) => scheme))].join(', ')}`);
+  const cases = schemes ? MICRO_CASES.filter(({ scheme }) => schemes.includes(scheme)) : MICRO_CASES;
+  const rounds = new Map<string, MicroRound[]>(cases.map(({ label }) => [label, []]));
   for (let round = 0; round < settings.rounds; round++) {
-    for (const { label } of MICRO_CASES) {
+    for (const { label } of cases) {
       rounds.get(label)!.push(runScript<MicroRound>('micro/micro-round.js', [JSON.stringify({ ...settings, label })]));
     }
   }
@@ -69,7 +75,7 @@ export function runMicro(settings: MicroPhaseSettings): MicroResult {
     }
   }
   const covered = new Set(MICRO_CASES.map(({ scheme }) => scheme));
-  const uncovered = Object.keys(BUILT_IN_VERIFIERS).filter((scheme) => !covered.has(scheme as BuiltInScheme));
+  const uncovered = schemes ? [] : Object.keys(BUILT_IN_VERIFIERS).filter((scheme) => !covered.has(scheme as BuiltInScheme));
   return { rows, uncovered, rounds: Object.fromEntries(rounds) };
 }
 

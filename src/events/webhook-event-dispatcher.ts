@@ -6,7 +6,8 @@ import {
   NotFoundException,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { toWebhookHttpRequest } from '../raw-body.reader.js';
+import { parsedJson } from '../utils/delivery-id.js';
+import { verifiedDelivery } from '../verified-delivery.js';
 import type { WebhookRequest } from '../verifiers/webhook-verifier.interface.js';
 import { LOGGER_CONTEXT, RESOLVED_WEBHOOK_SECURITY_OPTIONS } from '../webhook-security.constants.js';
 import { WebhookEventHandlerException, WebhookSecurityMisconfiguredException } from '../webhook-security.exceptions.js';
@@ -38,8 +39,6 @@ interface Delivery {
   readonly provider: ResolvedWebhookProvider;
   readonly webhook: WebhookRequest;
   readonly eventType: string | undefined;
-  /** The parsed body, once read. */
-  event?: { readonly value: unknown };
   /** Set once the delivery went to its handlers, so that a second dispatching decorator does nothing. */
   dispatched?: boolean;
 }
@@ -53,7 +52,8 @@ const MAX_LOGGED_TYPE = 100;
 /**
  * Routes verified deliveries to the `@OnWebhookEvent` handlers found at
  * startup. The handlers are bound once; a delivery costs one map lookup and
- * one `JSON.parse` of the raw bytes, with no reflection.
+ * the parse of the verified bytes, with no reflection: the framework's own,
+ * kept by the guard, or one `JSON.parse` when the guard read the bytes itself.
  *
  * Outcome of a delivery:
  * - every handler of its type returned (or resolved): the route goes on, 2xx;
@@ -103,12 +103,7 @@ export class WebhookEventDispatcher {
     if (eventType === undefined || !handlers?.length) return this.unhandled(delivery.provider.name, eventType);
 
     const event = this.eventOf(delivery);
-    const context: WebhookEventContext = Object.freeze({
-      provider: delivery.provider.name,
-      eventType,
-      deliveryId: delivery.provider.verifier.deliveryId?.(delivery.webhook),
-      headers: delivery.webhook.headers,
-    });
+    const context = Object.freeze(eventContext(delivery, eventType));
     for (const handler of handlers) {
       try {
         await handler.call(event, context);
@@ -123,49 +118,38 @@ export class WebhookEventDispatcher {
   }
 
   /**
-   * The verified event on `request`: the body parsed from the raw bytes, its
+   * The verified event on `request`: the body parsed from the verified bytes, its
    * type and context. 400 when the body is not JSON.
    */
   verifiedEvent(request: object, provider: string | undefined): VerifiedWebhookEvent {
     const delivery = this.deliveryOf(request, provider);
-    const { webhook } = delivery;
-    return {
-      provider: delivery.provider.name,
-      eventType: delivery.eventType,
-      deliveryId: delivery.provider.verifier.deliveryId?.(webhook),
-      headers: webhook.headers,
-      event: this.eventOf(delivery),
-    } as VerifiedWebhookEvent;
+    return Object.assign(eventContext(delivery, delivery.eventType), { event: this.eventOf(delivery) }) as VerifiedWebhookEvent;
   }
 
-  /** What is known of the verified request: the raw bytes the guard verified, and the type its verifier reads. */
+  /**
+   * What the guard verified on `request`: its provider, the request as the
+   * verifier read it, and the type its verifier reads. A 500 naming the fix
+   * when the guard of `name` verified nothing there.
+   */
   private deliveryOf(request: object, name: string | undefined): Delivery {
     const known = this.deliveries.get(request);
     if (known) return known;
-    const provider = name === undefined ? undefined : this.options.providers.get(name);
-    const http = toWebhookHttpRequest(request as never);
-    const { rawBody } = http.request;
-    if (!provider || !Buffer.isBuffer(rawBody)) {
+    const verified = verifiedDelivery(request);
+    if (!verified || (name !== undefined && verified.provider.name !== name)) {
       this.logger.error(NOT_VERIFIED_FIX);
       throw new WebhookSecurityMisconfiguredException(NOT_VERIFIED_FIX);
     }
-    const url = provider.publicBaseUrl === undefined ? `${http.protocol}://${http.headers.host ?? ''}${http.path}` : provider.publicBaseUrl + http.path;
-    const webhook: WebhookRequest = { rawBody, headers: http.headers, url };
+    const { provider, webhook } = verified;
     const delivery: Delivery = { provider, webhook, eventType: provider.verifier.eventType?.(webhook) };
     this.deliveries.set(request, delivery);
     return delivery;
   }
 
-  /** The body parsed from the verified bytes, once per request. */
+  /** The body parsed from the verified bytes: once per request, shared with the verifier's reads of the type and id. */
   private eventOf(delivery: Delivery): unknown {
-    if (!delivery.event) {
-      try {
-        delivery.event = { value: JSON.parse(delivery.webhook.rawBody.toString('utf8')) };
-      } catch {
-        throw new BadRequestException('The webhook body is not JSON');
-      }
-    }
-    return delivery.event.value;
+    const parsed = parsedJson(delivery.webhook.rawBody);
+    if (!parsed) throw new BadRequestException('The webhook body is not JSON');
+    return parsed.value;
   }
 
   /** Logs a delivery no handler takes; throws the configured 404 or 422. */
@@ -176,6 +160,24 @@ export class WebhookEventDispatcher {
     if (unhandled === 404) throw new NotFoundException('No handler for this webhook event');
     if (unhandled === 422) throw new UnprocessableEntityException('No handler for this webhook event');
   }
+}
+
+/**
+ * The context handlers get. The delivery id is read when a handler asks for
+ * it, as schemes without one hash the signed content for it.
+ */
+function eventContext(delivery: Delivery, eventType: string | undefined): WebhookEventContext {
+  const { provider, webhook } = delivery;
+  let deliveryId: { readonly value: string | undefined } | undefined;
+  return {
+    provider: provider.name,
+    eventType,
+    get deliveryId() {
+      deliveryId ??= { value: provider.verifier.deliveryId?.(webhook) };
+      return deliveryId.value;
+    },
+    headers: webhook.headers,
+  } as WebhookEventContext;
 }
 
 /** An event type for a log line: quoted, escaped and cut short, as it may come from an unsigned header. */

@@ -9,21 +9,32 @@ import { WEBHOOK_DISPATCH_METADATA } from './webhook-events.constants.js';
 /**
  * Dispatches the verified delivery to its `@OnWebhookEvent` handlers, then
  * runs the route handler, whose return value is the response. Attached by
- * `@VerifiedWebhook(name, { dispatch: true })` only, after the replay
- * interceptor, so that a duplicate never reaches the handlers and a failed
- * dispatch releases its claim.
+ * `@VerifiedWebhook(name, { dispatch: true })` only. It runs after the guard
+ * has verified the delivery and, with replay on, claimed it: a duplicate
+ * never reaches the handlers, and a failed dispatch releases the claim.
  */
 @Injectable()
 export class WebhookEventInterceptor implements NestInterceptor {
+  /** The provider of each route, by class and handler. */
+  private readonly routes = new WeakMap<object, Map<object, string | undefined>>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly dispatcher: WebhookEventDispatcher,
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    const provider = this.reflector.getAllAndOverride<string | undefined>(WEBHOOK_PROVIDER_METADATA, [context.getHandler(), context.getClass()]);
-    await this.dispatcher.dispatch(context.switchToHttp().getRequest<object>(), provider);
+    await this.dispatcher.dispatch(context.getArgByIndex<object>(0), this.providerOf(context));
     return next.handle();
+  }
+
+  /** The provider named on the route: read from metadata once per route, not on every request. */
+  private providerOf(context: ExecutionContext): string | undefined {
+    const [type, handler] = [context.getClass(), context.getHandler()];
+    let handlers = this.routes.get(type);
+    if (!handlers) this.routes.set(type, (handlers = new Map()));
+    if (!handlers.has(handler)) handlers.set(handler, this.reflector.getAllAndOverride<string | undefined>(WEBHOOK_PROVIDER_METADATA, [handler, type]));
+    return handlers.get(handler);
   }
 }
 

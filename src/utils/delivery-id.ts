@@ -17,14 +17,39 @@ export function jsonString(rawBody: Buffer, path: readonly string[]): string | u
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** Each body parsed so far, by its bytes: `null` when they are not JSON. */
+const parsedBodies = new WeakMap<Buffer, { readonly value: unknown } | null>();
+
+/**
+ * The JSON value of `rawBody`, or `undefined` when it is not JSON. A body is
+ * parsed once, however many readers ask for its event type, id, handshake
+ * fields or event: the same bytes give the same value, shared by them all.
+ */
+export function parsedJson(rawBody: Buffer): { readonly value: unknown } | undefined {
+  let parsed = parsedBodies.get(rawBody);
+  if (parsed === undefined) {
+    try {
+      parsed = { value: JSON.parse(rawBody.toString('utf8')) };
+    } catch {
+      parsed = null;
+    }
+    parsedBodies.set(rawBody, parsed);
+  }
+  return parsed ?? undefined;
+}
+
+/**
+ * Takes `value` as the JSON value of `rawBody`, unless those bytes were
+ * parsed already: for the parse the framework's JSON parser made of the
+ * very bytes that were verified, so that they are not parsed a second time.
+ */
+export function adoptParsedJson(rawBody: Buffer, value: unknown): void {
+  if (!parsedBodies.has(rawBody)) parsedBodies.set(rawBody, { value });
+}
+
 /** The value at `path` in a JSON body, or `undefined` when the body is not JSON or has none there. Never throws. */
 export function jsonValue(rawBody: Buffer, path: readonly string[]): unknown {
-  let value: unknown;
-  try {
-    value = JSON.parse(rawBody.toString('utf8'));
-  } catch {
-    return undefined;
-  }
+  let value = parsedJson(rawBody)?.value;
   for (const key of path) {
     value = typeof value === 'object' && value !== null && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
   }

@@ -1,14 +1,15 @@
 import { createSign } from 'node:crypto';
 import { crc32 as zlibCrc32 } from 'node:zlib';
-import { selfSignedCertificate, startKeyServer, type KeyServer } from '../../test/support/key-server.js';
+import { PAYPAL_SUBJECT, paypalCertificate, startKeyServer, testCertificate, type KeyServer, type TestCertificate } from '../../test/support/key-server.js';
 import { webhookRequest } from '../../test/support/webhook-request.js';
-import { PayPalVerifier, crc32 } from './paypal.verifier.js';
+import { PayPalVerifier, crc32, tableCrc32 } from './paypal.verifier.js';
 
 // The signed message follows PayPal's "Integrate webhooks" guide, self-
 // verification method: `${transmissionId}|${timeStamp}|${webhookId}|${crc32}`,
 // the CRC32 of the raw body written in decimal, RSA-SHA256 with the
 // certificate at PAYPAL-CERT-URL. PayPal's certificate cannot be used offline:
-// the test signs with its own certificate, served from a local key server.
+// the test signs with its own certificate, issued to PayPal's signing subject
+// by a test authority, and served from a local key server.
 const WEBHOOK_ID = '9XL90610J3647323C';
 const TRANSMISSION_ID = 'd938e770-8046-11e6-8103-6b62a8a99ac4';
 // Now, to the second: the test certificate is valid from the moment it is made.
@@ -17,15 +18,18 @@ const NOW = Date.parse(TIME);
 const BODY = '{"id":"WH-9UG43882HX7271132-6E0871324L7949614","event_type":"PAYMENT.SALE.COMPLETED","summary":"Payment completed for $ 21.0 USD"}';
 
 describe('PayPalVerifier', () => {
-  const cert = selfSignedCertificate();
+  const cert = paypalCertificate();
+  const next = paypalCertificate();
+  const authorities = [cert.authority, next.authority];
   let server: KeyServer;
   let verifier: PayPalVerifier;
   const certPath = '/v1/notifications/certs/CERT-360caa42-fca2a594-a5cafa77';
+  const options = (clock = () => NOW) => ({ clock, keyOrigins: [server.origin], certificateAuthorities: authorities });
 
   beforeEach(async () => {
     server = await startKeyServer();
     server.routes.set(certPath, { body: cert.certificate });
-    verifier = new PayPalVerifier({ clock: () => NOW, keyOrigins: [server.origin] });
+    verifier = new PayPalVerifier(options());
   });
   afterEach(() => server.close());
 
@@ -39,8 +43,11 @@ describe('PayPalVerifier', () => {
   });
   const verify = (body: string, h: Record<string, string>, secrets = [WEBHOOK_ID]) => verifier.verify(webhookRequest(body, h), secrets);
 
-  it('computes the CRC32 that zlib computes', () => {
-    for (const text of ['', 'a', BODY, 'café ✓'.repeat(100)]) expect(crc32(Buffer.from(text))).toBe(zlibCrc32(Buffer.from(text)));
+  it('computes the CRC32 that zlib computes, with or without zlib.crc32', () => {
+    for (const text of ['', 'a', BODY, 'café ✓'.repeat(100)]) {
+      expect(crc32(Buffer.from(text))).toBe(zlibCrc32(Buffer.from(text)));
+      expect(tableCrc32(Buffer.from(text))).toBe(zlibCrc32(Buffer.from(text)));
+    }
   });
 
   it('verifies with the certificate at PAYPAL-CERT-URL, fetched once and then cached', async () => {
@@ -50,7 +57,6 @@ describe('PayPalVerifier', () => {
   });
 
   it('fetches a new certificate when PayPal rotates it', async () => {
-    const next = selfSignedCertificate();
     server.routes.set('/v1/notifications/certs/CERT-next', { body: next.certificate });
     await expect(verify(BODY, headers())).resolves.toEqual({ verified: true });
     await expect(verify(BODY, headers(BODY, { 'paypal-cert-url': `${server.origin}/v1/notifications/certs/CERT-next` }, next.privateKey))).resolves.toEqual({
@@ -59,11 +65,75 @@ describe('PayPalVerifier', () => {
     expect(server.hits.get('/v1/notifications/certs/CERT-next')).toBe(1);
   });
 
-  it('rejects a certificate that is not valid at the time of the request', async () => {
-    const later = new PayPalVerifier({ clock: () => NOW + 2 * 86_400_000, keyOrigins: [server.origin] });
-    const time = new Date(NOW + 2 * 86_400_000).toISOString();
-    const h = headers(BODY, { 'paypal-transmission-time': time });
-    await expect(later.verify(webhookRequest(BODY, h), [WEBHOOK_ID])).resolves.toEqual({ verified: false, reason: 'no_matching_signature' });
+  /** Verifies a delivery signed by `signer`, whose certificate is served as `served`, at `at`. */
+  const verifyServed = async (signer: TestCertificate, served: string, at = NOW, trusted = authorities) => {
+    server.routes.set('/v1/notifications/certs/CERT-test', { body: served });
+    const time = new Date(at).toISOString();
+    const h = headers(BODY, {
+      'paypal-transmission-time': time,
+      'paypal-transmission-sig': createSign('sha256').update(`${TRANSMISSION_ID}|${time}|${WEBHOOK_ID}|${zlibCrc32(Buffer.from(BODY))}`).sign(signer.privateKey, 'base64'),
+      'paypal-cert-url': `${server.origin}/v1/notifications/certs/CERT-test`,
+    });
+    return new PayPalVerifier({ ...options(() => at), certificateAuthorities: trusted }).verify(webhookRequest(BODY, h), [WEBHOOK_ID]);
+  };
+  const untrusted = { verified: false, reason: 'untrusted_key' };
+
+  it('rejects a certificate that is not valid at the time of the request (401, untrusted_key)', async () => {
+    await expect(verifyServed(cert, cert.certificate, NOW + 2 * 86_400_000)).resolves.toEqual(untrusted);
+    await expect(verifyServed(cert, cert.certificate, NOW - 86_400_000)).resolves.toEqual(untrusted);
+  });
+
+  // Made once: openssl is slow to make RSA keys, so the certificates below share one.
+  const otherAuthority = testCertificate({ subject: '/CN=Another Test CA', ca: true, days: 2 });
+  const leafKey = testCertificate({ subject: PAYPAL_SUBJECT }).privateKey;
+  const leaf = (subject: string, issuer?: TestCertificate) => testCertificate({ subject, issuer, privateKey: leafKey });
+  const otherSubjects = ['/CN=messageverificationcerts.example', '/CN=paypal.com', '/CN=evil.messageverificationcerts.paypal.com', '/O=messageverificationcerts.paypal.com'].map(
+    (subject) => leaf(subject, otherAuthority),
+  );
+  const sandbox = leaf('/C=US/O=PayPal, Inc./CN=messageverificationcerts.sandbox.paypal.com', otherAuthority);
+  const selfSigned = leaf(PAYPAL_SUBJECT);
+  const forger = testCertificate({ subject: '/CN=Test Root CA', ca: true, days: 2 });
+  const forged = leaf(PAYPAL_SUBJECT, forger);
+  const root = testCertificate({ subject: '/CN=Test Root CA', ca: true, days: 3 });
+  const intermediate = testCertificate({ subject: '/CN=Test Intermediate CA', issuer: root, ca: true, days: 2 });
+  const underIntermediate = leaf(PAYPAL_SUBJECT, intermediate);
+  const notCa = testCertificate({ subject: '/CN=Not A CA', issuer: root, days: 2, privateKey: leafKey });
+  const underNotCa = leaf(PAYPAL_SUBJECT, notCa);
+  const shortRoot = testCertificate({ subject: '/CN=Short-lived Test Root CA', ca: true, days: 1 });
+  const underShortRoot = testCertificate({ subject: PAYPAL_SUBJECT, issuer: shortRoot, days: 3, privateKey: leafKey });
+
+  it('rejects a certificate issued to any subject but PayPal’s signing one, though a trusted authority issued it', async () => {
+    for (const other of otherSubjects) await expect(verifyServed(other, other.certificate, NOW, [otherAuthority.certificate])).resolves.toEqual(untrusted);
+    await expect(verifyServed(sandbox, sandbox.certificate, NOW, [otherAuthority.certificate])).resolves.toEqual({ verified: true });
+  });
+
+  it('rejects a certificate in PayPal’s name that no trusted authority issued: self-signed, or issued by another authority', async () => {
+    await expect(verifyServed(selfSigned, selfSigned.certificate)).resolves.toEqual(untrusted);
+    // The forger's authority has the trusted one's name, but not its key.
+    await expect(verifyServed(forged, `${forged.certificate}${forger.certificate}`)).resolves.toEqual(untrusted);
+    await expect(verifyServed(forged, forged.certificate, NOW, [forger.certificate])).resolves.toEqual({ verified: true });
+    // By default only Node's bundled roots are trusted, and no test authority is one.
+    server.routes.set(certPath, { body: cert.certificate });
+    const bundled = new PayPalVerifier({ clock: () => NOW, keyOrigins: [server.origin] });
+    await expect(bundled.verify(webhookRequest(BODY, headers()), [WEBHOOK_ID])).resolves.toEqual(untrusted);
+  });
+
+  it('follows the intermediates served after the certificate to a trusted authority, and no further than a certificate authority', async () => {
+    const chain = `${underIntermediate.certificate}\n${intermediate.certificate}`;
+    await expect(verifyServed(underIntermediate, chain, NOW, [root.certificate])).resolves.toEqual({ verified: true });
+    await expect(verifyServed(underIntermediate, underIntermediate.certificate, NOW, [root.certificate])).resolves.toEqual(untrusted);
+    // The leaf is valid for a day, its intermediate for two: within the second day only the leaf has expired,
+    // and an intermediate that expires ends the chain's validity as well.
+    await expect(verifyServed(underIntermediate, chain, NOW + 1.5 * 86_400_000, [root.certificate])).resolves.toEqual(untrusted);
+    // So does a trusted authority that expires.
+    await expect(verifyServed(underShortRoot, underShortRoot.certificate, NOW, [shortRoot.certificate])).resolves.toEqual({ verified: true });
+    await expect(verifyServed(underShortRoot, underShortRoot.certificate, NOW + 1.5 * 86_400_000, [shortRoot.certificate])).resolves.toEqual(untrusted);
+    // A certificate that is no certificate authority issues nothing.
+    await expect(verifyServed(underNotCa, `${underNotCa.certificate}\n${notCa.certificate}`, NOW, [root.certificate])).resolves.toEqual(untrusted);
+  });
+
+  it('refuses, at construction, a trusted authority that is not a PEM certificate', () => {
+    expect(() => new PayPalVerifier({ certificateAuthorities: ['not a certificate'] })).toThrow(/certificateAuthorities\[0\] is not a PEM certificate/);
   });
 
   it('rejects a changed body, transmission or webhook id, and a stale transmission time', async () => {
@@ -73,7 +143,7 @@ describe('PayPalVerifier', () => {
       reason: 'no_matching_signature',
     });
     await expect(verify(BODY, headers(), ['OTHERWEBHOOKID'])).resolves.toEqual({ verified: false, reason: 'no_matching_signature' });
-    const late = new PayPalVerifier({ clock: () => NOW + 301_000, keyOrigins: [server.origin] });
+    const late = new PayPalVerifier(options(() => NOW + 301_000));
     await expect(late.verify(webhookRequest(BODY, headers()), [WEBHOOK_ID])).resolves.toEqual({ verified: false, reason: 'timestamp_out_of_tolerance' });
   });
 
@@ -86,7 +156,7 @@ describe('PayPalVerifier', () => {
 
   it('answers key_unavailable (503) when the certificate server fails or is down, and tries again a minute later', async () => {
     let now = NOW;
-    const timed = new PayPalVerifier({ clock: () => now, keyOrigins: [server.origin] });
+    const timed = new PayPalVerifier(options(() => now));
     const check = () => {
       const time = new Date(Math.floor(now / 1000) * 1000).toISOString();
       const sig = createSign('sha256').update(`${TRANSMISSION_ID}|${time}|${WEBHOOK_ID}|${zlibCrc32(Buffer.from(BODY))}`).sign(cert.privateKey, 'base64');
@@ -106,7 +176,7 @@ describe('PayPalVerifier', () => {
     });
     const h = headers();
     await server.close();
-    const cold = new PayPalVerifier({ clock: () => NOW, keyOrigins: [server.origin] });
+    const cold = new PayPalVerifier(options());
     await expect(cold.verify(webhookRequest(BODY, h), [WEBHOOK_ID])).resolves.toEqual({ verified: false, reason: 'key_unavailable' });
   });
 

@@ -30,6 +30,7 @@ export type VerificationFailureReason =
   | 'unknown_key_version'
   | 'malformed_body'
   | 'untrusted_key_url'
+  | 'untrusted_key'
   | 'key_unavailable'
   | 'raw_body_unavailable'
   | 'body_too_large';
@@ -197,6 +198,13 @@ export interface VerifierOptions {
    * else is, so leave this unset in production.
    */
   readonly keyOrigins?: readonly string[];
+  /**
+   * For schemes that fetch a certificate (PayPal): the certificate
+   * authorities, as PEM, that it must chain to, in place of the root
+   * certificates bundled with Node (`tls.rootCertificates`), such as a test
+   * authority of your own. Leave it unset in production.
+   */
+  readonly certificateAuthorities?: readonly string[];
   /** Largest accepted distance between a signed timestamp and now, in seconds, both directions. @default 300 */
   readonly toleranceSeconds?: number;
   /** The clock, in epoch milliseconds. @default Date.now */

@@ -2,11 +2,11 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { sign as octokitSign } from '@octokit/webhooks-methods';
 import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
-import { Controller, HttpCode, Post } from '@nestjs/common';
+import { Controller, HttpCode, Injectable, Module, Post, type MiddlewareConsumer, type NestMiddleware, type NestModule } from '@nestjs/common';
 import request from 'supertest';
 import { VerifiedWebhook, WebhookSecurityModule, type WebhookSecurityModuleOptions } from '../../src/index.js';
 import { ADAPTERS } from '../app/create-app.js';
-import { EVENT_SECRETS, createEventsApp, eventProviders, type EventProvider, type EventsTestApp } from './events-app.js';
+import { AuditModule, BillingModule, EVENT_SECRETS, IntegrationsModule, createEventsApp, eventProviders, type EventProvider, type EventsTestApp } from './events-app.js';
 
 /**
  * Headers made by each vendor's own SDK (stripe, @octokit/webhooks-methods,
@@ -71,6 +71,22 @@ class OwnStatusController {
   @VerifiedWebhook('stripe', { dispatch: true })
   @HttpCode(204)
   below() {}
+}
+
+/** Leaves an empty object as the body of a request no parser took, as Express 4's body-parser does. */
+@Injectable()
+class EmptyBodyDefault implements NestMiddleware {
+  use(request: { body?: unknown }, _response: unknown, next: () => void) {
+    request.body ??= {};
+    next();
+  }
+}
+
+@Module({})
+class EmptyBodyDefaultModule implements NestModule {
+  configure(consumer: MiddlewareConsumer) {
+    consumer.apply(EmptyBodyDefault).forRoutes('*path');
+  }
 }
 
 let n = 0;
@@ -180,6 +196,44 @@ describe.each(ADAPTERS)('Event routing on %s', (adapter) => {
       t = await createEventsApp(WebhookSecurityModule.forRoot({ providers: eventProviders() }), adapter, { controllers: [BothLevelsController] });
       expect((await send('stripe', stripeEvent('customer.created'), undefined, '/both-levels')).status).toBe(200);
       expect(t.log.handlers).toEqual(['audit.everyStripeEvent']);
+    });
+
+    it("reads the event type, the delivery id and the event from the framework's parse of the verified JSON, parsing nothing again", async () => {
+      await start();
+      const event = stripeEvent('invoice.payment_failed');
+      const body = JSON.stringify(event);
+      const parse = JSON.parse;
+      let parses = 0;
+      JSON.parse = function (this: JSON, text: string, reviver?: Parameters<typeof parse>[1]) {
+        if (String(text) === body) parses++;
+        return parse.call(this, text, reviver);
+      } as typeof parse;
+      const parsesOn = async (path: string) => {
+        parses = 0;
+        expect((await send('stripe', event, undefined, path)).ok).toBe(true);
+        return parses;
+      };
+      try {
+        const plain = await parsesOn('/events/stripe-plain');
+        expect(await parsesOn(ROUTES.stripe)).toBe(plain);
+        expect(t.log.calls[0]!.event).toEqual(event);
+        expect(t.log.calls[0]!.context.deliveryId).toBe(`event:${event.id}`);
+        expect(await parsesOn('/events/stripe-param')).toBe(plain);
+      } finally {
+        JSON.parse = parse;
+      }
+    });
+
+    it('never takes a signed form for the JSON event its fields spell', async () => {
+      await start();
+      const body = 'id=evt_form&object=event&type=invoice.paid';
+      const response = await request(t.app.getHttpServer())
+        .post(ROUTES.stripe)
+        .set('content-type', 'application/x-www-form-urlencoded')
+        .set(SENDERS.stripe(body) as Record<string, string>)
+        .send(body);
+      expect(response.status).toBe(200);
+      expect(t.log.handlers).toEqual([]);
     });
 
     it("answers with the route's own @HttpCode, wherever it sits", async () => {
@@ -347,5 +401,28 @@ describe.each(ADAPTERS)('Event routing on %s', (adapter) => {
         .expect(400);
       expect(response.body.message).toBe('The webhook body is not JSON');
     });
+  });
+});
+
+// Express 4's body-parser leaves `{}` on a request it does not parse; Fastify answers 415 to a type it has no parser for.
+describe('Event routing on express, after a middleware that leaves an empty body', () => {
+  let t: EventsTestApp;
+  afterEach(() => t?.app.close());
+
+  it('parses the bytes it read itself, whatever an earlier middleware left as the body', async () => {
+    t = await createEventsApp(WebhookSecurityModule.forRoot({ providers: eventProviders() }), 'express', {
+      imports: [BillingModule, AuditModule, IntegrationsModule, EmptyBodyDefaultModule],
+    });
+    const event = stripeEvent('invoice.payment_failed');
+    const body = JSON.stringify(event);
+    // A JSON type that Nest's parser does not take: the guard reads the body from the stream.
+    const response = await request(t.app.getHttpServer())
+      .post(ROUTES.stripe)
+      .set('content-type', 'application/vnd.test+json')
+      .set(SENDERS.stripe(body) as Record<string, string>)
+      .send(body);
+    expect(response.status).toBe(200);
+    expect(t.log.handlers).toEqual(['billing.invoiceAny', 'audit.everyStripeEvent']);
+    expect(t.log.calls[0]!.event).toEqual(event);
   });
 });

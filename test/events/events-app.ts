@@ -1,4 +1,4 @@
-import { Controller, Injectable, Module, Post, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { Controller, HttpCode, Injectable, Module, Post, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import {
@@ -226,6 +226,12 @@ export class EventsController {
   stripeWithAnswer(@WebhookEvent() { eventType }: VerifiedWebhookEvent) {
     return { received: eventType, handled: this.log.handlers.length };
   }
+
+  /** Neither dispatch nor the event: the route only verifies. */
+  @Post('stripe-plain')
+  @HttpCode(200)
+  @VerifiedWebhook('stripe')
+  stripePlain() {}
 
   /** No dispatch: the route reads the event itself. */
   @Post('stripe-param')

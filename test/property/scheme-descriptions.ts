@@ -355,11 +355,11 @@ Object.assign(SCHEME_DESCRIPTIONS, {
  * fields of the body, and none of them signs the URL.
  */
 export const OWN_PROPERTY_TESTS: Readonly<Record<string, string>> = {
-  discord: 'Ed25519 over the timestamp and body: src/verifiers/discord.verifier.spec.ts, test/handshakes.e2e-spec.ts',
-  sendgrid: 'ECDSA P-256 over the timestamp and body: src/verifiers/sendgrid.verifier.spec.ts, test/handshakes.e2e-spec.ts',
+  discord: 'Ed25519 over the timestamp and body: test/property/asymmetric-properties.spec.ts, src/verifiers/discord.verifier.spec.ts',
+  sendgrid: 'ECDSA P-256 over the timestamp and body: test/property/asymmetric-properties.spec.ts, src/verifiers/sendgrid.verifier.spec.ts',
   mailgun: 'HMAC over the timestamp and token of the body: src/verifiers/mailgun.verifier.spec.ts',
   adyen: 'HMAC over fields of each notification item: src/verifiers/adyen.verifier.spec.ts',
-  paypal: 'RSA over the transmission fields and the CRC32 of the body, with fetched certificates: src/verifiers/paypal.verifier.spec.ts',
-  plaid: 'ES256 JWT with the SHA-256 of the body, with fetched keys: src/verifiers/plaid.verifier.spec.ts',
-  plaidsandbox: 'as plaid: src/verifiers/plaid.verifier.spec.ts',
+  paypal: 'RSA over the transmission fields and the CRC32 of the body, with fetched certificates: test/property/asymmetric-properties.spec.ts, src/verifiers/paypal.verifier.spec.ts',
+  plaid: 'ES256 JWT with the SHA-256 of the body, with fetched keys: test/property/asymmetric-properties.spec.ts, src/verifiers/plaid.verifier.spec.ts',
+  plaidsandbox: 'as plaid, against Plaid\'s sandbox host: test/property/asymmetric-properties.spec.ts (as plaid), src/verifiers/plaid.verifier.spec.ts',
 };

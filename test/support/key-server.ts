@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -67,4 +67,52 @@ export function selfSignedCertificate(days = 1): { certificate: string; privateK
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A certificate made by openssl for the test, with its private key (PEM). */
+export interface TestCertificate {
+  readonly certificate: string;
+  readonly privateKey: string;
+}
+
+/**
+ * A certificate made by openssl: self-signed without `issuer`, otherwise
+ * signed by it. A certificate authority (basicConstraints CA:TRUE) when `ca`,
+ * with a new P-256 key; otherwise an RSA certificate with `privateKey`, or a
+ * new 2048-bit key.
+ */
+export function testCertificate(options: { subject: string; issuer?: TestCertificate; ca?: boolean; days?: number; privateKey?: string }): TestCertificate {
+  const dir = mkdtempSync(join(tmpdir(), 'webhook-cert-'));
+  const file = (name: string) => join(dir, name);
+  const run = (args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
+  const days = String(options.days ?? 1);
+  const extensions = options.ca ? ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign'] : ['basicConstraints=critical,CA:FALSE'];
+  try {
+    if (options.privateKey) writeFileSync(file('key.pem'), options.privateKey);
+    else if (options.ca) run(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', file('key.pem')]);
+    else run(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', file('key.pem')]);
+    if (options.issuer) {
+      writeFileSync(file('ext.cnf'), extensions.join('\n'));
+      writeFileSync(file('issuer.pem'), options.issuer.certificate);
+      writeFileSync(file('issuer.key'), options.issuer.privateKey);
+      run(['req', '-new', '-key', file('key.pem'), '-subj', options.subject, '-out', file('req.csr')]);
+      run(['x509', '-req', '-in', file('req.csr'), '-CA', file('issuer.pem'), '-CAkey', file('issuer.key'), '-set_serial', String(Date.now()),
+        '-days', days, '-extfile', file('ext.cnf'), '-out', file('cert.pem')]);
+    } else {
+      run(['req', '-x509', '-key', file('key.pem'), '-subj', options.subject, '-days', days, ...extensions.flatMap((extension) => ['-addext', extension]),
+        '-out', file('cert.pem')]);
+    }
+    return { certificate: readFileSync(file('cert.pem'), 'utf8'), privateKey: readFileSync(file('key.pem'), 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The subject of PayPal's live signing certificate. */
+export const PAYPAL_SUBJECT = '/CN=messageverificationcerts.paypal.com';
+
+/** A test authority and a PayPal signing certificate it issued: serve `certificate`, trust `authority`. */
+export function paypalCertificate(days = 1): TestCertificate & { readonly authority: string } {
+  const authority = testCertificate({ subject: '/CN=Test Root CA', ca: true, days: days + 1 });
+  return { ...testCertificate({ subject: PAYPAL_SUBJECT, issuer: authority, days }), authority: authority.certificate };
 }

@@ -1,0 +1,27 @@
+import type { WebhookRequest } from './verifiers/webhook-verifier.interface.js';
+import type { ResolvedWebhookProvider } from './webhook-security-options.interface.js';
+
+/** What the signature guard verified on a request: the provider, and the request as its verifier read it. */
+export interface VerifiedDelivery {
+  readonly provider: ResolvedWebhookProvider;
+  readonly webhook: WebhookRequest;
+}
+
+/**
+ * Request property that holds the request's `VerifiedDelivery`. `Symbol.for`,
+ * so an ESM and a CommonJS copy of the package in one process share it;
+ * nothing a client sends can set it.
+ */
+const VERIFIED = Symbol.for('nestjs-webhook-security:verified');
+
+type MarkedRequest = { [VERIFIED]?: VerifiedDelivery };
+
+/** Marks `request` verified, for the rest of the request: replay, event dispatch and `@WebhookEvent()`. */
+export function markVerified(request: object, delivery: VerifiedDelivery): void {
+  (request as MarkedRequest)[VERIFIED] = delivery;
+}
+
+/** What the guard verified on `request`, or `undefined` when it verified nothing there. */
+export function verifiedDelivery(request: object): VerifiedDelivery | undefined {
+  return (request as MarkedRequest)[VERIFIED];
+}
