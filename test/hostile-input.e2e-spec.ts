@@ -16,7 +16,7 @@ import { rawExchange, send } from './support/raw-http.js';
 
 /*
  * The hostile-input catalogue: each case goes through real HTTP to a Nest app
- * on 127.0.0.1, and each is listed with its status in the README's security
+ * on 127.0.0.1, and each is listed with its status in docs/security.md's hostile-input
  * section. No case may get a 5xx except the documented misconfiguration.
  */
 const BODY = '{"id":"evt_1","amount":100}';

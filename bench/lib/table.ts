@@ -1,4 +1,4 @@
-/** A Markdown table with its columns padded, so it reads in a terminal and pastes into the README. */
+/** A Markdown table with its columns padded, so it reads in a terminal and pastes into docs/performance.md. */
 export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
   const line = (cells: readonly string[]): string =>

@@ -20,7 +20,7 @@ export interface ReplayOptions {
    * accepted that far either side of now. For a sender without a signed
    * timestamp (GitHub, Shopify, Twilio), it is also how long a captured
    * delivery is refused if replayed.
-   * @default the sender's retry window (the verifier's `replayRetentionSeconds`: Stripe 3 days, Shopify 4 hours, Slack 10 minutes, see the README), raised to twice the timestamp tolerance; 259200 (3 days) for a verifier that sets none
+   * @default the sender's retry window (the verifier's `replayRetentionSeconds`: Stripe 3 days, Shopify 4 hours, Slack 10 minutes, see docs/replay.md), raised to twice the timestamp tolerance; 259200 (3 days) for a verifier that sets none
    */
   ttlSeconds?: number;
 

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
  * names only it, so it fits Redis Cluster as it is.
  *
  * With the default prefix (`whr:`) a key is 26 bytes: Redis keeps it in a
- * 32-byte allocation, see the README's sizing of replay state.
+ * 32-byte allocation, see "Sizing Redis" in docs/replay.md.
  */
 export function replayKey(prefix: string, provider: string, id: string): string {
   // The length first keeps (provider, id) pairs apart however the two are split.
