@@ -1,4 +1,5 @@
 import { InternalServerErrorException, PayloadTooLargeException, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
+import { closestName } from './utils/closest-name.js';
 
 /**
  * The 401 for every rejected signature. Its body is the same whatever the
@@ -48,6 +49,15 @@ export class WebhookEventHandlerException extends InternalServerErrorException {
   }
 }
 
+/** `: did you mean 'stripe'?` after a mistyped name, or nothing when no name is near. */
+const didYouMean = (name: string, candidates: readonly string[], lead: string): string => {
+  const suggestion = closestName(name, candidates);
+  return suggestion === undefined ? '' : `${lead} did you mean '${suggestion}'?`;
+};
+
+/** What is wrong with an entry of a secret list. */
+export type BlankSecret = 'undefined' | 'an empty string' | 'only whitespace' | 'not a string';
+
 /** `'a', 'b'`, or `none`. */
 const quoteList = (names: readonly string[]): string =>
   names.length === 0 ? 'none' : names.map((name) => `'${name}'`).join(', ');
@@ -62,7 +72,8 @@ export class WebhookSecurityConfigurationError extends Error {
   static unknownProvider(provider: string, route: string, configured: readonly string[]): WebhookSecurityConfigurationError {
     return new WebhookSecurityConfigurationError(
       `@VerifiedWebhook('${provider}') on ${route} names a provider that is not configured. ` +
-        `Add '${provider}' to WebhookSecurityModule.forRoot({ providers: { ... } }), or fix the name (configured: ${quoteList(configured)}).`,
+        `Add '${provider}' to WebhookSecurityModule.forRoot({ providers: { ... } }), or fix the name${didYouMean(provider, configured, ':')} ` +
+        `(configured: ${quoteList(configured)}).`,
     );
   }
 
@@ -105,10 +116,26 @@ export class WebhookSecurityConfigurationError extends Error {
     );
   }
 
+  /** A whitespace-only secret, or an unset, empty or blank entry of a rotation list. */
+  static blankSecret(provider: string, problem: BlankSecret, index?: number): WebhookSecurityConfigurationError {
+    if (index === undefined) {
+      return new WebhookSecurityConfigurationError(
+        `Webhook provider '${provider}': secret is only whitespace. Set providers.${provider}.secret to the secret itself ` +
+          `(is the environment variable that should hold it set, and not blank?).`,
+      );
+    }
+    return new WebhookSecurityConfigurationError(
+      `Webhook provider '${provider}': secret[${index}] is ${problem}. Set every entry of providers.${provider}.secret to a secret, ` +
+        `or drop the entry (is the environment variable that should hold it set?).`,
+    );
+  }
+
   /** A provider whose scheme is no built-in one and that has no verifier of its own. */
   static unknownScheme(provider: string, scheme: string, builtIn: readonly string[]): WebhookSecurityConfigurationError {
+    const suggestion = closestName(scheme, builtIn);
     return new WebhookSecurityConfigurationError(
-      `Webhook provider '${provider}' uses the scheme '${scheme}', which is not built in (built in: ${quoteList(builtIn)}). ` +
+      `Webhook provider '${provider}' uses the scheme '${scheme}', which is not built in` +
+        `${suggestion === undefined ? '' : `. Did you mean '${suggestion}'?`} (built in: ${quoteList(builtIn)}). ` +
         `Set providers.${provider}.scheme to one of those, or pass your own verifier as providers.${provider}.verifier.`,
     );
   }

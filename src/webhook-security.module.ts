@@ -19,7 +19,7 @@ import {
   WEBHOOK_PROVIDER_METADATA,
   WEBHOOK_SECURITY_OPTIONS,
 } from './webhook-security.constants.js';
-import { WebhookSecurityConfigurationError } from './webhook-security.exceptions.js';
+import { WebhookSecurityConfigurationError, type BlankSecret } from './webhook-security.exceptions.js';
 import { ConfigurableWebhookSecurityModule } from './webhook-security.module-definition.js';
 import type {
   ResolvedWebhookProvider,
@@ -272,13 +272,32 @@ function isSecretResolverClass(secret: WebhookProviderOptions['secret']): secret
   return typeof secret === 'function' && typeof secret.prototype?.resolveSecret === 'function';
 }
 
-/** A fixed secret or rotation list: every entry a non-empty string, or startup fails. */
+/**
+ * A fixed secret or rotation list: every entry a string with more than
+ * whitespace, or startup fails, naming the entry of a list that is not.
+ */
 function staticSecrets(name: string, secret: string | readonly (string | undefined)[] | undefined): string[] {
-  const secrets = typeof secret === 'string' ? [secret] : [...(secret ?? [])];
-  if (secrets.length === 0 || !secrets.every((entry) => typeof entry === 'string' && entry !== '')) {
+  if (secret === undefined || secret === '' || (Array.isArray(secret) && secret.length === 0)) {
     throw WebhookSecurityConfigurationError.missingSecret(name);
   }
-  return secrets as string[];
+  if (typeof secret === 'string') {
+    if (secret.trim() === '') throw WebhookSecurityConfigurationError.blankSecret(name, 'only whitespace');
+    return [secret];
+  }
+  if (!Array.isArray(secret)) throw WebhookSecurityConfigurationError.missingSecret(name);
+  secret.forEach((entry: unknown, index) => {
+    const problem = blankSecret(entry);
+    if (problem) throw WebhookSecurityConfigurationError.blankSecret(name, problem, index);
+  });
+  return [...secret] as string[];
+}
+
+/** What makes an entry of a secret list no secret, if anything. */
+function blankSecret(entry: unknown): BlankSecret | undefined {
+  if (entry === undefined) return 'undefined';
+  if (typeof entry !== 'string') return 'not a string';
+  if (entry === '') return 'an empty string';
+  return entry.trim() === '' ? 'only whitespace' : undefined;
 }
 
 function schemeVerifier(name: string, provider: WebhookProviderOptions, options: VerifierOptions): WebhookVerifier {
