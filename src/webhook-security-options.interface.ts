@@ -164,6 +164,13 @@ export interface WebhookSecurityModuleOptions {
   telemetry?: boolean | 'auto';
 }
 
+/**
+ * Secrets a test gives in place of the configured ones, by provider name: a
+ * secret, or a rotation list. See `createWebhookTestApp` in
+ * `nestjs-webhook-security/testing`.
+ */
+export type WebhookTestSecrets = Readonly<Record<string, string | readonly string[]>>;
+
 /** What `onVerificationFailure` learns of a rejected request. */
 export interface WebhookVerificationFailure {
   /** The provider name of the route. */

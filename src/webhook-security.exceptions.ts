@@ -130,6 +130,14 @@ export class WebhookSecurityConfigurationError extends Error {
     );
   }
 
+  /** Test secrets for a provider name that is not configured. */
+  static unknownTestSecret(provider: string, configured: readonly string[]): WebhookSecurityConfigurationError {
+    return new WebhookSecurityConfigurationError(
+      `Test secrets name the webhook provider '${provider}', which is not configured${didYouMean(provider, configured, ':')} ` +
+        `(configured: ${quoteList(configured)}).`,
+    );
+  }
+
   /** A provider whose scheme is no built-in one and that has no verifier of its own. */
   static unknownScheme(provider: string, scheme: string, builtIn: readonly string[]): WebhookSecurityConfigurationError {
     const suggestion = closestName(scheme, builtIn);

@@ -18,6 +18,7 @@ import {
   RESOLVED_WEBHOOK_SECURITY_OPTIONS,
   WEBHOOK_PROVIDER_METADATA,
   WEBHOOK_SECURITY_OPTIONS,
+  WEBHOOK_TEST_SECRETS,
 } from './webhook-security.constants.js';
 import { WebhookSecurityConfigurationError, type BlankSecret } from './webhook-security.exceptions.js';
 import { ConfigurableWebhookSecurityModule } from './webhook-security.module-definition.js';
@@ -26,6 +27,7 @@ import type {
   ResolvedWebhookSecurityOptions,
   WebhookProviderOptions,
   WebhookSecurityModuleOptions,
+  WebhookTestSecrets,
 } from './webhook-security-options.interface.js';
 
 /**
@@ -49,10 +51,11 @@ import type {
 @Module({
   imports: [DiscoveryModule],
   providers: [
+    { provide: WEBHOOK_TEST_SECRETS, useValue: null },
     {
       provide: RESOLVED_WEBHOOK_SECURITY_OPTIONS,
       useFactory: resolveOptions,
-      inject: [WEBHOOK_SECURITY_OPTIONS],
+      inject: [WEBHOOK_SECURITY_OPTIONS, WEBHOOK_TEST_SECRETS],
     },
     {
       provide: ReplayStore,
@@ -160,10 +163,24 @@ export class WebhookSecurityModule extends ConfigurableWebhookSecurityModule imp
   }
 }
 
-/** Validates the options and builds one verifier per provider. Throws at startup on a mistake. */
-export function resolveOptions(options: WebhookSecurityModuleOptions): ResolvedWebhookSecurityOptions {
+/**
+ * Validates the options and builds one verifier per provider. Throws at
+ * startup on a mistake. `testSecrets`, given only by a test, replace the
+ * secrets of the providers they name before anything is checked.
+ */
+export function resolveOptions(options: WebhookSecurityModuleOptions, testSecrets?: WebhookTestSecrets | null): ResolvedWebhookSecurityOptions {
   const entries = Object.entries(options?.providers ?? {});
   if (entries.length === 0) throw WebhookSecurityConfigurationError.noProviders();
+  if (testSecrets) {
+    const names = entries.map(([name]) => name);
+    for (const name of Object.keys(testSecrets)) {
+      if (!names.includes(name)) throw WebhookSecurityConfigurationError.unknownTestSecret(name, names);
+    }
+    entries.forEach((entry) => {
+      const [name, provider] = entry;
+      if (Object.hasOwn(testSecrets, name)) entry[1] = { ...provider, secret: testSecrets[name] };
+    });
+  }
 
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) {

@@ -15,6 +15,12 @@ describe('closestName', () => {
     expect(closestName(typo, names)).toBe(expected);
   });
 
+  it('suggests a name that starts with the one given, or that it starts with', () => {
+    expect(closestName('stripe', ['github', 'stripeConnect'])).toBe('stripeConnect');
+    expect(closestName('stripe-connect', names)).toBe('stripe');
+    expect(closestName('st', ['stripeConnect'])).toBeUndefined();
+  });
+
   it('suggests nothing for a name far from every candidate, or for no candidates', () => {
     expect(closestName('acme', names)).toBeUndefined();
     expect(closestName('paypal', names)).toBeUndefined();

@@ -1,7 +1,9 @@
 /**
  * The candidate `name` was most likely meant to be, for a "did you mean"
- * hint: the nearest by edit distance, ignoring case, `-` and `_`, within a
- * third of its length (at least 1, at most 3). `undefined` when none is that near.
+ * hint, ignoring case, `-` and `_`: the nearest by edit distance, within a
+ * third of its length (at least 1, at most 3); else the first that starts
+ * with it or that it starts with (`stripe` and `stripeConnect`), at least
+ * three characters in common. `undefined` when none is that near.
  */
 export function closestName(name: string, candidates: readonly string[]): string | undefined {
   const wanted = normalise(name);
@@ -12,7 +14,13 @@ export function closestName(name: string, candidates: readonly string[]): string
     const distance = editDistance(wanted, normalise(candidate));
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
-  return best;
+  return best ?? candidates.find((candidate) => isPrefixPair(wanted, normalise(candidate)));
+}
+
+/** True when one name starts with the other, and the shorter has three characters or more. */
+function isPrefixPair(a: string, b: string): boolean {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  return short.length >= 3 && long.startsWith(short);
 }
 
 function normalise(name: string): string {
