@@ -190,9 +190,40 @@ export class WebhookSecurityConfigurationError extends Error {
   }
 }
 
-/** Log and response text for the case where the raw bytes are gone. */
-export const RAW_BODY_FIX =
-  'the raw request body is unavailable because a body parser consumed it. ' +
-  'Create the app with NestFactory.create(AppModule, { rawBody: true }), ' +
-  'and if you register your own json() or urlencoded() parser, register it through app.useBodyParser() so the raw bytes are kept. ' +
-  "On Fastify, register any other content type the sender uses the same way, e.g. app.useBodyParser('text/plain').";
+/** A media type fit to quote in a message: `text/plain`, `application/vnd.api+json`. */
+const PLAIN_MEDIA_TYPE = /^[a-z0-9][\w.+-]{0,63}\/[a-z0-9][\w.+-]{0,63}$/;
+const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json$/;
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+
+/**
+ * Log and response text for the case where the raw bytes are gone: the fix
+ * for the adapter the app runs on and the content type that was parsed. A
+ * content type is quoted only when it is a plain media type.
+ */
+export function rawBodyFix(adapter: 'express' | 'fastify', contentType: string | undefined): string {
+  const media = contentType?.split(';')[0]!.trim().toLowerCase() ?? '';
+  const quoted = PLAIN_MEDIA_TYPE.test(media) ? media : undefined;
+  const parsedByNest = media === FORM_TYPE || JSON_TYPE.test(media);
+  if (adapter === 'fastify') {
+    const create = 'NestFactory.create(AppModule, new FastifyAdapter(), { rawBody: true })';
+    if (parsedByNest) return `the raw request body is unavailable because Fastify's parser read it. Create the app with ${create}.`;
+    return (
+      `the raw request body is unavailable because Fastify's own parser for ${quoted ? `'${quoted}'` : 'its content type'} read it and kept no copy: ` +
+      `register the type with app.useBodyParser('${quoted ?? 'type/subtype'}'), in an app created with ${create}.`
+    );
+  }
+  if (parsedByNest) {
+    const parser = media === FORM_TYPE ? 'urlencoded' : 'json';
+    return (
+      'the raw request body is unavailable because a body parser consumed it. ' +
+      'Create the app with NestFactory.create(AppModule, { rawBody: true }); ' +
+      `if the app registers its own ${parser}() parser, register it with app.useBodyParser('${parser}') instead of app.use(${parser}()), so the raw bytes are kept.`
+    );
+  }
+  const parser = media.startsWith('text/') ? 'text' : 'raw';
+  return (
+    `the raw request body is unavailable because a body parser the app registered consumed it. ` +
+    `Register the parser that read this ${quoted ? `'${quoted}' ` : ''}body through app.useBodyParser() (e.g. app.useBodyParser('${parser}')) rather than app.use(), ` +
+    'in an app created with NestFactory.create(AppModule, { rawBody: true }), so the raw bytes are kept.'
+  );
+}
