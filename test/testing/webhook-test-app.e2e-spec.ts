@@ -1,8 +1,9 @@
 import { jest } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
+import { Controller, HttpCode, Module, Post, type INestApplication } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
+import { VerifiedWebhook, WebhookSecurityModule } from '../../src/index.js';
 import { createWebhookTestApp, lastWebhookRejection, signWebhook, WEBHOOK_TEST_SECRETS } from '../../src/testing/index.js';
 import { ADAPTERS } from '../app/create-app.js';
 import { PaymentsAppModule, Received } from './testing-app.js';
@@ -83,6 +84,14 @@ describe.each(ADAPTERS)('createWebhookTestApp on %s', (adapter) => {
   });
 });
 
+@Controller('hooks')
+class GitHubController {
+  @Post('github')
+  @HttpCode(200)
+  @VerifiedWebhook('github')
+  handle() {}
+}
+
 describe('test secrets', () => {
   it('are given with overrideProvider(WEBHOOK_TEST_SECRETS), as any Nest provider is replaced in a test', async () => {
     const moduleRef = await Test.createTestingModule({ imports: [PaymentsAppModule] })
@@ -95,6 +104,26 @@ describe('test secrets', () => {
       await request(app.getHttpServer())
         .post('/webhooks/github')
         .set(signWebhook('github', { secret: 'old', body }))
+        .set('content-type', 'application/json')
+        .send(body)
+        .expect(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('replace the secrets of a module configured with forRootAsync', async () => {
+    @Module({
+      imports: [WebhookSecurityModule.forRootAsync({ useFactory: async () => ({ providers: { github: { secret: process.env.UNSET_GITHUB_SECRET } } }) })],
+      controllers: [GitHubController],
+    })
+    class AsyncAppModule {}
+    const app = await createWebhookTestApp(Test.createTestingModule({ imports: [AsyncAppModule] }), { secrets: { github: GITHUB } });
+    try {
+      const body = '{"id":"evt_4"}';
+      await request(app.getHttpServer())
+        .post('/hooks/github')
+        .set(signWebhook({ app, provider: 'github' }, { body }))
         .set('content-type', 'application/json')
         .send(body)
         .expect(200);
