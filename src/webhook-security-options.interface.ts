@@ -17,8 +17,9 @@ export interface WebhookProviderOptions {
    * - an injectable class implementing {@link WebhookSecretResolver}, for
    *   lookups that need your own providers.
    *
-   * A static secret that is `undefined` or empty (an unset environment
-   * variable) fails at startup. A function or resolver that returns nothing
+   * A static secret that is `undefined`, empty or only whitespace (an unset
+   * environment variable) fails at startup; so does such an entry of a
+   * rotation list, named by its index (`secret[1] is undefined`). A function or resolver that returns nothing
    * for a request makes that request fail with 401.
    *
    * Standard Webhooks and Svix take `whsec_<base64>` secrets and
@@ -172,6 +173,13 @@ export interface WebhookSecurityModuleOptions {
    */
   telemetry?: boolean | 'auto';
 }
+
+/**
+ * Secrets a test gives in place of the configured ones, by provider name: a
+ * secret, or a rotation list. See `createWebhookTestApp` in
+ * `nestjs-webhook-security/testing`.
+ */
+export type WebhookTestSecrets = Readonly<Record<string, string | readonly string[]>>;
 
 /** What `onVerificationFailure` learns of a rejected request. */
 export interface WebhookVerificationFailure {

@@ -21,3 +21,10 @@ export const DEFAULT_TOLERANCE_SECONDS = 300;
 
 /** Context of every log line the library writes. */
 export const LOGGER_CONTEXT = 'WebhookSecurity';
+
+/**
+ * Injection token of the secrets a test gives in place of the configured
+ * ones, by provider name: `null` unless a test overrides it. Exported from
+ * `nestjs-webhook-security/testing` only.
+ */
+export const WEBHOOK_TEST_SECRETS = 'nestjs-webhook-security:test-secrets';

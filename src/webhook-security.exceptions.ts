@@ -1,4 +1,5 @@
 import { InternalServerErrorException, PayloadTooLargeException, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
+import { closestName } from './utils/closest-name.js';
 
 /**
  * The 401 for every rejected signature. Its body is the same whatever the
@@ -48,6 +49,15 @@ export class WebhookEventHandlerException extends InternalServerErrorException {
   }
 }
 
+/** `: did you mean 'stripe'?` after a mistyped name, or nothing when no name is near. */
+const didYouMean = (name: string, candidates: readonly string[], lead: string): string => {
+  const suggestion = closestName(name, candidates);
+  return suggestion === undefined ? '' : `${lead} did you mean '${suggestion}'?`;
+};
+
+/** What is wrong with an entry of a secret list. */
+export type BlankSecret = 'undefined' | 'an empty string' | 'only whitespace' | 'not a string';
+
 /** `'a', 'b'`, or `none`. */
 const quoteList = (names: readonly string[]): string =>
   names.length === 0 ? 'none' : names.map((name) => `'${name}'`).join(', ');
@@ -62,7 +72,8 @@ export class WebhookSecurityConfigurationError extends Error {
   static unknownProvider(provider: string, route: string, configured: readonly string[]): WebhookSecurityConfigurationError {
     return new WebhookSecurityConfigurationError(
       `@VerifiedWebhook('${provider}') on ${route} names a provider that is not configured. ` +
-        `Add '${provider}' to WebhookSecurityModule.forRoot({ providers: { ... } }), or fix the name (configured: ${quoteList(configured)}).`,
+        `Add '${provider}' to WebhookSecurityModule.forRoot({ providers: { ... } }), or fix the name${didYouMean(provider, configured, ':')} ` +
+        `(configured: ${quoteList(configured)}).`,
     );
   }
 
@@ -105,10 +116,34 @@ export class WebhookSecurityConfigurationError extends Error {
     );
   }
 
+  /** A whitespace-only secret, or an unset, empty or blank entry of a rotation list. */
+  static blankSecret(provider: string, problem: BlankSecret, index?: number): WebhookSecurityConfigurationError {
+    if (index === undefined) {
+      return new WebhookSecurityConfigurationError(
+        `Webhook provider '${provider}': secret is only whitespace. Set providers.${provider}.secret to the secret itself ` +
+          `(is the environment variable that should hold it set, and not blank?).`,
+      );
+    }
+    return new WebhookSecurityConfigurationError(
+      `Webhook provider '${provider}': secret[${index}] is ${problem}. Set every entry of providers.${provider}.secret to a secret, ` +
+        `or drop the entry (is the environment variable that should hold it set?).`,
+    );
+  }
+
+  /** Test secrets for a provider name that is not configured. */
+  static unknownTestSecret(provider: string, configured: readonly string[]): WebhookSecurityConfigurationError {
+    return new WebhookSecurityConfigurationError(
+      `Test secrets name the webhook provider '${provider}', which is not configured${didYouMean(provider, configured, ':')} ` +
+        `(configured: ${quoteList(configured)}).`,
+    );
+  }
+
   /** A provider whose scheme is no built-in one and that has no verifier of its own. */
   static unknownScheme(provider: string, scheme: string, builtIn: readonly string[]): WebhookSecurityConfigurationError {
+    const suggestion = closestName(scheme, builtIn);
     return new WebhookSecurityConfigurationError(
-      `Webhook provider '${provider}' uses the scheme '${scheme}', which is not built in (built in: ${quoteList(builtIn)}). ` +
+      `Webhook provider '${provider}' uses the scheme '${scheme}', which is not built in` +
+        `${suggestion === undefined ? '' : `. Did you mean '${suggestion}'?`} (built in: ${quoteList(builtIn)}). ` +
         `Set providers.${provider}.scheme to one of those, or pass your own verifier as providers.${provider}.verifier.`,
     );
   }
@@ -155,9 +190,40 @@ export class WebhookSecurityConfigurationError extends Error {
   }
 }
 
-/** Log and response text for the case where the raw bytes are gone. */
-export const RAW_BODY_FIX =
-  'the raw request body is unavailable because a body parser consumed it. ' +
-  'Create the app with NestFactory.create(AppModule, { rawBody: true }), ' +
-  'and if you register your own json() or urlencoded() parser, register it through app.useBodyParser() so the raw bytes are kept. ' +
-  "On Fastify, register any other content type the sender uses the same way, e.g. app.useBodyParser('text/plain').";
+/** A media type fit to quote in a message: `text/plain`, `application/vnd.api+json`. */
+const PLAIN_MEDIA_TYPE = /^[a-z0-9][\w.+-]{0,63}\/[a-z0-9][\w.+-]{0,63}$/;
+const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json$/;
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+
+/**
+ * Log and response text for the case where the raw bytes are gone: the fix
+ * for the adapter the app runs on and the content type that was parsed. A
+ * content type is quoted only when it is a plain media type.
+ */
+export function rawBodyFix(adapter: 'express' | 'fastify', contentType: string | undefined): string {
+  const media = contentType?.split(';')[0]!.trim().toLowerCase() ?? '';
+  const quoted = PLAIN_MEDIA_TYPE.test(media) ? media : undefined;
+  const parsedByNest = media === FORM_TYPE || JSON_TYPE.test(media);
+  if (adapter === 'fastify') {
+    const create = 'NestFactory.create(AppModule, new FastifyAdapter(), { rawBody: true })';
+    if (parsedByNest) return `the raw request body is unavailable because Fastify's parser read it. Create the app with ${create}.`;
+    return (
+      `the raw request body is unavailable because Fastify's own parser for ${quoted ? `'${quoted}'` : 'its content type'} read it and kept no copy: ` +
+      `register the type with app.useBodyParser('${quoted ?? 'type/subtype'}'), in an app created with ${create}.`
+    );
+  }
+  if (parsedByNest) {
+    const parser = media === FORM_TYPE ? 'urlencoded' : 'json';
+    return (
+      'the raw request body is unavailable because a body parser consumed it. ' +
+      'Create the app with NestFactory.create(AppModule, { rawBody: true }); ' +
+      `if the app registers its own ${parser}() parser, register it with app.useBodyParser('${parser}') instead of app.use(${parser}()), so the raw bytes are kept.`
+    );
+  }
+  const parser = media.startsWith('text/') ? 'text' : 'raw';
+  return (
+    `the raw request body is unavailable because a body parser the app registered consumed it. ` +
+    `Register the parser that read this ${quoted ? `'${quoted}' ` : ''}body through app.useBodyParser() (e.g. app.useBodyParser('${parser}')) rather than app.use(), ` +
+    'in an app created with NestFactory.create(AppModule, { rawBody: true }), so the raw bytes are kept.'
+  );
+}

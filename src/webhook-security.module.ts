@@ -18,14 +18,16 @@ import {
   RESOLVED_WEBHOOK_SECURITY_OPTIONS,
   WEBHOOK_PROVIDER_METADATA,
   WEBHOOK_SECURITY_OPTIONS,
+  WEBHOOK_TEST_SECRETS,
 } from './webhook-security.constants.js';
-import { WebhookSecurityConfigurationError } from './webhook-security.exceptions.js';
+import { WebhookSecurityConfigurationError, type BlankSecret } from './webhook-security.exceptions.js';
 import { ConfigurableWebhookSecurityModule } from './webhook-security.module-definition.js';
 import type {
   ResolvedWebhookProvider,
   ResolvedWebhookSecurityOptions,
   WebhookProviderOptions,
   WebhookSecurityModuleOptions,
+  WebhookTestSecrets,
 } from './webhook-security-options.interface.js';
 
 /**
@@ -49,10 +51,11 @@ import type {
 @Module({
   imports: [DiscoveryModule],
   providers: [
+    { provide: WEBHOOK_TEST_SECRETS, useValue: null },
     {
       provide: RESOLVED_WEBHOOK_SECURITY_OPTIONS,
       useFactory: resolveOptions,
-      inject: [WEBHOOK_SECURITY_OPTIONS],
+      inject: [WEBHOOK_SECURITY_OPTIONS, WEBHOOK_TEST_SECRETS],
     },
     {
       provide: ReplayStore,
@@ -160,10 +163,24 @@ export class WebhookSecurityModule extends ConfigurableWebhookSecurityModule imp
   }
 }
 
-/** Validates the options and builds one verifier per provider. Throws at startup on a mistake. */
-export function resolveOptions(options: WebhookSecurityModuleOptions): ResolvedWebhookSecurityOptions {
+/**
+ * Validates the options and builds one verifier per provider. Throws at
+ * startup on a mistake. `testSecrets`, given only by a test, replace the
+ * secrets of the providers they name before anything is checked.
+ */
+export function resolveOptions(options: WebhookSecurityModuleOptions, testSecrets?: WebhookTestSecrets | null): ResolvedWebhookSecurityOptions {
   const entries = Object.entries(options?.providers ?? {});
   if (entries.length === 0) throw WebhookSecurityConfigurationError.noProviders();
+  if (testSecrets) {
+    const names = entries.map(([name]) => name);
+    for (const name of Object.keys(testSecrets)) {
+      if (!names.includes(name)) throw WebhookSecurityConfigurationError.unknownTestSecret(name, names);
+    }
+    entries.forEach((entry) => {
+      const [name, provider] = entry;
+      if (Object.hasOwn(testSecrets, name)) entry[1] = { ...provider, secret: testSecrets[name] };
+    });
+  }
 
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) {
@@ -272,13 +289,32 @@ function isSecretResolverClass(secret: WebhookProviderOptions['secret']): secret
   return typeof secret === 'function' && typeof secret.prototype?.resolveSecret === 'function';
 }
 
-/** A fixed secret or rotation list: every entry a non-empty string, or startup fails. */
+/**
+ * A fixed secret or rotation list: every entry a string with more than
+ * whitespace, or startup fails, naming the entry of a list that is not.
+ */
 function staticSecrets(name: string, secret: string | readonly (string | undefined)[] | undefined): string[] {
-  const secrets = typeof secret === 'string' ? [secret] : [...(secret ?? [])];
-  if (secrets.length === 0 || !secrets.every((entry) => typeof entry === 'string' && entry !== '')) {
+  if (secret === undefined || secret === '' || (Array.isArray(secret) && secret.length === 0)) {
     throw WebhookSecurityConfigurationError.missingSecret(name);
   }
-  return secrets as string[];
+  if (typeof secret === 'string') {
+    if (secret.trim() === '') throw WebhookSecurityConfigurationError.blankSecret(name, 'only whitespace');
+    return [secret];
+  }
+  if (!Array.isArray(secret)) throw WebhookSecurityConfigurationError.missingSecret(name);
+  secret.forEach((entry: unknown, index) => {
+    const problem = blankSecret(entry);
+    if (problem) throw WebhookSecurityConfigurationError.blankSecret(name, problem, index);
+  });
+  return [...secret] as string[];
+}
+
+/** What makes an entry of a secret list no secret, if anything. */
+function blankSecret(entry: unknown): BlankSecret | undefined {
+  if (entry === undefined) return 'undefined';
+  if (typeof entry !== 'string') return 'not a string';
+  if (entry === '') return 'an empty string';
+  return entry.trim() === '' ? 'only whitespace' : undefined;
 }
 
 function schemeVerifier(name: string, provider: WebhookProviderOptions, options: VerifierOptions): WebhookVerifier {

@@ -24,7 +24,7 @@ import { WebhookHandshakeResponse } from './webhook-handshake.response.js';
 import {
   InvalidWebhookSignatureException,
   WebhookKeysUnavailableException,
-  RAW_BODY_FIX,
+  rawBodyFix,
   WebhookPayloadTooLargeException,
   WebhookSecurityMisconfiguredException,
 } from './webhook-security.exceptions.js';
@@ -112,13 +112,14 @@ export class WebhookSignatureGuard implements CanActivate {
     }
     if (rawBody === 'unavailable') {
       // A misconfiguration that unsigned requests can trigger at will: logged once per route.
+      const fix = rawBodyFix(request.stream === platformRequest ? 'express' : 'fastify', request.headers['content-type']);
       const handler = context.getHandler();
       if (!this.rawBodyLogged.has(handler)) {
         this.rawBodyLogged.add(handler);
-        this.logger.error(`${routeOf(request)}: ${RAW_BODY_FIX}`);
+        this.logger.error(`${routeOf(request)}: ${fix}`);
       }
       this.notifyFailure({ provider: provider.name, reason: 'raw_body_unavailable', request: request.request });
-      throw new WebhookSecurityMisconfiguredException(RAW_BODY_FIX);
+      throw new WebhookSecurityMisconfiguredException(fix);
     }
     if (rawBody === 'too_large') throw this.rejection(request, provider, 'body_too_large');
     const secrets = await this.secretsFor(request, provider);

@@ -60,7 +60,7 @@ describe('configuration mistakes fail at startup with a message that names the f
   it('rejects @VerifiedWebhook naming a provider that is not configured', async () => {
     await expect(createApp(forRoot({ fullup: { secret: 's' } }), { controllers: [MisnamedController] })).rejects.toThrow(
       "@VerifiedWebhook('fulup') on MisnamedController.handle() names a provider that is not configured. " +
-        "Add 'fulup' to WebhookSecurityModule.forRoot({ providers: { ... } }), or fix the name (configured: 'fullup').",
+        "Add 'fulup' to WebhookSecurityModule.forRoot({ providers: { ... } }), or fix the name: did you mean 'fullup'? (configured: 'fullup').",
     );
   });
 
@@ -68,10 +68,30 @@ describe('configuration mistakes fail at startup with a message that names the f
     ['undefined', undefined],
     ['an empty string', ''],
     ['an empty array', []],
-    ['an array with an unset entry', ['s', undefined]],
   ])('rejects a secret that is %s', async (_name, secret) => {
     await expect(createApp(forRoot({ fullup: { secret } }), { controllers: [] })).rejects.toThrow(
       "Webhook provider 'fullup' has no secret. Set providers.fullup.secret",
+    );
+  });
+
+  it.each([
+    ['spaces', '   '],
+    ['a newline', '\n'],
+  ])('rejects a secret that is only whitespace (%s), naming the provider and the fix', async (_name, secret) => {
+    await expect(createApp(forRoot({ fullup: { secret } }), { controllers: [] })).rejects.toThrow(
+      "Webhook provider 'fullup': secret is only whitespace. Set providers.fullup.secret to the secret itself " +
+        '(is the environment variable that should hold it set, and not blank?).',
+    );
+  });
+
+  it.each<[string, (string | undefined)[], string]>([
+    ['unset', ['s', undefined], 'secret[1] is undefined'],
+    ['empty', ['', 's'], 'secret[0] is an empty string'],
+    ['only whitespace', ['s', 't', ' '], 'secret[2] is only whitespace'],
+  ])('names the %s entry of a rotation list', async (_name, secret, entry) => {
+    await expect(createApp(forRoot({ fullup: { secret } }), { controllers: [] })).rejects.toThrow(
+      `Webhook provider 'fullup': ${entry}. Set every entry of providers.fullup.secret to a secret, or drop the entry ` +
+        '(is the environment variable that should hold it set?).',
     );
   });
 
@@ -86,6 +106,15 @@ describe('configuration mistakes fail at startup with a message that names the f
         .map((name) => `'${name}'`)
         .join(', ')}). ` +
         'Set providers.acme.scheme to one of those, or pass your own verifier as providers.acme.verifier.',
+    );
+  });
+
+  it('suggests the nearest built-in scheme for a mistyped one', async () => {
+    await expect(createApp(forRoot({ payments: { secret: 's', scheme: 'strpe' as never } }), { controllers: [] })).rejects.toThrow(
+      "Webhook provider 'payments' uses the scheme 'strpe', which is not built in. Did you mean 'stripe'? (built in: ",
+    );
+    await expect(createApp(forRoot({ GitHub: { secret: 's' } }), { controllers: [] })).rejects.toThrow(
+      "uses the scheme 'GitHub', which is not built in. Did you mean 'github'?",
     );
   });
 

@@ -206,6 +206,8 @@ describe('nestjs-webhook-security CLI', () => {
       [['diagnose', 'fullup', '--body', '{}'], 'Give the secret with one of --secret-env NAME or --secret VALUE.'],
       [['diagnose', 'fullup', '--secret-env', 'UNSET_VARIABLE', '--body', '{}'], 'The environment variable UNSET_VARIABLE is not set or empty.'],
       [['diagnose', 'nope', '--secret-env', 'WEBHOOK_SECRET'], "Unknown scheme 'nope'. Built-in schemes: trophy, fullup"],
+      [['diagnose', 'strpe', '--secret-env', 'WEBHOOK_SECRET'], "Unknown scheme 'strpe'. Did you mean 'stripe'? Built-in schemes: trophy, fullup"],
+      [['sign', 'GitHub', '--secret-env', 'WEBHOOK_SECRET'], "Unknown scheme 'GitHub'. Did you mean 'github'? Built-in schemes:"],
       [['diagnose', 'fullup', '--secret-env', 'WEBHOOK_SECRET', '--body', '{}', '-H', 'no colon'], "A header is 'name: value'"],
       [['diagnose', 'fullup', '--secret-env', 'WEBHOOK_SECRET', '--timestamp', '1'], 'Unknown option --timestamp.'],
       [['diagnose', 'fullup', '--secret-env'], '--secret-env needs a value.'],

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { diagnoseWebhook } from '../diagnose/webhook-diagnosis.js';
 import type { WebhookDiagnosis } from '../diagnose/webhook-diagnosis.interface.js';
 import { signWebhook } from '../testing/index.js';
-import { BUILT_IN_VERIFIERS, isBuiltInScheme, type BuiltInScheme } from '../verifiers/built-in-verifiers.js';
+import { BUILT_IN_VERIFIERS, isBuiltInScheme, unknownSchemeMessage, type BuiltInScheme } from '../verifiers/built-in-verifiers.js';
 import { describedVerifier, type SchemeDescription } from '../verifiers/described-verifier.js';
 import { CliUsageError, parseArguments, singleValue, type CliArguments } from './cli-arguments.js';
 import { curlCommand, type CurlCredential } from './curl-command.js';
@@ -167,7 +167,7 @@ function schemeOf(args: CliArguments): BuiltInScheme | SchemeDescription {
   if (extra.length > 0) throw new CliUsageError(`Unexpected argument '${extra[0]}'.`);
   if (scheme.trimStart().startsWith('{')) return declarativeScheme(scheme);
   if (!isBuiltInScheme(scheme)) {
-    throw new CliUsageError(`Unknown scheme '${scheme}'. Built-in schemes: ${Object.keys(BUILT_IN_VERIFIERS).join(', ')}.`);
+    throw new CliUsageError(unknownSchemeMessage(scheme));
   }
   return scheme;
 }

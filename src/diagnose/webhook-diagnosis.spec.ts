@@ -237,5 +237,6 @@ describe('diagnoseWebhook', () => {
 
   it('names the built-in schemes when given an unknown one', async () => {
     await expect(diagnose({ scheme: 'nope' as 'fullup' })).rejects.toThrow(/Built-in schemes: trophy, fullup/);
+    await expect(diagnose({ scheme: 'shopfy' as 'fullup' })).rejects.toThrow("Unknown scheme 'shopfy'. Did you mean 'shopify'? Built-in schemes: trophy, fullup");
   });
 });

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { DEFAULT_TOLERANCE_SECONDS } from '../webhook-security.constants.js';
-import { BUILT_IN_VERIFIERS, isBuiltInScheme } from '../verifiers/built-in-verifiers.js';
+import { BUILT_IN_VERIFIERS, isBuiltInScheme, unknownSchemeMessage } from '../verifiers/built-in-verifiers.js';
 import { describedVerifier, isTokenScheme } from '../verifiers/described-verifier.js';
 import { HmacSchemeVerifier } from '../verifiers/hmac-scheme.verifier.js';
 import type {
@@ -188,7 +188,7 @@ function verifierFactory(scheme: WebhookDiagnosisInput['scheme']): VerifierFacto
   if (typeof scheme === 'function') return scheme;
   if (typeof scheme === 'object') return (options) => describedVerifier(scheme, options);
   if (!isBuiltInScheme(scheme)) {
-    throw new TypeError(`Unknown scheme '${String(scheme)}'. Built-in schemes: ${Object.keys(BUILT_IN_VERIFIERS).join(', ')}.`);
+    throw new TypeError(unknownSchemeMessage(String(scheme)));
   }
   return (options) => new BUILT_IN_VERIFIERS[scheme](options);
 }

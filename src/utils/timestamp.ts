@@ -40,7 +40,19 @@ export function formatTimestamp(date: Date, format: TimestampFormat): string {
  */
 export function signingTimestamp(time: Date | number | string | undefined, nowMs: number, format: TimestampFormat): string {
   if (typeof time === 'string') return time;
-  return formatTimestamp(time instanceof Date ? time : new Date(time === undefined ? nowMs : time * 1000), format);
+  return formatTimestamp(time instanceof Date ? time : new Date(time === undefined ? nowMs : signingSeconds(time) * 1000), format);
+}
+
+/**
+ * Unix seconds given to sign with, or a `TypeError` for a number in
+ * milliseconds (`Date.now()`), which would sign a time 50,000 years ahead
+ * and be refused as out of tolerance. Seconds stay below 10^11 until the year 5138.
+ */
+export function signingSeconds(seconds: number): number {
+  if (Math.abs(seconds) >= 1e11) {
+    throw new TypeError(`timestamp ${seconds} is in milliseconds: give Unix seconds, e.g. Math.floor(Date.now() / 1000), or a Date.`);
+  }
+  return seconds;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { closestName } from '../utils/closest-name.js';
 import { AdyenVerifier } from './adyen.verifier.js';
 import { DiscordVerifier } from './discord.verifier.js';
 import { MailgunVerifier } from './mailgun.verifier.js';
@@ -49,4 +50,11 @@ export type BuiltInScheme = keyof typeof BUILT_IN_VERIFIERS;
 /** True when `name` is a built-in scheme. */
 export function isBuiltInScheme(name: string): name is BuiltInScheme {
   return Object.hasOwn(BUILT_IN_VERIFIERS, name);
+}
+
+/** Says that `name` is no built-in scheme, suggests the nearest one, and lists them all. */
+export function unknownSchemeMessage(name: string): string {
+  const names = Object.keys(BUILT_IN_VERIFIERS);
+  const suggestion = closestName(name, names);
+  return `Unknown scheme '${name}'.${suggestion === undefined ? '' : ` Did you mean '${suggestion}'?`} Built-in schemes: ${names.join(', ')}.`;
 }

@@ -1,6 +1,6 @@
 import { jsonValue } from '../utils/delivery-id.js';
 import { DIGEST_BYTES, decodeSignature, encodeSignature, hmac, safeEqual, secretKeys } from '../utils/signature.js';
-import { TimestampWindow } from '../utils/timestamp.js';
+import { signingSeconds, TimestampWindow } from '../utils/timestamp.js';
 import {
   VERIFIED,
   rejected,
@@ -77,7 +77,7 @@ export class MailgunVerifier implements WebhookVerifier {
    * `JSON.stringify({ signature: MailgunVerifier.signatureFor(...), 'event-data': {...} })`.
    */
   static signatureFor(input: Pick<SignInput, 'secret'> & { token: string; timestamp?: number }): MailgunSignature {
-    const timestamp = String(input.timestamp ?? Math.floor(Date.now() / 1000));
+    const timestamp = String(input.timestamp === undefined ? Math.floor(Date.now() / 1000) : signingSeconds(input.timestamp));
     return { timestamp, token: input.token, signature: encodeSignature(hmac('sha256', input.secret, [timestamp, input.token]), 'hex') };
   }
 }

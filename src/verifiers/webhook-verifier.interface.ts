@@ -48,7 +48,10 @@ export interface SignInput {
   readonly body: string | Buffer;
   /** The full URL the request goes to, for schemes that sign it. */
   readonly url?: string;
-  /** The signing time for schemes that sign one: a `Date`, Unix seconds, or the header value verbatim. */
+  /**
+   * The signing time for schemes that sign one: a `Date`, Unix seconds, or
+   * the header value verbatim. A number in milliseconds (`Date.now()`) throws a `TypeError`.
+   */
   readonly timestamp?: Date | number | string;
   /** The HTTP method, for schemes that sign it. @default 'POST' */
   readonly method?: string;
