@@ -210,6 +210,41 @@ describe.each(ADAPTERS)('Handshakes and public-key schemes over HTTP (%s)', (ada
   });
 });
 
+/** X's route alone. */
+@Controller('hooks')
+class XController {
+  constructor(private readonly calls: Calls) {}
+
+  @All('x')
+  @HttpCode(200)
+  @VerifiedWebhook('x')
+  x() {
+    this.calls.names.push('x');
+  }
+}
+
+describe.each(ADAPTERS)('Challenges with a secret function (%s)', (adapter) => {
+  it('looks the secrets up once for a GET that is no challenge, and once for a challenge', async () => {
+    const lookups: string[] = [];
+    const t = await startCallsApp(adapter, XController, () => ({
+      x: {
+        secret: ({ headers }) => {
+          lookups.push(String(headers['x-lookup']));
+          return 'x-consumer-secret';
+        },
+      },
+    }));
+    try {
+      await request(t.app.getHttpServer()).get('/hooks/x').set('x-lookup', 'no challenge').expect(401);
+      await request(t.app.getHttpServer()).get('/hooks/x?crc_token=9b4507b3-9040-4669-9ff0-0b4b2ef4c36d').set('x-lookup', 'challenge').expect(200);
+    } finally {
+      await t.close();
+    }
+    expect(lookups).toEqual(['no challenge', 'challenge']);
+    expect(t.calls.names).toEqual([]);
+  });
+});
+
 describe('Schemes whose signature does not cover the whole body', () => {
   it('fail at startup without replay protection, naming the fix', async () => {
     await expect(createApp(WebhookSecurityModule.forRoot({ providers: { mailgun: { secret: 'key-1' } } }), { controllers: [] })).rejects.toThrow(
