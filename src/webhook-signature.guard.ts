@@ -101,8 +101,16 @@ export class WebhookSignatureGuard implements CanActivate {
     return this.readAndVerify(context, platformRequest, provider);
   }
 
-  /** The path where the body must be read from the stream, or the secrets looked up. */
-  private async readAndVerify(context: ExecutionContext, platformRequest: PlatformRequest, provider: ResolvedWebhookProvider): Promise<boolean> {
+  /**
+   * The path where the body must be read from the stream, or the secrets
+   * looked up: unless `secrets` gives those already looked up for this request.
+   */
+  private async readAndVerify(
+    context: ExecutionContext,
+    platformRequest: PlatformRequest,
+    provider: ResolvedWebhookProvider,
+    secrets?: readonly string[],
+  ): Promise<boolean> {
     const request = toWebhookHttpRequest(platformRequest);
     let rawBody;
     try {
@@ -122,8 +130,7 @@ export class WebhookSignatureGuard implements CanActivate {
       throw new WebhookSecurityMisconfiguredException(fix);
     }
     if (rawBody === 'too_large') throw this.rejection(request, provider, 'body_too_large');
-    const secrets = await this.secretsFor(request, provider);
-    return this.verify(context, platformRequest, provider, rawBody, secrets);
+    return this.verify(context, platformRequest, provider, rawBody, secrets ?? (await this.secretsFor(request, provider)));
   }
 
   /**
@@ -135,13 +142,14 @@ export class WebhookSignatureGuard implements CanActivate {
     const request = toWebhookHttpRequest(platformRequest);
     const query = request.path.indexOf('?');
     const challenge = { query: new URLSearchParams(query === -1 ? '' : request.path.slice(query + 1)), headers: request.headers };
-    const reply = provider.verifier.challenge!(challenge, await this.secretsFor(request, provider));
+    const secrets = await this.secretsFor(request, provider);
+    const reply = provider.verifier.challenge!(challenge, secrets);
     if (reply === false) throw this.rejection(request, provider, 'no_matching_signature');
     if (reply) {
       this.logger.debug(`Answered the handshake of '${provider.name}' on ${routeOf(request)}`);
       throw new WebhookHandshakeResponse(reply);
     }
-    return this.readAndVerify(context, platformRequest, provider);
+    return this.readAndVerify(context, platformRequest, provider, secrets);
   }
 
   /** Verifies the signature; with replay protection on, then claims the delivery. */

@@ -1,19 +1,15 @@
 import { createSign, generateKeyPairSync, sign as signBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { All, Controller, HttpCode, Post, type INestApplication } from '@nestjs/common';
+import { All, Controller, HttpCode, Post } from '@nestjs/common';
 import request from 'supertest';
-import { VerifiedWebhook, WebhookSecurityModule } from '../src/index.js';
+import { VerifiedWebhook } from '../src/index.js';
 import { signWebhook } from '../src/testing/index.js';
 import { HmacSchemeVerifier } from '../src/verifiers/hmac-scheme.verifier.js';
 import { GITHUB_SCHEME } from '../src/verifiers/schemes/github.scheme.js';
 import { TWITCH_SCHEME } from '../src/verifiers/schemes/twitch.scheme.js';
-import { ADAPTERS, createApp, type TestApp } from './app/create-app.js';
-import { PAYPAL_SUBJECT, paypalCertificate, startKeyServer, testCertificate, type KeyServer } from './support/key-server.js';
-
-/** Records the handlers that ran. */
-class Calls {
-  readonly names: string[] = [];
-}
+import { Calls, startCallsApp, type CallsApp } from './app/calls-app.js';
+import { ADAPTERS } from './app/create-app.js';
+import { PAYPAL_SUBJECT, paypalCertificate, testCertificate } from './support/key-server.js';
 
 @Controller('k')
 class KeysController {
@@ -44,52 +40,38 @@ class KeysController {
 const KEY_PATH = '/webhook_verification_key/get';
 
 describe.each(ADAPTERS)('Unsigned challenges and fetched keys cannot be turned against the app (%s)', (adapter) => {
-  let t: TestApp;
-  let app: INestApplication;
-  let calls: Calls;
-  let keys: KeyServer;
+  let t: CallsApp;
   const paypalCert = paypalCertificate();
   const selfSigned = testCertificate({ subject: PAYPAL_SUBJECT, privateKey: paypalCert.privateKey });
 
   beforeAll(async () => {
-    keys = await startKeyServer();
-    keys.routes.set('/v1/notifications/certs/CERT-issued', { body: paypalCert.certificate });
-    keys.routes.set('/v1/notifications/certs/CERT-self-signed', { body: selfSigned.certificate });
-    t = await createApp(
-      WebhookSecurityModule.forRoot({
-        providers: {
-          x: { secret: 'x-consumer-secret' },
-          plaid: { secret: 'client:plaid-secret', keyOrigins: [keys.origin] },
-          paypal: { secret: 'WEBHOOK1', replay: {}, keyOrigins: [keys.origin], certificateAuthorities: [paypalCert.authority] },
-        },
-      }),
-      { adapter, controllers: [KeysController], providers: [Calls] },
-    );
-    app = t.app;
-    calls = app.get(Calls);
+    t = await startCallsApp(adapter, KeysController, (keys) => ({
+      x: { secret: 'x-consumer-secret' },
+      plaid: { secret: 'client:plaid-secret', keyOrigins: [keys.origin] },
+      paypal: { secret: 'WEBHOOK1', replay: {}, keyOrigins: [keys.origin], certificateAuthorities: [paypalCert.authority] },
+    }));
+    t.keys.routes.set('/v1/notifications/certs/CERT-issued', { body: paypalCert.certificate });
+    t.keys.routes.set('/v1/notifications/certs/CERT-self-signed', { body: selfSigned.certificate });
   });
-  afterAll(async () => {
-    await app.close();
-    await keys.close();
-  });
-  beforeEach(() => calls.names.splice(0));
+  afterAll(() => t.close());
+  beforeEach(() => t.calls.names.splice(0));
 
   it("refuses an X CRC token that is not X's kind of token, so the CRC reply never signs a body", async () => {
     const forged = '{"for_user_id":"1","tweet_create_events":[{"text":"forged"}]}';
-    await request(app.getHttpServer()).get(`/k/x?crc_token=${encodeURIComponent(forged)}`).expect(401);
+    await request(t.app.getHttpServer()).get(`/k/x?crc_token=${encodeURIComponent(forged)}`).expect(401);
     const token = 'MGRkNmNkYjAtNDBmNS00ZWNmLWE0ZjItZWRkNjQ5NmNmOGZl';
-    const crc = await request(app.getHttpServer()).get(`/k/x?crc_token=${token}`).expect(200);
+    const crc = await request(t.app.getHttpServer()).get(`/k/x?crc_token=${token}`).expect(200);
     const { response_token } = JSON.parse(crc.text) as { response_token: string };
     // The reply signs the token: sent as a body, it is no JSON delivery, and never reaches a handler
     // (401 from the guard; Fastify answers 415 or, with no raw body for text, the misconfiguration 500 first).
     for (const type of ['text/plain', 'application/octet-stream', 'application/json']) {
-      const sent = await request(app.getHttpServer()).post('/k/x').set('content-type', type).set('x-twitter-webhooks-signature', response_token).send(token);
+      const sent = await request(t.app.getHttpServer()).post('/k/x').set('content-type', type).set('x-twitter-webhooks-signature', response_token).send(token);
       expect(sent.status).toBeGreaterThanOrEqual(400);
     }
     if (adapter === 'express') {
-      await request(app.getHttpServer()).post('/k/x').set('content-type', 'text/plain').set('x-twitter-webhooks-signature', response_token).send(token).expect(401);
+      await request(t.app.getHttpServer()).post('/k/x').set('content-type', 'text/plain').set('x-twitter-webhooks-signature', response_token).send(token).expect(401);
     }
-    expect(calls.names).toEqual([]);
+    expect(t.calls.names).toEqual([]);
   });
 
   it('looks up an unknown Plaid kid at most once a minute, and not at all for a stale token', async () => {
@@ -99,12 +81,12 @@ describe.each(ADAPTERS)('Unsigned challenges and fetched keys cannot be turned a
       const claims = Buffer.from(JSON.stringify({ iat, request_body_sha256: '0'.repeat(64) })).toString('base64url');
       return `${head}.${claims}.${signBytes('sha256', Buffer.from(`${head}.${claims}`), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
     };
-    const before = keys.hits.get(KEY_PATH) ?? 0;
+    const before = t.keys.hits.get(KEY_PATH) ?? 0;
     const now = Math.floor(Date.now() / 1000);
-    for (let i = 0; i < 3; i++) await request(app.getHttpServer()).post('/k/plaid').set('plaid-verification', token(`unknown-${adapter}`, now)).send('{}').expect(503);
-    await request(app.getHttpServer()).post('/k/plaid').set('plaid-verification', token(`stale-${adapter}`, now - 3600)).send('{}').expect(401);
-    expect((keys.hits.get(KEY_PATH) ?? 0) - before).toBe(1);
-    expect(calls.names).toEqual([]);
+    for (let i = 0; i < 3; i++) await request(t.app.getHttpServer()).post('/k/plaid').set('plaid-verification', token(`unknown-${adapter}`, now)).send('{}').expect(503);
+    await request(t.app.getHttpServer()).post('/k/plaid').set('plaid-verification', token(`stale-${adapter}`, now - 3600)).send('{}').expect(401);
+    expect((t.keys.hits.get(KEY_PATH) ?? 0) - before).toBe(1);
+    expect(t.calls.names).toEqual([]);
   });
 
   it("fetches PayPal certificates only from PayPal's certificate path, once per URL while it fails", async () => {
@@ -115,13 +97,13 @@ describe.each(ADAPTERS)('Unsigned challenges and fetched keys cannot be turned a
       'paypal-cert-url': certUrl,
     });
     for (const path of ['/any/path', '/v1/notifications/certs/CERT-1?n=1', '/v1/notifications/certs/CERT-1#x']) {
-      await request(app.getHttpServer()).post('/k/paypal').set(headers(`${keys.origin}${path}`)).send('{}').expect(401);
+      await request(t.app.getHttpServer()).post('/k/paypal').set(headers(`${t.keys.origin}${path}`)).send('{}').expect(401);
     }
     for (let i = 0; i < 3; i++) {
-      await request(app.getHttpServer()).post('/k/paypal').set(headers(`${keys.origin}/v1/notifications/certs/CERT-${adapter}`)).send('{}').expect(503);
+      await request(t.app.getHttpServer()).post('/k/paypal').set(headers(`${t.keys.origin}/v1/notifications/certs/CERT-${adapter}`)).send('{}').expect(503);
     }
-    expect([...keys.hits.keys()].filter((path) => !path.startsWith(KEY_PATH))).toEqual([`/v1/notifications/certs/CERT-${adapter}`]);
-    expect(keys.hits.get(`/v1/notifications/certs/CERT-${adapter}`)).toBe(1);
+    expect([...t.keys.hits.keys()].filter((path) => !path.startsWith(KEY_PATH))).toEqual([`/v1/notifications/certs/CERT-${adapter}`]);
+    expect(t.keys.hits.get(`/v1/notifications/certs/CERT-${adapter}`)).toBe(1);
   });
 
   it('accepts a PayPal delivery signed with a certificate that chains to a trusted authority, and 401s one in PayPal’s name that does not', async () => {
@@ -130,22 +112,22 @@ describe.each(ADAPTERS)('Unsigned challenges and fetched keys cannot be turned a
       const id = `id-${adapter}-${cert}`;
       const time = new Date().toISOString();
       const message = `${id}|${time}|WEBHOOK1|${crc32(Buffer.from(body))}`;
-      return request(app.getHttpServer())
+      return request(t.app.getHttpServer())
         .post('/k/paypal')
         .set('content-type', 'application/json')
         .set({
           'paypal-transmission-id': id,
           'paypal-transmission-time': time,
           'paypal-transmission-sig': createSign('sha256').update(message).sign(paypalCert.privateKey, 'base64'),
-          'paypal-cert-url': `${keys.origin}/v1/notifications/certs/${cert}`,
+          'paypal-cert-url': `${t.keys.origin}/v1/notifications/certs/${cert}`,
           'paypal-auth-algo': 'SHA256withRSA',
         })
         .send(body);
     };
     await delivery('CERT-self-signed').expect(401);
-    expect(calls.names).toEqual([]);
+    expect(t.calls.names).toEqual([]);
     await delivery('CERT-issued').expect(200);
-    expect(calls.names).toEqual(['paypal']);
+    expect(t.calls.names).toEqual(['paypal']);
   });
 });
 

@@ -1,5 +1,5 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
-import { All, Body, Controller, HttpCode, Post, type INestApplication } from '@nestjs/common';
+import { All, Body, Controller, HttpCode, Post } from '@nestjs/common';
 import request from 'supertest';
 import {
   MailgunVerifier,
@@ -7,13 +7,9 @@ import {
   WebhookSecurityModule,
 } from '../src/index.js';
 import { signWebhook } from '../src/testing/index.js';
-import { ADAPTERS, createApp, type TestApp } from './app/create-app.js';
-import { selfSignedCertificate, startKeyServer, type KeyServer } from './support/key-server.js';
-
-/** Records which handlers ran. */
-class Calls {
-  readonly names: string[] = [];
-}
+import { Calls, startCallsApp, type CallsApp } from './app/calls-app.js';
+import { ADAPTERS, createApp } from './app/create-app.js';
+import { selfSignedCertificate } from './support/key-server.js';
 
 @Controller('hooks')
 class HandshakeController {
@@ -98,43 +94,29 @@ const SENDGRID_PUBLIC_KEY = sendgridKeys.publicKey.export({ format: 'der', type:
 const SLACK_SECRET = 'slack-signing-secret';
 
 describe.each(ADAPTERS)('Handshakes and public-key schemes over HTTP (%s)', (adapter) => {
-  let t: TestApp;
-  let app: INestApplication;
-  let calls: Calls;
-  let keys: KeyServer;
+  let t: CallsApp;
   const cert = selfSignedCertificate();
 
   beforeAll(async () => {
-    keys = await startKeyServer();
-    keys.routes.set('/cert', { body: cert.certificate });
-    t = await createApp(
-      WebhookSecurityModule.forRoot({
-        providers: {
-          discord: { secret: DISCORD_PUBLIC_KEY, replay: {} },
-          slack: { secret: SLACK_SECRET },
-          meta: { secret: 'meta-app-secret', verifyToken: 'meta-verify-token' },
-          x: { secret: 'x-consumer-secret' },
-          dropbox: { secret: 'dropbox-app-secret' },
-          okta: { secret: 'Bearer okta-static-token' },
-          zoom: { secret: 'zoom-secret-token' },
-          twitch: { secret: 'twitch-secret' },
-          sendgrid: { secret: SENDGRID_PUBLIC_KEY },
-          paypal: { secret: 'WEBHOOK1', replay: {}, keyOrigins: [keys.origin] },
-        },
-      }),
-      { adapter, controllers: [HandshakeController], providers: [Calls] },
-    );
-    app = t.app;
-    calls = app.get(Calls);
+    t = await startCallsApp(adapter, HandshakeController, (keys) => ({
+      discord: { secret: DISCORD_PUBLIC_KEY, replay: {} },
+      slack: { secret: SLACK_SECRET },
+      meta: { secret: 'meta-app-secret', verifyToken: 'meta-verify-token' },
+      x: { secret: 'x-consumer-secret' },
+      dropbox: { secret: 'dropbox-app-secret' },
+      okta: { secret: 'Bearer okta-static-token' },
+      zoom: { secret: 'zoom-secret-token' },
+      twitch: { secret: 'twitch-secret' },
+      sendgrid: { secret: SENDGRID_PUBLIC_KEY },
+      paypal: { secret: 'WEBHOOK1', replay: {}, keyOrigins: [keys.origin] },
+    }));
+    t.keys.routes.set('/cert', { body: cert.certificate });
   });
-  afterAll(async () => {
-    await app.close();
-    await keys.close();
-  });
-  beforeEach(() => calls.names.splice(0));
+  afterAll(() => t.close());
+  beforeEach(() => t.calls.names.splice(0));
 
   const post = (path: string, body: string, headers: Record<string, string>) =>
-    request(app.getHttpServer()).post(path).set('content-type', 'application/json').set(headers).send(body);
+    request(t.app.getHttpServer()).post(path).set('content-type', 'application/json').set(headers).send(body);
 
   it('answers a signed Discord PING with {"type":1}, twice under replay, without running the handler', async () => {
     const ping = '{"id":"1","type":1}';
@@ -144,7 +126,7 @@ describe.each(ADAPTERS)('Handshakes and public-key schemes over HTTP (%s)', (ada
       expect(response.headers['content-type']).toMatch(/^application\/json/);
       expect(response.text).toBe('{"type":1}');
     }
-    expect(calls.names).toEqual([]);
+    expect(t.calls.names).toEqual([]);
   });
 
   it('passes a signed Discord interaction to the handler, and refuses a forged PING', async () => {
@@ -152,7 +134,7 @@ describe.each(ADAPTERS)('Handshakes and public-key schemes over HTTP (%s)', (ada
     const signed = signWebhook('discord', { secret: DISCORD_PUBLIC_KEY, body: interaction, privateKey: discordKeys.privateKey });
     await post('/hooks/discord', interaction, signed).expect(200, { type: 4, data: { content: 'pong' } });
     await post('/hooks/discord', '{"id":"3","type":1}', signed).expect(401);
-    expect(calls.names).toEqual(['discord:2']);
+    expect(t.calls.names).toEqual(['discord:2']);
   });
 
   it('answers a signed Slack url_verification with its challenge as text, and refuses an unsigned one', async () => {
@@ -162,20 +144,20 @@ describe.each(ADAPTERS)('Handshakes and public-key schemes over HTTP (%s)', (ada
     expect(response.headers['content-type']).toMatch(/^text\/plain/);
     expect(response.text).toBe('3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P');
     await post('/hooks/slack', body, {}).expect(401);
-    expect(calls.names).toEqual([]);
+    expect(t.calls.names).toEqual([]);
   });
 
   it("answers Meta's GET subscription check only with the right verify token", async () => {
-    const server = app.getHttpServer();
+    const server = t.app.getHttpServer();
     const ok = await request(server).get('/hooks/meta?hub.mode=subscribe&hub.verify_token=meta-verify-token&hub.challenge=1158201444');
     expect([ok.status, ok.text]).toEqual([200, '1158201444']);
     await request(server).get('/hooks/meta?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1158201444').expect(401);
     await request(server).get('/hooks/meta').expect(401);
-    expect(calls.names).toEqual([]);
+    expect(t.calls.names).toEqual([]);
   });
 
   it("answers X's CRC with the HMAC of the token, Dropbox's challenge with nosniff text, Okta's with its verification", async () => {
-    const server = app.getHttpServer();
+    const server = t.app.getHttpServer();
     const crc = await request(server).get('/hooks/x?crc_token=9b4507b3-9040-4669-9ff0-0b4b2ef4c36d');
     expect(crc.status).toBe(200);
     expect(JSON.parse(crc.text)).toEqual({ response_token: expect.stringMatching(/^sha256=[A-Za-z0-9+/]{43}=$/) });
@@ -185,7 +167,7 @@ describe.each(ADAPTERS)('Handshakes and public-key schemes over HTTP (%s)', (ada
     expect([okta.status, JSON.parse(okta.text)]).toEqual([200, { verification: 'ok-123' }]);
     await request(server).get('/hooks/okta').set('x-okta-verification-challenge', 'ok-123').set('authorization', 'Bearer wrong').expect(401);
     await request(server).get(`/hooks/dropbox?challenge=${encodeURIComponent('<script>\n')}`).expect(401);
-    expect(calls.names).toEqual([]);
+    expect(t.calls.names).toEqual([]);
   });
 
   it('answers a signed Zoom endpoint.url_validation with the encrypted token, and a Twitch challenge as text', async () => {
@@ -203,7 +185,7 @@ describe.each(ADAPTERS)('Handshakes and public-key schemes over HTTP (%s)', (ada
     expect([twitchReply.status, twitchReply.headers['content-type'], twitchReply.text]).toEqual([200, 'text/plain; charset=utf-8', 'pogchamp-kappa-360noscope-vohiyo']);
     const notification = '{"subscription":{"type":"channel.follow"},"event":{"user_id":"1"}}';
     await post('/hooks/twitch', notification, { ...signWebhook('twitch', { secret: 'twitch-secret', body: notification }), 'twitch-eventsub-message-type': 'notification' }).expect(204);
-    expect(calls.names).toEqual(['twitch']);
+    expect(t.calls.names).toEqual(['twitch']);
   });
 
   it('verifies SendGrid with the configured public key, and refuses tampering', async () => {
@@ -211,7 +193,7 @@ describe.each(ADAPTERS)('Handshakes and public-key schemes over HTTP (%s)', (ada
     const headers = signWebhook('sendgrid', { secret: SENDGRID_PUBLIC_KEY, body, privateKey: sendgridKeys.privateKey });
     await post('/hooks/sendgrid', body, headers).expect(200);
     await post('/hooks/sendgrid', body.replace('delivered', 'bounce'), headers).expect(401);
-    expect(calls.names).toEqual(['sendgrid']);
+    expect(t.calls.names).toEqual(['sendgrid']);
   });
 
   it('answers 503 when PayPal’s certificate cannot be fetched, so PayPal retries, and 401 for a certificate URL elsewhere', async () => {
@@ -221,10 +203,45 @@ describe.each(ADAPTERS)('Handshakes and public-key schemes over HTTP (%s)', (ada
       'paypal-transmission-sig': 'c2lnbmF0dXJl',
       'paypal-auth-algo': 'SHA256withRSA',
     };
-    await post('/hooks/paypal', '{}', { ...headers, 'paypal-cert-url': `${keys.origin}/v1/notifications/certs/missing` }).expect(503);
+    await post('/hooks/paypal', '{}', { ...headers, 'paypal-cert-url': `${t.keys.origin}/v1/notifications/certs/missing` }).expect(503);
     await post('/hooks/paypal', '{}', { ...headers, 'paypal-cert-url': 'http://169.254.169.254/latest/meta-data' }).expect(401);
-    expect(calls.names).toEqual([]);
+    expect(t.calls.names).toEqual([]);
     expect(t.logger.lines.some((line) => line.level === 'error' && /could not be fetched/.test(line.message))).toBe(true);
+  });
+});
+
+/** X's route alone. */
+@Controller('hooks')
+class XController {
+  constructor(private readonly calls: Calls) {}
+
+  @All('x')
+  @HttpCode(200)
+  @VerifiedWebhook('x')
+  x() {
+    this.calls.names.push('x');
+  }
+}
+
+describe.each(ADAPTERS)('Challenges with a secret function (%s)', (adapter) => {
+  it('looks the secrets up once for a GET that is no challenge, and once for a challenge', async () => {
+    const lookups: string[] = [];
+    const t = await startCallsApp(adapter, XController, () => ({
+      x: {
+        secret: ({ headers }) => {
+          lookups.push(String(headers['x-lookup']));
+          return 'x-consumer-secret';
+        },
+      },
+    }));
+    try {
+      await request(t.app.getHttpServer()).get('/hooks/x').set('x-lookup', 'no challenge').expect(401);
+      await request(t.app.getHttpServer()).get('/hooks/x?crc_token=9b4507b3-9040-4669-9ff0-0b4b2ef4c36d').set('x-lookup', 'challenge').expect(200);
+    } finally {
+      await t.close();
+    }
+    expect(lookups).toEqual(['no challenge', 'challenge']);
+    expect(t.calls.names).toEqual([]);
   });
 });
 

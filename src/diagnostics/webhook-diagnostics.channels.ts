@@ -86,7 +86,7 @@ export interface WebhookReplayMessage {
   readonly storeDurationMs?: number;
   /** For `store_error` and `store_timeout`: whether the handler ran anyway (`failOpen`). */
   readonly failOpen?: boolean;
-  /** For `store_error`: the class name of the store's error, e.g. `Error`; never its message. */
+  /** For `store_error`: the class name of the store's error, e.g. `Error`, never its message; for `store_timeout`: `ReplayStoreTimeoutError`. */
   readonly errorType?: string;
 }
 

@@ -1,6 +1,7 @@
-import { createPublicKey, createSecretKey, randomUUID, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { createSecretKey, randomUUID, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { jsonString } from '../utils/delivery-id.js';
 import { readHeader, splitList } from '../utils/headers.js';
+import { ed25519PublicKey } from '../utils/public-key.js';
 import { DIGEST_BYTES, anyMatch, decodeSignature, encodeSignature, hmac, perSecretList } from '../utils/signature.js';
 import { TimestampWindow } from '../utils/timestamp.js';
 import {
@@ -16,7 +17,6 @@ import {
 const SECRET_PREFIX = 'whsec_';
 const PUBLIC_KEY_PREFIX = 'whpk_';
 const BASE64 = /^[A-Za-z0-9+/]+$/;
-const ED25519_KEY_BYTES = 32;
 const ED25519_SIGNATURE_BYTES = 64;
 
 /** The header names of each set, built once. */
@@ -166,13 +166,8 @@ function parseSignatures(header: string): { v1: Buffer[]; v1a: Buffer[] } | 'unk
 /** Decodes a configured secret, or `undefined` when it is neither kind of key. Never throws. */
 function parseKey(secret: string): VerificationKey | undefined {
   if (secret.startsWith(PUBLIC_KEY_PREFIX)) {
-    const raw = decodeBase64(secret.slice(PUBLIC_KEY_PREFIX.length));
-    if (raw?.length !== ED25519_KEY_BYTES) return undefined;
-    try {
-      return { version: 'v1a', key: createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' }) };
-    } catch {
-      return undefined;
-    }
+    const key = ed25519PublicKey(decodeBase64(secret.slice(PUBLIC_KEY_PREFIX.length)));
+    return key ? { version: 'v1a', key } : undefined;
   }
   if (!secret.startsWith(SECRET_PREFIX)) return undefined;
   const raw = decodeBase64(secret.slice(SECRET_PREFIX.length));

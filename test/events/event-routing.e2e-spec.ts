@@ -1,10 +1,19 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { Signature } from '@hubspot/api-client';
 import { sign as octokitSign } from '@octokit/webhooks-methods';
 import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
-import { Controller, HttpCode, Injectable, Module, Post, type MiddlewareConsumer, type NestMiddleware, type NestModule } from '@nestjs/common';
+import { Controller, HttpCode, Injectable, Module, Post, Put, type MiddlewareConsumer, type NestMiddleware, type NestModule } from '@nestjs/common';
 import request from 'supertest';
-import { VerifiedWebhook, WebhookSecurityModule, type WebhookSecurityModuleOptions } from '../../src/index.js';
+import {
+  MemoryReplayStore,
+  VerifiedWebhook,
+  WebhookEvent,
+  WebhookSecurityModule,
+  type VerifiedWebhookEvent,
+  type WebhookSecurityModuleOptions,
+} from '../../src/index.js';
+import { replayKey } from '../../src/replay/webhook-delivery.js';
 import { ADAPTERS } from '../app/create-app.js';
 import { AuditModule, BillingModule, EVENT_SECRETS, IntegrationsModule, createEventsApp, eventProviders, type EventProvider, type EventsTestApp } from './events-app.js';
 
@@ -424,5 +433,61 @@ describe('Event routing on express, after a middleware that leaves an empty body
     expect(response.status).toBe(200);
     expect(t.log.handlers).toEqual(['billing.invoiceAny', 'audit.everyStripeEvent']);
     expect(t.log.calls[0]!.event).toEqual(event);
+  });
+});
+
+/** A memory store that records the keys it is asked to claim. */
+class ClaimRecordingStore extends MemoryReplayStore {
+  readonly keys: string[] = [];
+
+  override claim(key: string, token: string, ttlMs: number, previousKey?: string): Promise<boolean> {
+    this.keys.push(key);
+    return super.claim(key, token, ttlMs, previousKey);
+  }
+}
+
+/** HubSpot signs the method; this route takes its deliveries by PUT. */
+@Controller('hubspot')
+class HubSpotController {
+  @Put()
+  @HttpCode(200)
+  @VerifiedWebhook('hubspot')
+  put(@WebhookEvent() { deliveryId }: VerifiedWebhookEvent) {
+    return { deliveryId };
+  }
+}
+
+describe.each(ADAPTERS)('@WebhookEvent() of a scheme that signs the method, on %s', (adapter) => {
+  it('gives the delivery id that replay protection claimed, read with the method received', async () => {
+    const secret = 'events-hubspot-client-secret';
+    const store = new ClaimRecordingStore();
+    const t = await createEventsApp(
+      WebhookSecurityModule.forRoot({
+        providers: { hubspot: { secret, publicBaseUrl: 'https://hooks.example.com', replay: { store, keyPrefix: 'events:' } } },
+      }),
+      adapter,
+      { imports: [], controllers: [HubSpotController] },
+    );
+    try {
+      // Signed by HubSpot's own SDK: method, URI, body and timestamp.
+      const body = '[{"eventId":1,"subscriptionType":"contact.creation","objectId":123}]';
+      const timestamp = Date.now();
+      const signature = Signature.getSignature('PUT', 'v3', {
+        signature: '',
+        clientSecret: secret,
+        requestBody: body,
+        url: 'https://hooks.example.com/hubspot',
+        timestamp,
+      });
+      const response = await request(t.app.getHttpServer())
+        .put('/hubspot')
+        .set({ 'content-type': 'application/json', 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': String(timestamp) })
+        .send(body)
+        .expect(200);
+      const { deliveryId } = response.body as { deliveryId: string };
+      expect(store.keys).toEqual([replayKey('events:', 'hubspot', deliveryId)]);
+    } finally {
+      await t.app.close();
+    }
   });
 });

@@ -66,6 +66,10 @@ export async function freePort(): Promise<number> {
 export interface OwnRedisServer {
   readonly url: string;
   readonly port: number;
+  /** Freezes the process (SIGSTOP): connections stay open, and nothing is answered until {@link resume}. */
+  pause(): void;
+  /** Lets a paused process go on (SIGCONT): it then answers what it was sent meanwhile. */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -91,9 +95,13 @@ export async function startRedisServer(port?: number, extraArguments: readonly s
   return {
     url,
     port: chosen,
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = once(child, 'exit');
+      // A paused process would hold the SIGTERM until it goes on.
+      child.kill('SIGCONT');
       child.kill('SIGTERM');
       await exited;
     },
