@@ -42,7 +42,7 @@ export interface WebhookTestAppOptions<T extends INestApplication = INestApplica
    * e.g. `(app) => app.useBodyParser('text/plain')` with
    * `createWebhookTestApp<NestFastifyApplication>(...)`.
    */
-  readonly configure?: (app: T) => void | Promise<void>;
+  readonly configure?: (app: T) => unknown;
 }
 
 /** A request the guard refused, as {@link lastWebhookRejection} reports it. */
