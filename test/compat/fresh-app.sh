@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # A newcomer's path, timed: in an empty temporary directory, `nest new` makes a
 # Nest 12 app (ESM, Vitest, Express, as the generator makes it when no one is
-# there to answer its prompts), the packed library is installed into it, the
-# Quick start's Stripe route is added, with `rawBody: true` in main.ts, and a
-# signed e2e test, then the app is built, linted and its e2e tests run.
-# The test secret reaches the app through Vitest's `test.env`: under ESM the
-# app module's imports run before any line of the test file.
+# there to answer its prompts), the packed library is installed into it, and
+# the README's Quick start and the signed e2e test of docs/testing.md are added
+# as those pages say: their ```ts file=<path> blocks are copied as written
+# (write-page-blocks.mjs), and the generated test/app.e2e-spec.ts is deleted,
+# as docs/testing.md says. Then the app is built, linted, and its unit and e2e
+# tests run. No webhook secret is set in the environment: the e2e test gives
+# its own to createWebhookTestApp.
 # Not part of CI: it downloads the CLI and the app's dependencies.
 # Usage: test/compat/fresh-app.sh [library.tgz]   (packs the library when no tarball is given)
 # Keeps the app when KEEP=1, and prints where it is.
@@ -43,100 +45,16 @@ cd fresh-app
 grep -q '"type": "module"' package.json && [ -f vitest.config.e2e.ts ] || { echo 'expected an ESM app with Vitest' >&2; exit 1; }
 step 'npm install the library' npm install "${npm_flags[@]}" "$tarball"
 
-write_quick_start() {
-  # main.ts: keep the bytes of JSON and form bodies.
-  sed -i 's/NestFactory.create(AppModule)/NestFactory.create(AppModule, { rawBody: true })/' src/main.ts
-  grep -q 'rawBody: true' src/main.ts
-
-  cat >src/webhooks.controller.ts <<'EOF'
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { VerifiedWebhook } from 'nestjs-webhook-security';
-
-interface StripeEvent {
-  id: string;
-  type: string;
-  data: { object: Record<string, unknown> };
+follow_the_docs() {
+  # README, Quick start: the app module (it replaces the generated one) and main.ts with rawBody: true.
+  node "$root/test/compat/write-page-blocks.mjs" "$root/README.md" src/app.module.ts src/main.ts
+  # docs/testing.md, A signed Stripe test: the test, and the generated e2e test deleted.
+  node "$root/test/compat/write-page-blocks.mjs" "$root/docs/testing.md" test/webhooks.e2e-spec.ts
+  rm test/app.e2e-spec.ts
 }
-
-@Controller('webhooks')
-export class WebhooksController {
-  @Post('stripe')
-  @HttpCode(200)
-  @VerifiedWebhook('stripe')
-  stripe(@Body() event: StripeEvent) {
-    return { received: event.id };
-  }
-}
-EOF
-
-  cat >src/app.module.ts <<'EOF'
-import { Module } from '@nestjs/common';
-import { WebhookSecurityModule } from 'nestjs-webhook-security';
-import { AppController } from './app.controller.js';
-import { AppService } from './app.service.js';
-import { WebhooksController } from './webhooks.controller.js';
-
-@Module({
-  imports: [
-    WebhookSecurityModule.forRoot({
-      providers: {
-        stripe: { secret: process.env.STRIPE_WEBHOOK_SECRET },
-      },
-    }),
-  ],
-  controllers: [AppController, WebhooksController],
-  providers: [AppService],
-})
-export class AppModule {}
-EOF
-
-  # The test secret, set before any test file imports the app module.
-  sed -i "s|^  test: {|  test: {\n    env: { STRIPE_WEBHOOK_SECRET: 'whsec_test_secret' },|" vitest.config.e2e.ts
-  grep -q STRIPE_WEBHOOK_SECRET vitest.config.e2e.ts
-
-  cat >test/webhooks.e2e-spec.ts <<'EOF'
-import { Test } from '@nestjs/testing';
-import type { INestApplication } from '@nestjs/common';
-import { signWebhook } from 'nestjs-webhook-security/testing';
-import request from 'supertest';
-import { App } from 'supertest/types.js';
-import { AppModule } from './../src/app.module.js';
-
-describe('Stripe webhooks (e2e)', () => {
-  let app: INestApplication<App>;
-  const body = JSON.stringify({ id: 'evt_1', type: 'payment_intent.succeeded', data: { object: {} } });
-
-  beforeEach(async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication({ rawBody: true });
-    await app.init();
-  });
-
-  afterEach(async () => {
-    await app.close();
-  });
-
-  it('accepts a delivery signed with the endpoint secret', () => {
-    return request(app.getHttpServer())
-      .post('/webhooks/stripe')
-      .set('content-type', 'application/json')
-      .set(signWebhook('stripe', { secret: process.env.STRIPE_WEBHOOK_SECRET!, body }))
-      .send(body)
-      .expect(200, { received: 'evt_1' });
-  });
-
-  it('answers 401 to a delivery signed with another secret', () => {
-    return request(app.getHttpServer())
-      .post('/webhooks/stripe')
-      .set('content-type', 'application/json')
-      .set(signWebhook('stripe', { secret: 'whsec_forged', body }))
-      .send(body)
-      .expect(401);
-  });
-});
-EOF
-}
-step 'add the Quick start and a signed e2e test' write_quick_start
+step 'follow the README Quick start and docs/testing.md' follow_the_docs
+# The e2e test gives its own secrets: none comes from the environment.
+unset STRIPE_WEBHOOK_SECRET GITHUB_WEBHOOK_SECRET TROPHY_WEBHOOK_SECRET
 step 'npm run build (nest build)' npm run build
 step 'npm run lint (oxlint --type-aware)' npm run lint
 step 'npm test (unit)' npm test
