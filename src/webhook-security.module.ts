@@ -146,10 +146,9 @@ export class WebhookSecurityModule extends ConfigurableWebhookSecurityModule imp
     const configured = [...this.options.providers.keys()];
     for (const { metatype } of this.discovery.getControllers()) {
       if (typeof metatype !== 'function') continue;
+      const prototype = metatype.prototype as Record<string, object>;
       const targets: [string, object][] = [[metatype.name, metatype]];
-      for (const method of this.scanner.getAllMethodNames(metatype.prototype)) {
-        targets.push([`${metatype.name}.${method}()`, metatype.prototype[method]]);
-      }
+      for (const method of this.scanner.getAllMethodNames(prototype)) targets.push([`${metatype.name}.${method}()`, prototype[method]!]);
       for (const [route, target] of targets) {
         const name = this.reflector.get<string | undefined>(WEBHOOK_PROVIDER_METADATA, target as never);
         if (name !== undefined && !this.options.providers.has(name)) {
@@ -269,7 +268,7 @@ function checkSecrets({ name, verifier, secrets }: ResolvedWebhookProvider): voi
 }
 
 function isSecretResolverClass(secret: WebhookProviderOptions['secret']): secret is Type<WebhookSecretResolver> {
-  return typeof secret === 'function' && typeof secret.prototype?.resolveSecret === 'function';
+  return typeof secret === 'function' && typeof (secret.prototype as Partial<WebhookSecretResolver> | undefined)?.resolveSecret === 'function';
 }
 
 /** A fixed secret or rotation list: every entry a non-empty string, or startup fails. */
