@@ -202,7 +202,7 @@ function resolveProvider(
   const injectableVerifier = typeof verifier === 'function';
   const instance = injectableVerifier
     ? undefined
-    : ((verifier as WebhookVerifier | undefined) ??
+    : (verifier ??
       schemeVerifier(name, provider, { toleranceSeconds, clock: options.clock, keyOrigins: provider.keyOrigins, verifyToken: provider.verifyToken }));
   const resolved: ResolvedWebhookProvider = {
     name,

@@ -1,5 +1,4 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
 import { RestClient } from '@signalwire/compatibility-api';
@@ -89,7 +88,7 @@ function microCase(spec: CaseSpec): MicroCase {
       const expected = spec.expected(headers);
       const key = spec.key ?? secret;
       return {
-        request: { rawBody: body, headers: headers as IncomingHttpHeaders, url: URL, method: 'POST' },
+        request: { rawBody: body, headers, url: URL, method: 'POST' },
         secret,
         bare: spec.bare?.(headers, secret) ?? (() => {
           const mac = createHmac(spec.algorithm ?? 'sha256', key);

@@ -135,7 +135,7 @@ export class WebhookEventDispatcher {
       deliveryId: delivery.provider.verifier.deliveryId?.(webhook),
       headers: webhook.headers,
       event: this.eventOf(delivery),
-    } as VerifiedWebhookEvent;
+    };
   }
 
   /** What is known of the verified request: the raw bytes the guard verified, and the type its verifier reads. */

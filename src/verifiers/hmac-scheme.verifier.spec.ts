@@ -135,7 +135,7 @@ describe('startup checks of the new fields', () => {
     ['an empty JSON path', { deliveryId: { json: [] } }, /deliveryId.json as a non-empty list of keys/],
     ['an event type naming nothing', { eventType: {} }, /eventType as \{ header: '...' \}/],
   ])('stops the app on %s, naming the fix', (_name, change, message) => {
-    const create = () => new HmacSchemeVerifier({ ...base, ...change } as HmacSchemeOptions);
+    const create = () => new HmacSchemeVerifier({ ...base, ...change });
     expect(create).toThrow(WebhookSecurityConfigurationError);
     expect(create).toThrow(message);
   });
