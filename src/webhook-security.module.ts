@@ -130,6 +130,7 @@ export class WebhookSecurityModule extends ConfigurableWebhookSecurityModule imp
   /** An instance of `type`: the one registered as a provider anywhere in the app, or a new one with its dependencies injected. */
   private async instantiate<T>(type: Type<T>, provider: string): Promise<T> {
     try {
+      // eslint-disable-next-line @typescript-eslint/return-await -- `get` is synchronous: it returns the instance or throws
       return this.moduleRef.get(type, { strict: false });
     } catch {
       // Not registered as a provider: create it below.
