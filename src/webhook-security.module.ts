@@ -133,6 +133,7 @@ export class WebhookSecurityModule extends ConfigurableWebhookSecurityModule imp
   /** An instance of `type`: the one registered as a provider anywhere in the app, or a new one with its dependencies injected. */
   private async instantiate<T>(type: Type<T>, provider: string): Promise<T> {
     try {
+      // eslint-disable-next-line @typescript-eslint/return-await -- `get` is synchronous: it returns the instance or throws
       return this.moduleRef.get(type, { strict: false });
     } catch {
       // Not registered as a provider: create it below.
@@ -149,10 +150,9 @@ export class WebhookSecurityModule extends ConfigurableWebhookSecurityModule imp
     const configured = [...this.options.providers.keys()];
     for (const { metatype } of this.discovery.getControllers()) {
       if (typeof metatype !== 'function') continue;
+      const prototype = metatype.prototype as Record<string, object>;
       const targets: [string, object][] = [[metatype.name, metatype]];
-      for (const method of this.scanner.getAllMethodNames(metatype.prototype)) {
-        targets.push([`${metatype.name}.${method}()`, metatype.prototype[method]]);
-      }
+      for (const method of this.scanner.getAllMethodNames(prototype)) targets.push([`${metatype.name}.${method}()`, prototype[method]!]);
       for (const [route, target] of targets) {
         const name = this.reflector.get<string | undefined>(WEBHOOK_PROVIDER_METADATA, target as never);
         if (name !== undefined && !this.options.providers.has(name)) {
@@ -220,7 +220,7 @@ function resolveProvider(
   const injectableVerifier = typeof verifier === 'function';
   const instance = injectableVerifier
     ? undefined
-    : ((verifier as WebhookVerifier | undefined) ??
+    : (verifier ??
       schemeVerifier(name, provider, { toleranceSeconds, clock: options.clock, keyOrigins: provider.keyOrigins, certificateAuthorities: provider.certificateAuthorities, verifyToken: provider.verifyToken }));
   const resolved: ResolvedWebhookProvider = {
     name,
@@ -286,7 +286,7 @@ function checkSecrets({ name, verifier, secrets }: ResolvedWebhookProvider): voi
 }
 
 function isSecretResolverClass(secret: WebhookProviderOptions['secret']): secret is Type<WebhookSecretResolver> {
-  return typeof secret === 'function' && typeof secret.prototype?.resolveSecret === 'function';
+  return typeof secret === 'function' && typeof (secret.prototype as Partial<WebhookSecretResolver> | undefined)?.resolveSecret === 'function';
 }
 
 /**

@@ -109,7 +109,7 @@ function microCase(spec: CaseSpec): MicroCase {
       const expected = spec.expected(headers);
       const key = spec.key ?? secret;
       return {
-        request: { rawBody: body, headers: headers as IncomingHttpHeaders, url: URL, method: 'POST' },
+        request: { rawBody: body, headers, url: URL, method: 'POST' },
         secret,
         bare: spec.bare?.(headers, secret) ?? (() => {
           const mac = createHmac(spec.algorithm ?? 'sha256', key);

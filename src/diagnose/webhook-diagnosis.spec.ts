@@ -110,7 +110,7 @@ describe('diagnoseWebhook', () => {
     });
 
     it('reports the body and the timestamp when both are wrong', async () => {
-      expect(await (await noyo('2024-05-08T21:28:00+00:00', COMPACT, PRETTY)).causes.map((cause) => cause.code)).toEqual([
+      expect((await noyo('2024-05-08T21:28:00+00:00', COMPACT, PRETTY)).causes.map((cause) => cause.code)).toEqual([
         'reserialized_json',
         'timestamp_stale',
       ]);

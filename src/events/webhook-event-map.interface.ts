@@ -14,6 +14,7 @@ import type { IncomingHttpHeaders } from 'node:http';
  * }
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- users fill it in by declaration merging
 export interface WebhookEventMap {}
 
 /**
@@ -21,6 +22,7 @@ export interface WebhookEventMap {}
  * or any type to `any`, so that handlers of a provider not in the map may
  * type their parameter as they like.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a provider not in the map has untyped payloads, by design
 type EventsOf<P extends string> = P extends keyof WebhookEventMap ? WebhookEventMap[P] : Record<string, any>;
 
 /** The event types of `provider`: the keys of its {@link WebhookEventMap} entry, or `string`. */

@@ -39,7 +39,7 @@ export class WebhookEventLoader implements OnApplicationBootstrap {
     const handlers: WebhookEventHandler[] = [];
     const seen = new Set<object>();
     for (const wrapper of [...this.discovery.getProviders(), ...this.discovery.getControllers()]) {
-      const { instance } = wrapper;
+      const instance: unknown = wrapper.instance;
       if (typeof instance !== 'object' || instance === null || seen.has(instance)) continue;
       seen.add(instance);
       const prototype = Object.getPrototypeOf(instance) as Record<string, unknown> | null;
@@ -66,10 +66,9 @@ export class WebhookEventLoader implements OnApplicationBootstrap {
     const warned = new Set<string>();
     for (const { metatype } of this.discovery.getControllers()) {
       if (typeof metatype !== 'function') continue;
+      const prototype = metatype.prototype as Record<string, object>;
       const targets: [string, object][] = [[metatype.name, metatype]];
-      for (const method of this.scanner.getAllMethodNames(metatype.prototype)) {
-        targets.push([`${metatype.name}.${method}()`, metatype.prototype[method]]);
-      }
+      for (const method of this.scanner.getAllMethodNames(prototype)) targets.push([`${metatype.name}.${method}()`, prototype[method]!]);
       for (const [route, target] of targets) {
         if (Reflect.getMetadata(WEBHOOK_DISPATCH_METADATA, target) !== true) continue;
         const provider = Reflect.getMetadata(WEBHOOK_PROVIDER_METADATA, target) as string;

@@ -19,6 +19,7 @@ import type { ServerResponse } from 'node:http';
  * claim stays until its TTL.
  */
 export function releaseOnFailure(response: ServerResponse, release: () => Promise<void>, settle?: () => void): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- both are called with `apply(response, ...)` below
   const { write, end } = response;
   /** `undefined` until the status is known, then `true` to pass calls through, or the calls held until the release settles. */
   let held: (() => void)[] | true | undefined;

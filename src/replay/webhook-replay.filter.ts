@@ -14,7 +14,7 @@ export class WebhookReplayFilter implements ExceptionFilter {
 
   catch(answered: AcknowledgedDuplicateDelivery | WebhookHandshakeResponse, host: ArgumentsHost): void {
     const { httpAdapter } = this.adapterHost;
-    const response = host.switchToHttp().getResponse();
+    const response = host.switchToHttp().getResponse<unknown>();
     if (!(answered instanceof WebhookHandshakeResponse)) return void httpAdapter.reply(response, undefined, 200);
     const { status, contentType, body, headers = {} } = answered.reply;
     httpAdapter.setHeader(response, 'content-type', contentType);

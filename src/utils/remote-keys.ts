@@ -134,7 +134,7 @@ export class RemoteKeyCache<T> {
 
 /** The body of a response as text, refusing one longer than `limit` bytes. */
 async function readLimited(response: Response, limit: number): Promise<string> {
-  const reader = response.body?.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> | undefined = response.body?.getReader();
   if (!reader) return '';
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -126,6 +126,7 @@ describe('startup checks of the new fields', () => {
     ['a timestamp read but not signed', { separator: ',', timestamp: { key: 't', format: 'unix' } }, /reads the timestamp header but does not sign it/],
     ['urlDecode that is no escape', { urlDecode: ['%G1'], signedContent: '{url}{body}' }, /urlDecode as a list of ASCII percent-escapes/],
     ['urlDecode of a byte above %7F, which decodes only in a UTF-8 sequence', { urlDecode: ['%E2'], signedContent: '{url}{body}' }, /urlDecode as a list of ASCII percent-escapes/],
+    ['urlDecode with an escape inside a nested list', { urlDecode: [['%3A']], signedContent: '{url}{body}' }, /urlDecode as a list of ASCII percent-escapes/],
     ['a body format other than json', { body: 'xml' }, /body as 'json'/],
     ['urlDecode without {url}', { urlDecode: ['%3A'] }, /urlDecode only with a signedContent that signs \{url\}/],
     ['an unknown secretEncoding', { secretEncoding: 'latin1' }, /a secretEncoding: 'utf8', 'hex' or 'base64'/],
@@ -134,7 +135,7 @@ describe('startup checks of the new fields', () => {
     ['an empty JSON path', { deliveryId: { json: [] } }, /deliveryId.json as a non-empty list of keys/],
     ['an event type naming nothing', { eventType: {} }, /eventType as \{ header: '...' \}/],
   ])('stops the app on %s, naming the fix', (_name, change, message) => {
-    const create = () => new HmacSchemeVerifier({ ...base, ...change } as HmacSchemeOptions);
+    const create = () => new HmacSchemeVerifier({ ...base, ...change });
     expect(create).toThrow(WebhookSecurityConfigurationError);
     expect(create).toThrow(message);
   });

@@ -346,7 +346,7 @@ function checkScheme(scheme: HmacSchemeOptions): void {
     }
   }
   if (scheme.id !== undefined && (typeof scheme.id?.header !== 'string' || scheme.id.header === '')) throw problem('an id header name');
-  if (scheme.urlDecode !== undefined && !(Array.isArray(scheme.urlDecode) && scheme.urlDecode.every((escape) => PERCENT_ESCAPE.test(escape)))) {
+  if (scheme.urlDecode !== undefined && !(Array.isArray(scheme.urlDecode) && scheme.urlDecode.every((escape: unknown) => typeof escape === 'string' && PERCENT_ESCAPE.test(escape)))) {
     throw problem("urlDecode as a list of ASCII percent-escapes, e.g. ['%3A', '%2F']");
   }
   if (scheme.body !== undefined && scheme.body !== 'json') throw problem("body as 'json', or none for any bytes");

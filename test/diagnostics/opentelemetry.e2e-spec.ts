@@ -63,7 +63,7 @@ async function points(name: string): Promise<DataPoint<unknown>[]> {
   await reader.forceFlush();
   const latest = metricExporter.getMetrics().at(-1);
   const metric = latest?.scopeMetrics.flatMap((scope) => scope.metrics).find((candidate) => candidate.descriptor.name === name);
-  return (metric?.dataPoints ?? []) as DataPoint<unknown>[];
+  return metric?.dataPoints ?? [];
 }
 
 /** `attribute=value` pairs of a point, sorted, with its count or sum: a stable key to compare. */

@@ -62,7 +62,7 @@ describe('the Prometheus example and the Grafana dashboard', () => {
         if (labels.has(name) && !name.endsWith('_total') && !name.endsWith('_bucket')) continue;
         expect({ query, name, served: series.has(name) }).toEqual({ query, name, served: true });
       }
-      for (const [, label] of query.matchAll(/(\w+)=~?"/g)) expect({ query, label, served: labels.has(label!) }).toEqual({ query, label, served: true });
+      for (const [, label] of query.matchAll(/(\w+)=~?"/g)) expect({ query, label, served: labels.has(label) }).toEqual({ query, label, served: true });
       for (const [, group] of query.matchAll(/by \(([^)]*)\)/g)) {
         for (const label of group!.split(',').map((name) => name.trim()).filter((name) => name !== 'le')) {
           expect({ query, label, served: labels.has(label) }).toEqual({ query, label, served: true });

@@ -442,16 +442,25 @@ describe.each(SCHEMES)('%s', (scheme) => {
         const expected = { ...received.view! };
         if (!variant.signs.includes('url')) {
           // The route, its params and the query are not signed by a scheme that signs the body alone.
-          for (const part of ['route', 'params', 'query'] as const) delete (view as Partial<HandlerView>)[part], delete (expected as Partial<HandlerView>)[part];
+          for (const part of ['route', 'params', 'query'] as const) {
+            delete (view as Partial<HandlerView>)[part];
+            delete (expected as Partial<HandlerView>)[part];
+          }
         }
         // A static token (GitLab, Telegram, Postmark's Basic credentials) signs nothing: it proves the sender knows the
         // secret, not what it sent (SECURITY.md). Only the credential itself is checked for these.
         if (!variant.signs.includes('body')) {
-          for (const part of ['body', 'rawBody'] as const) delete (view as Partial<HandlerView>)[part], delete (expected as Partial<HandlerView>)[part];
+          for (const part of ['body', 'rawBody'] as const) {
+            delete (view as Partial<HandlerView>)[part];
+            delete (expected as Partial<HandlerView>)[part];
+          }
         }
         // A form post's body is bound only as the vendor's form scheme binds it (SECURITY.md). A JSON body never verifies as a form.
         if (variant.body === 'form' && sameFormContent(mutant.body, signed.body)) {
-          for (const part of ['body', 'rawBody'] as const) delete (view as Partial<HandlerView>)[part], delete (expected as Partial<HandlerView>)[part];
+          for (const part of ['body', 'rawBody'] as const) {
+            delete (view as Partial<HandlerView>)[part];
+            delete (expected as Partial<HandlerView>)[part];
+          }
         }
         expect(view).toEqual(expected);
       }),

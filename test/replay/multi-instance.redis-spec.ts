@@ -30,11 +30,14 @@ function clusterClient(): Cluster {
 
 /** Where the instances keep their claims: one Redis, or a Redis Cluster. */
 type Topology = 'one Redis' | 'a Redis Cluster of 3 masters';
-const clientOf = (topology: Topology | string): Redis | Cluster =>
+/** A topology, or the URL of a Redis of the test's own. */
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- the names say what the string may be
+type Target = Topology | string;
+const clientOf = (topology: Target): Redis | Cluster =>
   topology === 'a Redis Cluster of 3 masters' ? clusterClient() : client(topology === 'one Redis' ? redisUrl() : topology);
 
 /** An app instance whose replay store is the Redis at `url`, or the shared cluster. */
-async function instance(url: Topology | string, replay: ReplayOptions = {}, adapter: Adapter = 'express'): Promise<ReplayTestApp> {
+async function instance(url: Target, replay: ReplayOptions = {}, adapter: Adapter = 'express'): Promise<ReplayTestApp> {
   const t = await createReplayApp(
     WebhookSecurityModule.forRoot({
       replay: { store: new RedisReplayStore(clientOf(url)), ...replay },
