@@ -96,6 +96,26 @@ it('reads a body that fits, to the handler: 200', async () => {
   expect(log.deliveries.map((delivery) => delivery.rawBody)).toEqual([BODY]);
 });
 
+/** A signed octet-stream POST of `body` to the Fullup route, sent as one chunk without a Content-Length. */
+const chunked = (body: string, signedBody = body) =>
+  `POST /webhooks/fullup HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n` +
+  `fullup-signature: ${signWebhook('fullup', { secret: SECRETS.fullup, body: signedBody })['fullup-signature']}\r\n\r\n` +
+  `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+
+it('answers 413 to a signed body without Content-Length once it passes maxBodyBytes', async () => {
+  const body = `{"pad":"${'a'.repeat(LIMIT + 1 - 10)}"}`;
+  expect(Buffer.byteLength(body)).toBe(LIMIT + 1);
+  expect(await firstStatusLine(chunked(body))).toMatch(/^HTTP\/1\.1 413 /);
+  expect(log.deliveries).toEqual([]);
+});
+
+it('reads a body without Content-Length of exactly maxBodyBytes, to the handler: 200', async () => {
+  const body = `{"pad":"${'a'.repeat(LIMIT - 10)}"}`;
+  expect(Buffer.byteLength(body)).toBe(LIMIT);
+  expect(await firstStatusLine(chunked(body))).toMatch(/^HTTP\/1\.1 200 /);
+  expect(log.deliveries.map((delivery) => delivery.rawBody)).toEqual([body]);
+});
+
 it('settles the read of a client that aborts mid-body: the request is answered 400 and the handler never runs', async () => {
   const answered = once(server, ANSWERED);
   const socket = connect(port, '127.0.0.1');

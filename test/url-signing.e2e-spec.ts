@@ -227,3 +227,28 @@ describe.each(ADAPTERS)('Schemes that sign the URL, on %s', (adapter) => {
     });
   });
 });
+
+describe('Express behind a proxy that terminates TLS', () => {
+  let t: UrlSigningApp;
+  afterEach(() => t?.app.close());
+  const BODY = 'CallSid=CA1&From=%2B14158675309';
+  /** A Twilio form post signed for the https URL, received over plain HTTP as a proxy forwards it. */
+  const forwarded = () => ({
+    ...FORM_TYPE,
+    'x-forwarded-proto': 'https',
+    ...signWebhook('twilio', { secret: SECRETS.twilio, body: BODY, url: `https://127.0.0.1:${t.port}/forms/twilio` }),
+  });
+
+  it("verifies the https URL that X-Forwarded-Proto names when the app sets 'trust proxy': 200", async () => {
+    t = await startUrlSigningApp('express');
+    (t.app.getHttpAdapter().getInstance() as { set(name: string, value: unknown): unknown }).set('trust proxy', true);
+    expect((await send(t.port, '/forms/twilio', forwarded(), BODY)).status).toBe(200);
+    expect(t.log.deliveries.map((d) => d.rawBody)).toEqual([BODY]);
+  });
+
+  it("ignores X-Forwarded-Proto without 'trust proxy': the URL is http, 401", async () => {
+    t = await startUrlSigningApp('express');
+    expect((await send(t.port, '/forms/twilio', forwarded(), BODY)).status).toBe(401);
+    expect(t.log.deliveries).toEqual([]);
+  });
+});

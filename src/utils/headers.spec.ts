@@ -1,4 +1,4 @@
-import { MAX_SIGNATURES_PER_HEADER, splitList } from './headers.js';
+import { MAX_SIGNATURES_PER_HEADER, readHeader, splitList } from './headers.js';
 
 describe('splitList', () => {
   it('trims entries and drops empty ones', () => {
@@ -37,5 +37,21 @@ describe('splitList', () => {
         for (const separator of [',', ', ']) expect(splitList(value, separator)).toEqual(reference(value, separator));
       }
     }
+  });
+});
+
+describe('readHeader', () => {
+  it('reads a header by any case of its name', () => {
+    expect(readHeader({ 'x-signature': 'abc' }, 'X-Signature')).toBe('abc');
+  });
+
+  it('joins a repeated header given as an array with ", ", as Node joins most', () => {
+    expect(readHeader({ 'x-signature': ['v1=a', 'v1=b'] }, 'x-signature')).toBe('v1=a, v1=b');
+  });
+
+  it('reads an absent or empty header as unset', () => {
+    expect(readHeader({}, 'x-signature')).toBeUndefined();
+    expect(readHeader({ 'x-signature': '' }, 'x-signature')).toBeUndefined();
+    expect(readHeader({ 'x-signature': [] }, 'x-signature')).toBeUndefined();
   });
 });
