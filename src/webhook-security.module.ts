@@ -306,7 +306,7 @@ function staticSecrets(name: string, secret: string | readonly (string | undefin
     const problem = blankSecret(entry);
     if (problem) throw WebhookSecurityConfigurationError.blankSecret(name, problem, index);
   });
-  return [...secret] as string[];
+  return [...(secret as string[])];
 }
 
 /** What makes an entry of a secret list no secret, if anything. */

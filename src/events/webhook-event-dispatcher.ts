@@ -123,7 +123,7 @@ export class WebhookEventDispatcher {
    */
   verifiedEvent(request: object, provider: string | undefined): VerifiedWebhookEvent {
     const delivery = this.deliveryOf(request, provider);
-    return Object.assign(eventContext(delivery, delivery.eventType), { event: this.eventOf(delivery) }) as VerifiedWebhookEvent;
+    return Object.assign(eventContext(delivery, delivery.eventType), { event: this.eventOf(delivery) });
   }
 
   /**

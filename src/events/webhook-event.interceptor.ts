@@ -32,7 +32,7 @@ export class WebhookEventInterceptor implements NestInterceptor {
   private providerOf(context: ExecutionContext): string | undefined {
     const [type, handler] = [context.getClass(), context.getHandler()];
     let handlers = this.routes.get(type);
-    if (!handlers) this.routes.set(type, (handlers = new Map()));
+    if (!handlers) this.routes.set(type, (handlers = new Map<object, string | undefined>()));
     if (!handlers.has(handler)) handlers.set(handler, this.reflector.getAllAndOverride<string | undefined>(WEBHOOK_PROVIDER_METADATA, [handler, type]));
     return handlers.get(handler);
   }

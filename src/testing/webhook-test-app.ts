@@ -93,10 +93,10 @@ export async function createWebhookTestApp<T extends INestApplication = INestApp
   } else {
     compiled = module;
   }
-  const create = compiled.createNestApplication as (...args: unknown[]) => T;
+  const create = (...args: unknown[]) => (compiled.createNestApplication as (...args: unknown[]) => T).apply(compiled, args);
   // An array would only set the levels of Nest's testing logger, which drops warnings whatever they are.
   const options = { rawBody: true, logger: Array.isArray(logger) ? consoleLogger(logger) : logger };
-  const app = adapter === undefined ? create.call(compiled, options) : create.call(compiled, adapter, options);
+  const app = adapter === undefined ? create(options) : create(adapter, options);
   await configure?.(app);
   await app.init();
   const http = app.getHttpAdapter();

@@ -106,15 +106,15 @@ describe('what docs/testing.md says a newcomer sees', () => {
 
   it('a timestamp in milliseconds throws the TypeError the page quotes', () => {
     const [, message, timestamp] = /`(timestamp (\d+) is in milliseconds: [^`]*)`/.exec(pageText)!;
-    expect(() => signWebhook('stripe', { secret: SECRETS.stripe, body: '{}', timestamp: Number(timestamp) })).toThrow(message!);
+    expect(() => signWebhook('stripe', { secret: SECRETS.stripe, body: '{}', timestamp: Number(timestamp) })).toThrow(message);
   });
 
   it('a rejection is logged in the words the page quotes', async () => {
     const [, logged] = /`(Rejected webhook from [^`]*)`/.exec(pageText)!;
     const lines: string[] = [];
     const capture = (chunk: unknown): boolean => (lines.push(String(chunk)), true);
-    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(capture as never);
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(capture as never);
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(capture);
     try {
       app = await createWebhookTestApp(Test.createTestingModule({ imports: [AppModule] }), { secrets: SECRETS });
       const body = '{"id":"evt_forged"}';

@@ -1,4 +1,4 @@
-import { createHash, createSign, generateKeyPairSync, sign as signBytes, type KeyObject } from 'node:crypto';
+import { createHash, createSign, generateKeyPairSync, sign as signBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { jest } from '@jest/globals';
 import fc from 'fast-check';
@@ -130,7 +130,7 @@ function plaidCase(server: KeyServer): AsymmetricCase {
     sign: (body, offset) => {
       const claims = { iat: NOW / 1000 + offset, request_body_sha256: createHash('sha256').update(body).digest('hex') };
       const input = `${segment({ alg: 'ES256', kid: 'property-kid', typ: 'JWT' })}.${segment(claims)}`;
-      const signature = signBytes('sha256', Buffer.from(input), { key: plaidKey.privateKey as KeyObject, dsaEncoding: 'ieee-p1363' });
+      const signature = signBytes('sha256', Buffer.from(input), { key: plaidKey.privateKey, dsaEncoding: 'ieee-p1363' });
       return { 'plaid-verification': `${input}.${signature.toString('base64url')}` };
     },
     verify: (request, secrets) => verifier.verify(request, secrets),

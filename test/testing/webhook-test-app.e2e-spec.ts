@@ -61,8 +61,8 @@ describe.each(ADAPTERS)('createWebhookTestApp on %s', (adapter) => {
   it('prints the rejection through a logger that keeps warnings', async () => {
     const lines: string[] = [];
     const capture = (chunk: unknown): boolean => (lines.push(String(chunk)), true);
-    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(capture as never);
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(capture as never);
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(capture);
     try {
       app = await create();
       await request(app.getHttpServer()).post('/webhooks/github').set('content-type', 'application/json').send('{}').expect(401);
