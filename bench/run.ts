@@ -57,12 +57,21 @@ const QUICK: Settings = {
 
 const RESULTS = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 const args = process.argv.slice(2);
-const schemes = args.find((arg) => arg.startsWith('--schemes='))?.slice('--schemes='.length).split(',');
+const schemes = args
+  .find((arg) => arg.startsWith('--schemes='))
+  ?.slice('--schemes='.length)
+  .split(',');
 const chosen = args.includes('--quick') ? QUICK : FULL;
 const settings: Settings = schemes ? { ...chosen, micro: { ...chosen.micro, schemes } } : chosen;
-const phases = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',') ?? ['micro', 'http', 'memory', 'guard', 'hostile'];
+const phases = args
+  .find((arg) => arg.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',') ?? ['micro', 'http', 'memory', 'guard', 'hostile'];
 
-const loadAverage = (): string => loadavg().map((value) => value.toFixed(2)).join(' ');
+const loadAverage = (): string =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
 const started = process.hrtime.bigint();
 const environment = {
   date: new Date().toISOString(),
@@ -102,14 +111,18 @@ if (phases.includes('memory')) {
   const memory = await runMemory(settings.memory);
   results.memory = memory;
   targets.push(...memoryTargets(memory));
-  console.log(`## Memory: MiB, a fresh server per route and round, ${settings.memory.connections} connections, ${settings.memory.seconds} s, median of ${settings.memory.rounds} rounds\n`);
+  console.log(
+    `## Memory: MiB, a fresh server per route and round, ${settings.memory.connections} connections, ${settings.memory.seconds} s, median of ${settings.memory.rounds} rounds\n`,
+  );
   console.log(memoryTable(memory) + '\n');
 }
 if (phases.includes('hostile')) {
   const hostile = runHostile({ ...settings.hostile, schemes });
   results.hostile = hostile;
   targets.push(...hostileTargets(hostile));
-  console.log(`## Hostile: CPU µs per verify call on each scheme's costliest unauthenticated request (1 MiB body), median of ${settings.hostile.rounds} rounds\n`);
+  console.log(
+    `## Hostile: CPU µs per verify call on each scheme's costliest unauthenticated request (1 MiB body), median of ${settings.hostile.rounds} rounds\n`,
+  );
   console.log(hostileTable(hostile) + '\n');
   console.log('Worst case per scheme, against max(3 × bare HMAC over the same body, 5 ms):\n');
   console.log(hostileWorstTable(hostile) + '\n');
@@ -144,8 +157,5 @@ console.log(`\nLoad average (1, 5, 15 min) at end: ${loadAverage()}. Took ${seco
 
 mkdirSync(RESULTS, { recursive: true });
 const file = `${RESULTS}latest.json`;
-writeFileSync(
-  file,
-  JSON.stringify({ ...environment, loadAverageAtEnd: loadAverage(), seconds, settings, targets, ...results }, null, 2) + '\n',
-);
+writeFileSync(file, JSON.stringify({ ...environment, loadAverageAtEnd: loadAverage(), seconds, settings, targets, ...results }, null, 2) + '\n');
 console.log(`Results: ${file}`);

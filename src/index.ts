@@ -1,16 +1,7 @@
 export { WebhookSecurityModule } from './webhook-security.module.js';
 export type { WebhookSecurityModuleExtras } from './webhook-security.module-definition.js';
-export type {
-  WebhookProviderOptions,
-  WebhookSecurityModuleOptions,
-  WebhookVerificationFailure,
-} from './webhook-security-options.interface.js';
-export type {
-  WebhookSecretFunction,
-  WebhookSecretRequest,
-  WebhookSecretResolver,
-  WebhookSecrets,
-} from './webhook-secret-resolver.interface.js';
+export type { WebhookProviderOptions, WebhookSecurityModuleOptions, WebhookVerificationFailure } from './webhook-security-options.interface.js';
+export type { WebhookSecretFunction, WebhookSecretRequest, WebhookSecretResolver, WebhookSecrets } from './webhook-secret-resolver.interface.js';
 export { VerifiedWebhook, type VerifiedWebhookOptions } from './verified-webhook.decorator.js';
 export { WebhookSignatureGuard } from './webhook-signature.guard.js';
 export type { RawBodyRequest, WebhookHttpRequest } from './raw-body.reader.js';
@@ -32,12 +23,7 @@ export type {
   WebhookVerifier,
 } from './verifiers/webhook-verifier.interface.js';
 export { BUILT_IN_VERIFIERS, type BuiltInScheme } from './verifiers/built-in-verifiers.js';
-export {
-  HmacSchemeVerifier,
-  type HmacSchemeOptions,
-  type SecretEncoding,
-  type TimestampSource,
-} from './verifiers/hmac-scheme.verifier.js';
+export { HmacSchemeVerifier, type HmacSchemeOptions, type SecretEncoding, type TimestampSource } from './verifiers/hmac-scheme.verifier.js';
 export { TokenVerifier, type TokenSchemeOptions } from './verifiers/token-scheme.verifier.js';
 export type { SchemeDescription } from './verifiers/described-verifier.js';
 export type { DeliveryIdSource, EventTypeSource, JsonPath, SchemeMetadata } from './verifiers/scheme-metadata.js';
@@ -63,12 +49,7 @@ export { PlaidSandboxVerifier, PlaidVerifier } from './verifiers/plaid.verifier.
 export type { HmacAlgorithm, SignatureEncoding } from './utils/signature.js';
 export type { TimestampFormat } from './utils/timestamp.js';
 export { diagnoseWebhook } from './diagnose/webhook-diagnosis.js';
-export type {
-  DiagnosisCause,
-  DiagnosisCauseCode,
-  WebhookDiagnosis,
-  WebhookDiagnosisInput,
-} from './diagnose/webhook-diagnosis.interface.js';
+export type { DiagnosisCause, DiagnosisCauseCode, WebhookDiagnosis, WebhookDiagnosisInput } from './diagnose/webhook-diagnosis.interface.js';
 export type { ReplayOptions } from './replay/replay-options.interface.js';
 export { ReplayStore } from './replay/replay-store.interface.js';
 export { MemoryReplayStore, type MemoryReplayStoreOptions } from './replay/memory-replay.store.js';

@@ -59,8 +59,7 @@ const didYouMean = (name: string, candidates: readonly string[], lead: string): 
 export type BlankSecret = 'undefined' | 'an empty string' | 'only whitespace' | 'not a string';
 
 /** `'a', 'b'`, or `none`. */
-const quoteList = (names: readonly string[]): string =>
-  names.length === 0 ? 'none' : names.map((name) => `'${name}'`).join(', ');
+const quoteList = (names: readonly string[]): string => (names.length === 0 ? 'none' : names.map((name) => `'${name}'`).join(', '));
 
 /**
  * A configuration mistake found at startup. Each message names the fix.
@@ -103,9 +102,7 @@ export class WebhookSecurityConfigurationError extends Error {
 
   /** An `@OnWebhookEvent` that lists no event type. */
   static emptyEventSubscription(handler: string): WebhookSecurityConfigurationError {
-    return new WebhookSecurityConfigurationError(
-      `@OnWebhookEvent on ${handler} lists no event type. Name one or more types, or '*' for every type.`,
-    );
+    return new WebhookSecurityConfigurationError(`@OnWebhookEvent on ${handler} lists no event type. Name one or more types, or '*' for every type.`);
   }
 
   /** A static secret that is missing or empty, often an unset environment variable. */

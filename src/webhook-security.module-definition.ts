@@ -12,7 +12,9 @@ export interface WebhookSecurityModuleExtras {
 }
 
 /** The base class that gives `WebhookSecurityModule` its `forRoot` and `forRootAsync`. */
-export const { ConfigurableModuleClass: ConfigurableWebhookSecurityModule } = new ConfigurableModuleBuilder<WebhookSecurityModuleOptions>({ optionsInjectionToken: WEBHOOK_SECURITY_OPTIONS })
+export const { ConfigurableModuleClass: ConfigurableWebhookSecurityModule } = new ConfigurableModuleBuilder<WebhookSecurityModuleOptions>({
+  optionsInjectionToken: WEBHOOK_SECURITY_OPTIONS,
+})
   .setClassMethodName('forRoot')
   .setExtras<WebhookSecurityModuleExtras>({ isGlobal: true }, (definition, extras) => ({
     ...definition,

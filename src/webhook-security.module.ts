@@ -211,7 +211,7 @@ function resolveProvider(
   replayStore: ReplayStore,
 ): ResolvedWebhookProvider {
   if (typeof provider !== 'object' || provider === null) {
-    throw WebhookSecurityConfigurationError.invalidOption(name, 'its options', "an object, e.g. { secret: process.env.WEBHOOK_SECRET }");
+    throw WebhookSecurityConfigurationError.invalidOption(name, 'its options', 'an object, e.g. { secret: process.env.WEBHOOK_SECRET }');
   }
   const { secret, verifier, toleranceSeconds } = provider;
   if (toleranceSeconds !== undefined && !(Number.isFinite(toleranceSeconds) && toleranceSeconds > 0)) {
@@ -221,7 +221,13 @@ function resolveProvider(
   const instance = injectableVerifier
     ? undefined
     : (verifier ??
-      schemeVerifier(name, provider, { toleranceSeconds, clock: options.clock, keyOrigins: provider.keyOrigins, certificateAuthorities: provider.certificateAuthorities, verifyToken: provider.verifyToken }));
+      schemeVerifier(name, provider, {
+        toleranceSeconds,
+        clock: options.clock,
+        keyOrigins: provider.keyOrigins,
+        certificateAuthorities: provider.certificateAuthorities,
+        verifyToken: provider.verifyToken,
+      }));
   const resolved: ResolvedWebhookProvider = {
     name,
     publicBaseUrl: resolvePublicBaseUrl(name, provider.publicBaseUrl ?? options.publicBaseUrl),

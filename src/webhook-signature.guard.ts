@@ -28,11 +28,7 @@ import {
   WebhookPayloadTooLargeException,
   WebhookSecurityMisconfiguredException,
 } from './webhook-security.exceptions.js';
-import type {
-  ResolvedWebhookProvider,
-  ResolvedWebhookSecurityOptions,
-  WebhookVerificationFailure,
-} from './webhook-security-options.interface.js';
+import type { ResolvedWebhookProvider, ResolvedWebhookSecurityOptions, WebhookVerificationFailure } from './webhook-security-options.interface.js';
 
 /**
  * Verifies the signature of a request routed to a `@VerifiedWebhook(name)`
@@ -262,20 +258,14 @@ export class WebhookSignatureGuard implements CanActivate {
    * throws. Override it to change the response; the guard throws whatever it
    * returns, so a request it rejects never reaches the handler.
    */
-  protected rejection(
-    request: WebhookHttpRequest,
-    provider: ResolvedWebhookProvider,
-    reason: VerificationFailureReason,
-  ): HttpException {
+  protected rejection(request: WebhookHttpRequest, provider: ResolvedWebhookProvider, reason: VerificationFailureReason): HttpException {
     this.notifyFailure({ provider: provider.name, reason, request: request.request });
     if (reason === 'key_unavailable') {
       this.logger.error(`Signing keys of '${provider.name}' could not be fetched for ${routeOf(request)}; answering 503 so that the sender retries`);
       return new WebhookKeysUnavailableException();
     }
     this.logger.warn(`Rejected webhook from '${provider.name}' on ${routeOf(request)}: ${reason}`);
-    return reason === 'body_too_large'
-      ? new WebhookPayloadTooLargeException(this.options.maxBodyBytes)
-      : new InvalidWebhookSignatureException();
+    return reason === 'body_too_large' ? new WebhookPayloadTooLargeException(this.options.maxBodyBytes) : new InvalidWebhookSignatureException();
   }
 
   /** Calls `onVerificationFailure`; whatever it throws is logged and leaves the response as it is. */

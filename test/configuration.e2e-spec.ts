@@ -104,8 +104,7 @@ describe('configuration mistakes fail at startup with a message that names the f
     await expect(createApp(forRoot({ acme: { secret: 's' } }), { controllers: [] })).rejects.toThrow(
       `Webhook provider 'acme' uses the scheme 'acme', which is not built in (built in: ${Object.keys(BUILT_IN_VERIFIERS)
         .map((name) => `'${name}'`)
-        .join(', ')}). ` +
-        'Set providers.acme.scheme to one of those, or pass your own verifier as providers.acme.verifier.',
+        .join(', ')}). ` + 'Set providers.acme.scheme to one of those, or pass your own verifier as providers.acme.verifier.',
     );
   });
 
@@ -230,8 +229,7 @@ describe('providers named apart from their scheme, and user-defined verifiers', 
       { controllers: [NamedController] },
     );
     const server = t.app.getHttpServer();
-    const json = (path: string, headers: Record<string, string>) =>
-      request(server).post(path).set('content-type', 'application/json').set(headers).send(BODY);
+    const json = (path: string, headers: Record<string, string>) => request(server).post(path).set('content-type', 'application/json').set(headers).send(BODY);
     await json('/named/eu', signWebhook('fullup', { secret: 'eu-secret', body: BODY })).expect(200);
     await json('/named/eu', signWebhook('fullup', { secret: SECRETS.fullup, body: BODY })).expect(401);
     await json('/named/custom', { 'x-reversed': 'cba' }).expect(200);

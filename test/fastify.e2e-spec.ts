@@ -13,7 +13,9 @@ describe('on Fastify', () => {
   afterEach(() => t.app.close());
 
   const post = (contentType: string | undefined, body: string, signedBody = body) => {
-    const test = request(t.app.getHttpServer()).post('/webhooks/trophy').set(signWebhook('trophy', { secret: SECRETS.trophy, body: signedBody }));
+    const test = request(t.app.getHttpServer())
+      .post('/webhooks/trophy')
+      .set(signWebhook('trophy', { secret: SECRETS.trophy, body: signedBody }));
     return contentType === undefined ? test : test.set('content-type', contentType).send(body);
   };
 

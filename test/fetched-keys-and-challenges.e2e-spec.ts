@@ -58,7 +58,9 @@ describe.each(ADAPTERS)('Unsigned challenges and fetched keys cannot be turned a
 
   it("refuses an X CRC token that is not X's kind of token, so the CRC reply never signs a body", async () => {
     const forged = '{"for_user_id":"1","tweet_create_events":[{"text":"forged"}]}';
-    await request(t.app.getHttpServer()).get(`/k/x?crc_token=${encodeURIComponent(forged)}`).expect(401);
+    await request(t.app.getHttpServer())
+      .get(`/k/x?crc_token=${encodeURIComponent(forged)}`)
+      .expect(401);
     const token = 'MGRkNmNkYjAtNDBmNS00ZWNmLWE0ZjItZWRkNjQ5NmNmOGZl';
     const crc = await request(t.app.getHttpServer()).get(`/k/x?crc_token=${token}`).expect(200);
     const { response_token } = JSON.parse(crc.text) as { response_token: string };
@@ -69,7 +71,12 @@ describe.each(ADAPTERS)('Unsigned challenges and fetched keys cannot be turned a
       expect(sent.status).toBeGreaterThanOrEqual(400);
     }
     if (adapter === 'express') {
-      await request(t.app.getHttpServer()).post('/k/x').set('content-type', 'text/plain').set('x-twitter-webhooks-signature', response_token).send(token).expect(401);
+      await request(t.app.getHttpServer())
+        .post('/k/x')
+        .set('content-type', 'text/plain')
+        .set('x-twitter-webhooks-signature', response_token)
+        .send(token)
+        .expect(401);
     }
     expect(t.calls.names).toEqual([]);
   });
@@ -83,8 +90,17 @@ describe.each(ADAPTERS)('Unsigned challenges and fetched keys cannot be turned a
     };
     const before = t.keys.hits.get(KEY_PATH) ?? 0;
     const now = Math.floor(Date.now() / 1000);
-    for (let i = 0; i < 3; i++) await request(t.app.getHttpServer()).post('/k/plaid').set('plaid-verification', token(`unknown-${adapter}`, now)).send('{}').expect(503);
-    await request(t.app.getHttpServer()).post('/k/plaid').set('plaid-verification', token(`stale-${adapter}`, now - 3600)).send('{}').expect(401);
+    for (let i = 0; i < 3; i++)
+      await request(t.app.getHttpServer())
+        .post('/k/plaid')
+        .set('plaid-verification', token(`unknown-${adapter}`, now))
+        .send('{}')
+        .expect(503);
+    await request(t.app.getHttpServer())
+      .post('/k/plaid')
+      .set('plaid-verification', token(`stale-${adapter}`, now - 3600))
+      .send('{}')
+      .expect(401);
     expect((t.keys.hits.get(KEY_PATH) ?? 0) - before).toBe(1);
     expect(t.calls.names).toEqual([]);
   });
@@ -97,10 +113,18 @@ describe.each(ADAPTERS)('Unsigned challenges and fetched keys cannot be turned a
       'paypal-cert-url': certUrl,
     });
     for (const path of ['/any/path', '/v1/notifications/certs/CERT-1?n=1', '/v1/notifications/certs/CERT-1#x']) {
-      await request(t.app.getHttpServer()).post('/k/paypal').set(headers(`${t.keys.origin}${path}`)).send('{}').expect(401);
+      await request(t.app.getHttpServer())
+        .post('/k/paypal')
+        .set(headers(`${t.keys.origin}${path}`))
+        .send('{}')
+        .expect(401);
     }
     for (let i = 0; i < 3; i++) {
-      await request(t.app.getHttpServer()).post('/k/paypal').set(headers(`${t.keys.origin}/v1/notifications/certs/CERT-${adapter}`)).send('{}').expect(503);
+      await request(t.app.getHttpServer())
+        .post('/k/paypal')
+        .set(headers(`${t.keys.origin}/v1/notifications/certs/CERT-${adapter}`))
+        .send('{}')
+        .expect(503);
     }
     expect([...t.keys.hits.keys()].filter((path) => !path.startsWith(KEY_PATH))).toEqual([`/v1/notifications/certs/CERT-${adapter}`]);
     expect(t.keys.hits.get(`/v1/notifications/certs/CERT-${adapter}`)).toBe(1);
@@ -150,7 +174,11 @@ describe('Event types from unsigned headers', () => {
   it('GitHub: a dotted X-GitHub-Event names no type, so it cannot stand for a whole issues.opened', () => {
     const verifier = new HmacSchemeVerifier(GITHUB_SCHEME);
     const body = '{"ref":"refs/heads/main"}';
-    const request = (event: string) => ({ rawBody: Buffer.from(body), headers: { ...signWebhook('github', { secret: 's', body }), 'x-github-event': event }, url: '' });
+    const request = (event: string) => ({
+      rawBody: Buffer.from(body),
+      headers: { ...signWebhook('github', { secret: 's', body }), 'x-github-event': event },
+      url: '',
+    });
     expect(verifier.eventType(request('push'))).toBe('push');
     expect(verifier.eventType(request('issues.opened'))).toBeUndefined();
     expect(verifier.unsignedEventTypeHeader).toBe('x-github-event');

@@ -28,11 +28,14 @@ describe.each(ADAPTERS)('The charset of a form or JSON body, on %s', (adapter) =
     expect(t.log.deliveries).toEqual([]);
   });
 
-  it.each([`${FORM}; charset=utf-8`, `${FORM}; charset="UTF-8"`, `${FORM};charset=Utf-8`, FORM])('accepts %s and hands the handler the signed values', async (type) => {
-    const res = await send(t.port, '/forms/twilio', { 'content-type': type, ...signature() }, 'Body=caf%C3%A9');
-    expect(res.status).toBe(200);
-    expect(t.log.deliveries.map((d) => d.body)).toEqual([{ Body: 'café' }]);
-  });
+  it.each([`${FORM}; charset=utf-8`, `${FORM}; charset="UTF-8"`, `${FORM};charset=Utf-8`, FORM])(
+    'accepts %s and hands the handler the signed values',
+    async (type) => {
+      const res = await send(t.port, '/forms/twilio', { 'content-type': type, ...signature() }, 'Body=caf%C3%A9');
+      expect(res.status).toBe(200);
+      expect(t.log.deliveries.map((d) => d.body)).toEqual([{ Body: 'café' }]);
+    },
+  );
 });
 
 describe('A Slack slash command sent with charset=iso-8859-1, on express', () => {
@@ -44,7 +47,12 @@ describe('A Slack slash command sent with charset=iso-8859-1, on express', () =>
     const providers = { slack: { secret: SECRET }, github: other, shopify: other, twilio: other, stripe: { secret: 'whsec_x' } };
     t = await createApp(
       WebhookSecurityModule.forRoot({
-        providers: { ...providers, stripeConnect: { scheme: 'stripe', secret: 'whsec_x' }, standardwebhooks: { secret: 'whsec_eHh4eA==' }, svix: { secret: 'whsec_eHh4eA==' } },
+        providers: {
+          ...providers,
+          stripeConnect: { scheme: 'stripe', secret: 'whsec_x' },
+          standardwebhooks: { secret: 'whsec_eHh4eA==' },
+          svix: { secret: 'whsec_eHh4eA==' },
+        },
       }),
       { controllers: [VendorsController] },
     );
@@ -56,7 +64,11 @@ describe('A Slack slash command sent with charset=iso-8859-1, on express', () =>
     const ts = String(Math.floor(Date.now() / 1000));
     const sig = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${BODY}`).digest('hex')}`;
     const post = (type: string) =>
-      request(t.app.getHttpServer()).post('/vendors/slack').set('content-type', type).set({ 'x-slack-request-timestamp': ts, 'x-slack-signature': sig }).send(BODY);
+      request(t.app.getHttpServer())
+        .post('/vendors/slack')
+        .set('content-type', type)
+        .set({ 'x-slack-request-timestamp': ts, 'x-slack-signature': sig })
+        .send(BODY);
     expect((await post(`${FORM}; charset=iso-8859-1`)).status).toBe(415);
     expect(t.log.deliveries).toEqual([]);
     expect((await post(`${FORM}; charset=utf-8`)).status).toBe(200);

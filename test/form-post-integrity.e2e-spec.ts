@@ -45,5 +45,4 @@ describe.each(ADAPTERS)('Form posts the app would read differently from what was
     expect(reply.slice(9, 12)).toBe('400');
     expect(t.log.deliveries).toEqual([]);
   });
-
 });

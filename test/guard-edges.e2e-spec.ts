@@ -130,8 +130,8 @@ describe('a malformed Standard Webhooks key fails startup', () => {
     ['junk before the base64 of a whpk_ key', `whpk_!!!!${publicKey}`],
     ['a line of junk after the base64 of a whpk_ key', `whpk_${publicKey}\n!!!`],
   ])('rejects %s', async (_name, key) => {
-    await expect(
-      createApp(WebhookSecurityModule.forRoot({ providers: { standardwebhooks: { secret: key } } }), { controllers: [] }),
-    ).rejects.toThrow("Webhook provider 'standardwebhooks': secret must be");
+    await expect(createApp(WebhookSecurityModule.forRoot({ providers: { standardwebhooks: { secret: key } } }), { controllers: [] })).rejects.toThrow(
+      "Webhook provider 'standardwebhooks': secret must be",
+    );
   });
 });

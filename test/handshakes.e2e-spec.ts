@@ -1,11 +1,7 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { All, Body, Controller, HttpCode, Post } from '@nestjs/common';
 import request from 'supertest';
-import {
-  MailgunVerifier,
-  VerifiedWebhook,
-  WebhookSecurityModule,
-} from '../src/index.js';
+import { MailgunVerifier, VerifiedWebhook, WebhookSecurityModule } from '../src/index.js';
 import { signWebhook } from '../src/testing/index.js';
 import { Calls, startCallsApp, type CallsApp } from './app/calls-app.js';
 import { ADAPTERS, createApp } from './app/create-app.js';
@@ -121,7 +117,11 @@ describe.each(ADAPTERS)('Handshakes and public-key schemes over HTTP (%s)', (ada
   it('answers a signed Discord PING with {"type":1}, twice under replay, without running the handler', async () => {
     const ping = '{"id":"1","type":1}';
     for (let i = 0; i < 2; i++) {
-      const response = await post('/hooks/discord', ping, signWebhook('discord', { secret: DISCORD_PUBLIC_KEY, body: ping, privateKey: discordKeys.privateKey }));
+      const response = await post(
+        '/hooks/discord',
+        ping,
+        signWebhook('discord', { secret: DISCORD_PUBLIC_KEY, body: ping, privateKey: discordKeys.privateKey }),
+      );
       expect(response.status).toBe(200);
       expect(response.headers['content-type']).toMatch(/^application\/json/);
       expect(response.text).toBe('{"type":1}');
@@ -166,7 +166,9 @@ describe.each(ADAPTERS)('Handshakes and public-key schemes over HTTP (%s)', (ada
     const okta = await request(server).get('/hooks/okta').set('x-okta-verification-challenge', 'ok-123').set('authorization', 'Bearer okta-static-token');
     expect([okta.status, JSON.parse(okta.text)]).toEqual([200, { verification: 'ok-123' }]);
     await request(server).get('/hooks/okta').set('x-okta-verification-challenge', 'ok-123').set('authorization', 'Bearer wrong').expect(401);
-    await request(server).get(`/hooks/dropbox?challenge=${encodeURIComponent('<script>\n')}`).expect(401);
+    await request(server)
+      .get(`/hooks/dropbox?challenge=${encodeURIComponent('<script>\n')}`)
+      .expect(401);
     expect(t.calls.names).toEqual([]);
   });
 
@@ -182,9 +184,16 @@ describe.each(ADAPTERS)('Handshakes and public-key schemes over HTTP (%s)', (ada
     const twitch = '{"challenge":"pogchamp-kappa-360noscope-vohiyo","subscription":{"id":"f1c2a387","type":"channel.follow"}}';
     const headers = { ...signWebhook('twitch', { secret: 'twitch-secret', body: twitch }), 'twitch-eventsub-message-type': 'webhook_callback_verification' };
     const twitchReply = await post('/hooks/twitch', twitch, headers);
-    expect([twitchReply.status, twitchReply.headers['content-type'], twitchReply.text]).toEqual([200, 'text/plain; charset=utf-8', 'pogchamp-kappa-360noscope-vohiyo']);
+    expect([twitchReply.status, twitchReply.headers['content-type'], twitchReply.text]).toEqual([
+      200,
+      'text/plain; charset=utf-8',
+      'pogchamp-kappa-360noscope-vohiyo',
+    ]);
     const notification = '{"subscription":{"type":"channel.follow"},"event":{"user_id":"1"}}';
-    await post('/hooks/twitch', notification, { ...signWebhook('twitch', { secret: 'twitch-secret', body: notification }), 'twitch-eventsub-message-type': 'notification' }).expect(204);
+    await post('/hooks/twitch', notification, {
+      ...signWebhook('twitch', { secret: 'twitch-secret', body: notification }),
+      'twitch-eventsub-message-type': 'notification',
+    }).expect(204);
     expect(t.calls.names).toEqual(['twitch']);
   });
 
@@ -250,7 +259,10 @@ describe('Schemes whose signature does not cover the whole body', () => {
     await expect(createApp(WebhookSecurityModule.forRoot({ providers: { mailgun: { secret: 'key-1' } } }), { controllers: [] })).rejects.toThrow(
       /replay must be on for this scheme .*not the event data.*set replay: \{\}/,
     );
-    const started = await createApp(WebhookSecurityModule.forRoot({ providers: { mailgun: { secret: 'key-1', verifier: new MailgunVerifier(), replay: {} } } }), { controllers: [] });
+    const started = await createApp(
+      WebhookSecurityModule.forRoot({ providers: { mailgun: { secret: 'key-1', verifier: new MailgunVerifier(), replay: {} } } }),
+      { controllers: [] },
+    );
     await started.app.close();
   });
 });

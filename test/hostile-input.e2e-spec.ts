@@ -3,15 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { signWebhook } from '../src/testing/index.js';
 import { SECRETS } from './app/create-app.js';
-import {
-  BODY_LIMIT,
-  FULLUP_EU_SECRET,
-  HELD_REQUEST_ANSWERED,
-  HOLD_UNTIL_CLOSED,
-  STRIPE_SECRET,
-  startHostileApp,
-  type HostileApp,
-} from './app/hostile-app.js';
+import { BODY_LIMIT, FULLUP_EU_SECRET, HELD_REQUEST_ANSWERED, HOLD_UNTIL_CLOSED, STRIPE_SECRET, startHostileApp, type HostileApp } from './app/hostile-app.js';
 import { rawExchange, send } from './support/raw-http.js';
 
 /*
@@ -39,8 +31,7 @@ const sign = (vendor: Vendor, body: string | Buffer, path = `/webhooks/${vendor}
 const post = (path: string, headers: Record<string, string | string[] | number>, body?: string | Buffer | (string | Buffer)[]) =>
   send(t.port, path, headers, body);
 /** Resolves when the server has finished with the next request it receives, whatever became of it. */
-const nextRequestDone = () =>
-  new Promise<void>((resolve) => t.server.once('request', (_req: IncomingMessage, res) => res.once('close', () => resolve())));
+const nextRequestDone = () => new Promise<void>((resolve) => t.server.once('request', (_req: IncomingMessage, res) => res.once('close', () => resolve())));
 const errorLogs = () => t.logger.lines.filter((line) => line.level === 'error');
 
 describe('duplicated signature headers (Node joins them with ", ")', () => {
@@ -68,7 +59,11 @@ describe('duplicated signature headers (Node joins them with ", ")', () => {
 
   it('rejects a duplicated timestamp (Noyo): 401', async () => {
     const headers = sign('noyo', BODY);
-    const res = await post('/webhooks/noyo', { ...JSON_TYPE, ...headers, 'x-noyo-timestamp': [headers['x-noyo-timestamp']!, headers['x-noyo-timestamp']!] }, BODY);
+    const res = await post(
+      '/webhooks/noyo',
+      { ...JSON_TYPE, ...headers, 'x-noyo-timestamp': [headers['x-noyo-timestamp']!, headers['x-noyo-timestamp']!] },
+      BODY,
+    );
     expect(res.status).toBe(401);
     expect(t.log.deliveries).toEqual([]);
   });
@@ -298,9 +293,7 @@ describe('the raw body missing (app created without rawBody: true)', () => {
       const res = await send(bare.port, '/webhooks/fullup', { ...JSON_TYPE, ...sign('fullup', BODY) }, BODY);
       expect(res.status).toBe(500);
       expect(bare.log.deliveries).toEqual([]);
-      expect(bare.logger.lines.filter((line) => line.level === 'error').map((line) => line.message)).toEqual([
-        expect.stringContaining('{ rawBody: true }'),
-      ]);
+      expect(bare.logger.lines.filter((line) => line.level === 'error').map((line) => line.message)).toEqual([expect.stringContaining('{ rawBody: true }')]);
     } finally {
       await bare.app.close();
     }

@@ -31,9 +31,7 @@ describe('the published package', () => {
   }, 120_000);
 
   it('holds the ESM and the CommonJS build of every module, and nothing else', () => {
-    const builds = sourceModules().flatMap((module) =>
-      ['esm', 'cjs'].flatMap((build) => [`dist/${build}/${module}.js`, `dist/${build}/${module}.d.ts`]),
-    );
+    const builds = sourceModules().flatMap((module) => ['esm', 'cjs'].flatMap((build) => [`dist/${build}/${module}.js`, `dist/${build}/${module}.d.ts`]));
     expect(files).toEqual(['LICENSE', 'README.md', 'dist/cjs/package.json', 'package.json', ...builds].sort());
   });
 

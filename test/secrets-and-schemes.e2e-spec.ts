@@ -98,9 +98,7 @@ class TenantsModule {}
 /** A user-defined verifier with no dependencies, registered nowhere: it is created. */
 class FlagVerifier implements WebhookVerifier {
   verify(request: WebhookRequest) {
-    return request.headers['x-ok'] === 'yes'
-      ? ({ verified: true } as const)
-      : ({ verified: false, reason: 'missing_header' } as const);
+    return request.headers['x-ok'] === 'yes' ? ({ verified: true } as const) : ({ verified: false, reason: 'missing_header' } as const);
   }
 }
 
@@ -212,9 +210,7 @@ describe('secrets per request, injectable classes, declarative schemes and the f
   it('logs a hook that throws and still answers 401', async () => {
     hookThrows = true;
     await post('/fn/acme', fullup('wrong')).expect(401);
-    expect(t.logger.lines.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([
-      'onVerificationFailure threw: Error',
-    ]);
+    expect(t.logger.lines.filter((l) => l.level === 'error').map((l) => l.message)).toEqual(['onVerificationFailure threw: Error']);
   });
 });
 
@@ -222,11 +218,7 @@ describe('secrets per request, injectable classes, declarative schemes and the f
 describe('injectable classes that cannot be created', () => {
   it('fails startup with the fix when a verifier class cannot be created', async () => {
     const module = WebhookSecurityModule.forRoot({ providers: { verifierClass: { secret: 'unused', verifier: HeaderKeyVerifier } } });
-    await expect(createApp(module, { controllers: [] })).rejects.toThrow(
-      "Webhook provider 'verifierClass': HeaderKeyVerifier could not be created",
-    );
-    await expect(createApp(module, { controllers: [] })).rejects.toThrow(
-      'Register HeaderKeyVerifier as a provider in the module that owns its dependencies.',
-    );
+    await expect(createApp(module, { controllers: [] })).rejects.toThrow("Webhook provider 'verifierClass': HeaderKeyVerifier could not be created");
+    await expect(createApp(module, { controllers: [] })).rejects.toThrow('Register HeaderKeyVerifier as a provider in the module that owns its dependencies.');
   });
 });

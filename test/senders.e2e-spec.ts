@@ -22,7 +22,8 @@ const SCHEMES = (Object.keys(BUILT_IN_VERIFIERS) as BuiltInScheme[]).filter((sch
 const BODY = 'id=evt_1&type=ping&name=Zo%C3%AB';
 /** For schemes whose senders only send JSON (`body: 'json'`). */
 const JSON_BODY = '{"id":"evt_1","type":"ping","name":"Zo\u00eb"}';
-const jsonOnly = (scheme: BuiltInScheme) => Object.hasOwn(BUILT_IN_SCHEMES, scheme) && (BUILT_IN_SCHEMES[scheme as keyof typeof BUILT_IN_SCHEMES] as { body?: string }).body === 'json';
+const jsonOnly = (scheme: BuiltInScheme) =>
+  Object.hasOwn(BUILT_IN_SCHEMES, scheme) && (BUILT_IN_SCHEMES[scheme as keyof typeof BUILT_IN_SCHEMES] as { body?: string }).body === 'json';
 const bodyOf = (scheme: BuiltInScheme) => (jsonOnly(scheme) ? JSON_BODY : BODY);
 const KEY = Buffer.from('sender-e2e-key-bytes').toString('base64');
 /** Secrets in the formats schemes ask for; each scheme gets the first its `checkSecret` accepts. */
@@ -36,7 +37,8 @@ function secretFor(scheme: BuiltInScheme): string {
 }
 
 /** True for a scheme whose credential does not cover the body (a token sent as is). */
-const signsBody = (scheme: BuiltInScheme) => !(Object.hasOwn(BUILT_IN_SCHEMES, scheme) && isTokenScheme(BUILT_IN_SCHEMES[scheme as keyof typeof BUILT_IN_SCHEMES]));
+const signsBody = (scheme: BuiltInScheme) =>
+  !(Object.hasOwn(BUILT_IN_SCHEMES, scheme) && isTokenScheme(BUILT_IN_SCHEMES[scheme as keyof typeof BUILT_IN_SCHEMES]));
 
 /** A controller with one route, `POST /senders/<scheme>`, verified by that scheme. */
 function senderController(scheme: BuiltInScheme): Type {
@@ -75,7 +77,8 @@ describe.each(ADAPTERS)('every built-in sender on %s', (adapter) => {
       .set('content-type', jsonOnly(scheme) ? 'application/json' : 'application/x-www-form-urlencoded')
       .set(headers)
       .send(body);
-  const signed = (scheme: BuiltInScheme) => signWebhook(scheme, { secret: secretFor(scheme), body: bodyOf(scheme), url: `${origin}/senders/${scheme}`, format: 'form' });
+  const signed = (scheme: BuiltInScheme) =>
+    signWebhook(scheme, { secret: secretFor(scheme), body: bodyOf(scheme), url: `${origin}/senders/${scheme}`, format: 'form' });
 
   describe.each(SCHEMES)('%s', (scheme) => {
     it('runs the handler for a request signWebhook signed, with the exact bytes', async () => {

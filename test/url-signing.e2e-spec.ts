@@ -48,7 +48,12 @@ describe.each(ADAPTERS)('Schemes that sign the URL, on %s', (adapter) => {
     it('rejects a forged body whose hash sits in the path, with the signed query moved into the Host header', async () => {
       const hash = sha256Hex(BODY);
       const headers = { ...JSON_TYPE, ...signUrl(`http://${host()}${path}?bodySHA256=${hash}`) };
-      const res = await send(t.port, `${path}?&bodySHA256=${sha256Hex(FORGED)}`, { ...headers, host: `${host()}${path}?bodySHA\t256=${hash}${PADDING}` }, FORGED);
+      const res = await send(
+        t.port,
+        `${path}?&bodySHA256=${sha256Hex(FORGED)}`,
+        { ...headers, host: `${host()}${path}?bodySHA\t256=${hash}${PADDING}` },
+        FORGED,
+      );
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
       expect(t.log.deliveries).toEqual([]);

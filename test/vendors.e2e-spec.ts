@@ -61,11 +61,19 @@ const SDK_HEADERS: Record<Vendor, (secret: string, body: string, url: string) =>
   }),
   standardwebhooks: (secret, body) => {
     const [id, timestamp] = ['msg_sdk', new Date()];
-    return { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign(id, timestamp, body) };
+    return {
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+      'webhook-signature': new Webhook(secret).sign(id, timestamp, body),
+    };
   },
   svix: (secret, body) => {
     const [id, timestamp] = ['msg_sdk', new Date()];
-    return { 'svix-id': id, 'svix-timestamp': String(Math.floor(timestamp.getTime() / 1000)), 'svix-signature': new SvixWebhook(secret).sign(id, timestamp, body) };
+    return {
+      'svix-id': id,
+      'svix-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+      'svix-signature': new SvixWebhook(secret).sign(id, timestamp, body),
+    };
   },
 };
 

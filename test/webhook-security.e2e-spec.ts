@@ -90,7 +90,9 @@ describe.each(cases)('%s, WebhookSecurityModule.%s', (adapter, _name, webhookMod
     it('logs the provider, route and reason, and never the secret or the signature', async () => {
       const headers = signed(vendor, BODY, 'wrong-secret');
       await post(vendor, BODY, headers).expect(401);
-      const warnings = t.logger.lines.filter((line) => line.level === 'warn' && !/publicBaseUrl|replay protection off/.test(line.message)).map((line) => line.message);
+      const warnings = t.logger.lines
+        .filter((line) => line.level === 'warn' && !/publicBaseUrl|replay protection off/.test(line.message))
+        .map((line) => line.message);
       expect(warnings).toEqual([`Rejected webhook from '${vendor}' on POST /webhooks/${vendor}: no_matching_signature`]);
       const logged = t.logger.lines.map((line) => line.message).join('\n');
       for (const value of [SECRETS[vendor], ...Object.values(headers)]) expect(logged).not.toContain(value);

@@ -73,7 +73,7 @@ function timeCalls(check: Check, n: number): number {
 function warmUp(check: Check): number {
   let calls = 1;
   let perCall = 0;
-  for (let spent = 0; spent < settings.warmupMs * 1e6; ) {
+  for (let spent = 0; spent < settings.warmupMs * 1e6;) {
     perCall = timeCalls(check, calls);
     spent += perCall * calls;
     calls = Math.min(calls * 2, Math.max(1, Math.round((settings.warmupMs * 1e6) / 8 / perCall)));

@@ -113,7 +113,11 @@ function formCases(scheme: 'twilio' | 'signalwire', header: string): HostileCase
     {
       ...common,
       label: `${scheme} form, 1 MiB of a& as text/plain`,
-      request: () => ({ rawBody: manyParams(HOSTILE_BODY_BYTES), headers: headers({ [header]: base64(20), 'content-type': 'text/plain' }), url: URL_WITH_QUERY }),
+      request: () => ({
+        rawBody: manyParams(HOSTILE_BODY_BYTES),
+        headers: headers({ [header]: base64(20), 'content-type': 'text/plain' }),
+        url: URL_WITH_QUERY,
+      }),
     },
     {
       ...common,
@@ -152,7 +156,13 @@ function describedCase(scheme: BuiltInScheme, description: SchemeDescription): H
   if (isTokenScheme(description)) {
     const header = description.header ?? 'authorization';
     const token = description.kind === 'basic' ? `Basic ${Buffer.from(`user:${hex(16)}`).toString('base64')}` : hex(secret.length);
-    return { label: `${scheme}, wrong token`, scheme, secret, algorithm: 'sha256', request: () => ({ rawBody: JSON_BODY(), headers: headers({ [header]: token }), url: URL_WITH_QUERY }) };
+    return {
+      label: `${scheme}, wrong token`,
+      scheme,
+      secret,
+      algorithm: 'sha256',
+      request: () => ({ rawBody: JSON_BODY(), headers: headers({ [header]: token }), url: URL_WITH_QUERY }),
+    };
   }
   const hmac: HmacSchemeOptions = description;
   const family = typeof hmac.header === 'string' ? [hmac.header] : hmac.header;
@@ -176,7 +186,12 @@ function describedCase(scheme: BuiltInScheme, description: SchemeDescription): H
       }
       if (source && 'header' in source) values[source.header] = now!;
       if (hmac.id) values[hmac.id.header] = `msg_${hex(12)}`;
-      return { rawBody: JSON_BODY(), headers: headers({ ...values, 'content-type': 'application/json' }), url: URL_WITH_QUERY, query: URL_WITH_QUERY.slice(URL_WITH_QUERY.indexOf('?') + 1) };
+      return {
+        rawBody: JSON_BODY(),
+        headers: headers({ ...values, 'content-type': 'application/json' }),
+        url: URL_WITH_QUERY,
+        query: URL_WITH_QUERY.slice(URL_WITH_QUERY.indexOf('?') + 1),
+      };
     },
   };
 }
@@ -271,27 +286,25 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     request: () => ({ rawBody: JSON_BODY(), headers: headers({ 'x-shopify-hmac-sha256': base64(32) }), url: URL_WITH_QUERY }),
   },
   ...formCases('twilio', 'x-twilio-signature'),
-  ...(['standardwebhooks', 'svix', 'clerk', 'resend', 'dodopayments', 'openai'] as const).map(
-    (scheme): HostileCase => ({
-      label: `${scheme}, ${MAX_SIGNATURES_PER_HEADER} signatures`,
-      scheme,
-      secret: STANDARD_WEBHOOKS_SECRET,
-      key: Buffer.from(STANDARD_WEBHOOKS_SECRET.slice('whsec_'.length), 'base64'),
-      algorithm: 'sha256',
-      request: () => {
-        const prefix = ['svix', 'clerk', 'resend'].includes(scheme) ? 'svix' : 'webhook';
-        return {
-          rawBody: JSON_BODY(),
-          headers: headers({
-            [`${prefix}-id`]: `msg_${hex(12)}`,
-            [`${prefix}-timestamp`]: nowSeconds(),
-            [`${prefix}-signature`]: listed(MAX_SIGNATURES_PER_HEADER, () => `v1,${base64(32)}`, ' '),
-          }),
-          url: URL_WITH_QUERY,
-        };
-      },
-    }),
-  ),
+  ...(['standardwebhooks', 'svix', 'clerk', 'resend', 'dodopayments', 'openai'] as const).map((scheme): HostileCase => ({
+    label: `${scheme}, ${MAX_SIGNATURES_PER_HEADER} signatures`,
+    scheme,
+    secret: STANDARD_WEBHOOKS_SECRET,
+    key: Buffer.from(STANDARD_WEBHOOKS_SECRET.slice('whsec_'.length), 'base64'),
+    algorithm: 'sha256',
+    request: () => {
+      const prefix = ['svix', 'clerk', 'resend'].includes(scheme) ? 'svix' : 'webhook';
+      return {
+        rawBody: JSON_BODY(),
+        headers: headers({
+          [`${prefix}-id`]: `msg_${hex(12)}`,
+          [`${prefix}-timestamp`]: nowSeconds(),
+          [`${prefix}-signature`]: listed(MAX_SIGNATURES_PER_HEADER, () => `v1,${base64(32)}`, ' '),
+        }),
+        url: URL_WITH_QUERY,
+      };
+    },
+  })),
 ];
 
 /** The eleven schemes above have cases of their own; every other description gets one made from it. */

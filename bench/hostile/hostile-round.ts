@@ -42,7 +42,9 @@ const checks: Record<'verify' | 'bare', () => boolean> = {
     return result.verified;
   },
   bare: () => {
-    const digest = createHmac(hostile.algorithm, hostile.key ?? hostile.secret).update(request.rawBody).digest();
+    const digest = createHmac(hostile.algorithm, hostile.key ?? hostile.secret)
+      .update(request.rawBody)
+      .digest();
     return digest.length === expected.length && timingSafeEqual(digest, expected);
   },
 };

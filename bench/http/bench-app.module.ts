@@ -1,11 +1,5 @@
 import { Body, Controller, HttpCode, Injectable, Module, Post, SetMetadata, UseGuards } from '@nestjs/common';
-import {
-  OnWebhookEvent,
-  VerifiedWebhook,
-  WEBHOOK_PROVIDER_METADATA,
-  WebhookSecurityModule,
-  WebhookSignatureGuard,
-} from '../../src/index.js';
+import { OnWebhookEvent, VerifiedWebhook, WEBHOOK_PROVIDER_METADATA, WebhookSecurityModule, WebhookSignatureGuard } from '../../src/index.js';
 import { FULLUP_SCHEME } from '../../src/verifiers/schemes/fullup.scheme.js';
 
 /** The secret of the benchmark app's verified route. */

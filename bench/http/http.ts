@@ -80,20 +80,33 @@ export async function runHttp(settings: HttpSettings): Promise<HttpResult> {
     }
 
     const rows = settings.sizes.flatMap((size) => {
-      const of = (route: Route): HttpLoadResult[] =>
-        rounds.filter((run) => run.size === size && run.route === route).map((run) => run.result);
+      const of = (route: Route): HttpLoadResult[] => rounds.filter((run) => run.size === size && run.route === route).map((run) => run.result);
       const unguarded = of('unguarded');
       const guardOnly = of('guardOnly');
       const guarded = of('guarded');
       return ROUTE_ORDER.map((route) => {
         const results = of(route);
         const field = (name: keyof HttpLoadResult): number => median(results.map((result) => result[name]));
-        const ratio = (name: keyof HttpLoadResult): number =>
-          median(results.map((result, round) => result[name] / unguarded[round]![name]));
-        const result = { requests: field('requests'), reqPerSec: field('reqPerSec'), p50: field('p50'), p99: field('p99'), cpuUsPerRequest: field('cpuUsPerRequest') };
+        const ratio = (name: keyof HttpLoadResult): number => median(results.map((result, round) => result[name] / unguarded[round]![name]));
+        const result = {
+          requests: field('requests'),
+          reqPerSec: field('reqPerSec'),
+          p50: field('p50'),
+          p99: field('p99'),
+          cpuUsPerRequest: field('cpuUsPerRequest'),
+        };
         const cpuPerGuardOnly = median(results.map((result, round) => result.cpuUsPerRequest / guardOnly[round]!.cpuUsPerRequest));
         const cpuPerGuarded = median(results.map((result, round) => result.cpuUsPerRequest / guarded[round]!.cpuUsPerRequest));
-        return { size, route, result, reqPerSecRatio: ratio('reqPerSec'), p99Ratio: ratio('p99'), cpuRatio: ratio('cpuUsPerRequest'), cpuPerGuardOnly, cpuPerGuarded };
+        return {
+          size,
+          route,
+          result,
+          reqPerSecRatio: ratio('reqPerSec'),
+          p99Ratio: ratio('p99'),
+          cpuRatio: ratio('cpuUsPerRequest'),
+          cpuPerGuardOnly,
+          cpuPerGuarded,
+        };
       });
     });
     return { rows, rounds };

@@ -63,8 +63,7 @@ export async function runMemory(settings: MemorySettings): Promise<MemoryResult>
       peakArrayBuffers: field('peakArrayBuffers'),
     };
   };
-  const ratio = (field: keyof ServerMemory): number =>
-    median(of('guarded').map((run, round) => run[field] / of('unguarded')[round]![field]));
+  const ratio = (field: keyof ServerMemory): number => median(of('guarded').map((run, round) => run[field] / of('unguarded')[round]![field]));
   return {
     size: settings.size,
     routes: { unguarded: medianRun('unguarded'), guarded: medianRun('guarded') },
@@ -86,11 +85,7 @@ export function memoryTable(result: MemoryResult): string {
   ];
   return markdownTable(
     ['route', 'req/s', 'idle RSS', 'peak RSS', 'peak heap used', 'peak array buffers'],
-    [
-      line(result.routes.unguarded),
-      line(result.routes.guarded),
-      ['guarded/unguarded', '', '', fixed(result.peakRssRatio), fixed(result.peakHeapRatio), ''],
-    ],
+    [line(result.routes.unguarded), line(result.routes.guarded), ['guarded/unguarded', '', '', fixed(result.peakRssRatio), fixed(result.peakHeapRatio), '']],
   );
 }
 

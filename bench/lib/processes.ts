@@ -7,16 +7,12 @@ const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 /** CPU cores for the server and for the load generator, or `undefined` when they cannot be pinned. */
 export const PINNING: { readonly server: number; readonly load: number } | undefined =
-  availableParallelism() >= 2 && spawnSync('taskset', ['-c', '0', process.execPath, '-e', '']).status === 0
-    ? { server: 0, load: 1 }
-    : undefined;
+  availableParallelism() >= 2 && spawnSync('taskset', ['-c', '0', process.execPath, '-e', '']).status === 0 ? { server: 0, load: 1 } : undefined;
 
 /** Command and arguments that run a compiled bench script under Node, on `cpu` when pinning is possible. */
 function command(script: string, args: readonly string[], cpu: number | undefined): [string, string[]] {
   const nodeArgs = [BENCH_DIR + script, ...args];
-  return PINNING && cpu !== undefined
-    ? ['taskset', ['-c', String(cpu), process.execPath, ...nodeArgs]]
-    : [process.execPath, nodeArgs];
+  return PINNING && cpu !== undefined ? ['taskset', ['-c', String(cpu), process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
 }
 
 /** Runs a bench script to its end and parses the JSON it prints. */

@@ -111,12 +111,14 @@ function microCase(spec: CaseSpec): MicroCase {
       return {
         request: { rawBody: body, headers, url: URL, method: 'POST' },
         secret,
-        bare: spec.bare?.(headers, secret) ?? (() => {
-          const mac = createHmac(spec.algorithm ?? 'sha256', key);
-          for (const part of parts) mac.update(part);
-          const digest = mac.digest();
-          return digest.length === expected.length && timingSafeEqual(digest, expected);
-        }),
+        bare:
+          spec.bare?.(headers, secret) ??
+          (() => {
+            const mac = createHmac(spec.algorithm ?? 'sha256', key);
+            for (const part of parts) mac.update(part);
+            const digest = mac.digest();
+            return digest.length === expected.length && timingSafeEqual(digest, expected);
+          }),
         sdks: spec.sdks?.(headers, body, secret) ?? {},
       };
     },
@@ -132,7 +134,10 @@ const decoded = (value: string | undefined, encoding: 'hex' | 'base64', prefix =
 /** The form parameters as the form scheme signs them: names sorted, each followed by its value. */
 function formSignedContent(body: Buffer): string {
   const params = [...new URLSearchParams(body.toString('utf8'))];
-  return params.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, value]) => name + value).join('');
+  return params
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, value]) => name + value)
+    .join('');
 }
 
 /** Form parameters as a body parser gives them to an SDK, with no cap on their number. */
@@ -237,7 +242,9 @@ function paypalMicroCase(): MicroCase {
       const body = jsonBody(size);
       const id = 'd938e770-8046-11e6-8103-6b62a8a99ac4';
       const time = new Date().toISOString();
-      const signature = createSign('sha256').update(`${id}|${time}|${webhookId}|${crc32(body)}`).sign(cert.privateKey);
+      const signature = createSign('sha256')
+        .update(`${id}|${time}|${webhookId}|${crc32(body)}`)
+        .sign(cert.privateKey);
       const headers = {
         'paypal-transmission-id': id,
         'paypal-transmission-time': time,
@@ -251,7 +258,10 @@ function paypalMicroCase(): MicroCase {
         secret: webhookId,
         options: { keyOrigins: [origin], certificateAuthorities: [cert.authority] },
         // The certificate by hand is parsed once: the verifier caches it too.
-        bare: () => createVerify('sha256').update(`${id}|${time}|${webhookId}|${crc32(body)}`).verify(publicKey, signature),
+        bare: () =>
+          createVerify('sha256')
+            .update(`${id}|${time}|${webhookId}|${crc32(body)}`)
+            .verify(publicKey, signature),
         sdks: {},
       };
     },
@@ -337,7 +347,9 @@ function describedCase(name: keyof typeof BUILT_IN_SCHEMES): MicroCase {
     if (!source) return '';
     if ('header' in source) return headers[source.header]!;
     if ('first' in source) return entries(headers)[0]!;
-    return entries(headers).find((entry) => entry.startsWith(`${source.key}=`))!.slice(source.key.length + 1);
+    return entries(headers)
+      .find((entry) => entry.startsWith(`${source.key}=`))!
+      .slice(source.key.length + 1);
   };
   const signatureEntries = (headers: Headers) => {
     const source = scheme.timestamp;
@@ -354,8 +366,15 @@ function describedCase(name: keyof typeof BUILT_IN_SCHEMES): MicroCase {
     key: describedKey(scheme, secret),
     expected: (headers) => decoded(signatureEntries(headers)[0], scheme.encoding === 'hex' ? 'hex' : 'base64', scheme.prefix),
     content: (headers, body) => {
-      const fields: Record<string, string> = { timestamp: timestampOf(headers), id: scheme.id ? headers[scheme.id.header]! : '', method: 'POST', url: decode(URL) };
-      const [before, after] = (scheme.signedContent ?? '{body}').split('{body}').map((part) => part.replace(/\{(\w+)\}/g, (_, field: string) => fields[field]!));
+      const fields: Record<string, string> = {
+        timestamp: timestampOf(headers),
+        id: scheme.id ? headers[scheme.id.header]! : '',
+        method: 'POST',
+        url: decode(URL),
+      };
+      const [before, after] = (scheme.signedContent ?? '{body}')
+        .split('{body}')
+        .map((part) => part.replace(/\{(\w+)\}/g, (_, field: string) => fields[field]!));
       return [before!, body, after!].filter((part) => part.length > 0);
     },
   });
@@ -401,8 +420,7 @@ const SDK_CASES: readonly MicroCase[] = [
     expected: (headers) => decoded(headers['x-signalwire-signature'], 'hex'),
     content: (_headers, body) => [URL, body],
     sdks: (headers, body, secret) => ({
-      '@signalwire/web-api validateRequest': () =>
-        signalWireWebApiValidateRequest(secret, headers['x-signalwire-signature']!, URL, body.toString('utf8')),
+      '@signalwire/web-api validateRequest': () => signalWireWebApiValidateRequest(secret, headers['x-signalwire-signature']!, URL, body.toString('utf8')),
     }),
   }),
   microCase({
@@ -426,8 +444,7 @@ const SDK_CASES: readonly MicroCase[] = [
     sdks: (headers, body, secret) => ({
       // constructEvent also parses the JSON body; verifyHeader only checks.
       'stripe webhooks.constructEvent': () => Stripe.webhooks.constructEvent(body, headers['stripe-signature']!, secret) !== undefined,
-      'stripe webhooks.signature.verifyHeader': () =>
-        Stripe.webhooks.signature!.verifyHeader(body, headers['stripe-signature']!, secret, 300),
+      'stripe webhooks.signature.verifyHeader': () => Stripe.webhooks.signature!.verifyHeader(body, headers['stripe-signature']!, secret, 300),
     }),
   }),
   microCase({

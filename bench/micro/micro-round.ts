@@ -104,8 +104,7 @@ for (const size of settings.sizes ?? MICRO_SIZES) {
       samples.get(key)!.push(await timeCalls(key, checks.get(key)!, isAsync.get(key)!, calls.get(key)!));
     }
   }
-  const medians = (clock: keyof Sample) =>
-    Object.fromEntries([...samples].map(([key, values]) => [key, median(values.map((value) => value[clock]))]));
+  const medians = (clock: keyof Sample) => Object.fromEntries([...samples].map(([key, values]) => [key, median(values.map((value) => value[clock]))]));
   round.cpuNsPerCall[size] = medians('cpu');
   round.wallNsPerCall[size] = medians('wall');
 }

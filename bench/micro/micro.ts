@@ -45,7 +45,8 @@ export interface MicroResult {
 export function runMicro(settings: MicroPhaseSettings): MicroResult {
   const { schemes } = settings;
   const unknown = schemes?.filter((scheme) => !MICRO_CASES.some((microCase) => microCase.scheme === scheme)) ?? [];
-  if (unknown.length > 0) throw new Error(`No micro case for --schemes=${unknown.join(',')}; cases exist for: ${[...new Set(MICRO_CASES.map(({ scheme }) => scheme))].join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`No micro case for --schemes=${unknown.join(',')}; cases exist for: ${[...new Set(MICRO_CASES.map(({ scheme }) => scheme))].join(', ')}`);
   const cases = schemes ? MICRO_CASES.filter(({ scheme }) => schemes.includes(scheme)) : MICRO_CASES;
   const rounds = new Map<string, MicroRound[]>(cases.map(({ label }) => [label, []]));
   for (let round = 0; round < settings.rounds; round++) {
@@ -108,10 +109,7 @@ export function microSummaryTable({ rows }: MicroResult): string {
     for (const name of sdkNames.slice(1)) lines.push(['', ...sizes.map(() => ''), name, ...perSdk(name)]);
   }
   const sizeLabels = sizes.map(formatSize);
-  return markdownTable(
-    ['scheme', ...sizeLabels.map((size) => `verify/bare ${size}`), 'vendor SDK', ...sizeLabels.map((size) => `verify/SDK ${size}`)],
-    lines,
-  );
+  return markdownTable(['scheme', ...sizeLabels.map((size) => `verify/bare ${size}`), 'vendor SDK', ...sizeLabels.map((size) => `verify/SDK ${size}`)], lines);
 }
 
 /** verify/bare ≤ 1.30 at 1 KiB and ≤ 1.10 above; verify/SDK ≤ 1 everywhere. */

@@ -55,16 +55,22 @@ describe('nestjs-webhook-security CLI', () => {
 
   describe('diagnose', () => {
     it('says verified, exit 0, for a request that verifies, body from stdin', async () => {
-      const result = await run(['diagnose', 'fullup', '--secret-env', 'WEBHOOK_SECRET', '-H', `fullup-signature: ${hmacHex(SECRET, PRETTY)}`], { stdin: PRETTY });
+      const result = await run(['diagnose', 'fullup', '--secret-env', 'WEBHOOK_SECRET', '-H', `fullup-signature: ${hmacHex(SECRET, PRETTY)}`], {
+        stdin: PRETTY,
+      });
       expect(result).toMatchObject({ status: 0, stderr: '' });
       expect(result.stdout).toMatch(/^Verified by fullup: the signature matches/);
     });
 
     it('finds a body the app hashed as parsed JSON', async () => {
       const result = await run([
-        'diagnose', 'fullup', '--secret-env=WEBHOOK_SECRET',
-        '-H', `Fullup-Signature: ${hmacHex(SECRET, PRETTY)}`,
-        '--body-file', file('compact.json', COMPACT),
+        'diagnose',
+        'fullup',
+        '--secret-env=WEBHOOK_SECRET',
+        '-H',
+        `Fullup-Signature: ${hmacHex(SECRET, PRETTY)}`,
+        '--body-file',
+        file('compact.json', COMPACT),
       ]);
       expect(result.status).toBe(1);
       expect(result.stdout).toContain('Not verified by fullup: no_matching_signature\n\nLikeliest cause: reserialized_json\n');
@@ -74,9 +80,16 @@ describe('nestjs-webhook-security CLI', () => {
     it('finds the https URL the sender signed behind a proxy that gives http', async () => {
       const signed = 'https://api.example.com/hooks/sw?tenant=7';
       const result = await run([
-        'diagnose', 'signalwire', '--secret-env', 'WEBHOOK_SECRET',
-        '-H', `X-SignalWire-SHA256-Signature: ${hmacHex(SECRET, signed + COMPACT)}`,
-        '--url', 'http://api.example.com/hooks/sw?tenant=7', '--body', COMPACT,
+        'diagnose',
+        'signalwire',
+        '--secret-env',
+        'WEBHOOK_SECRET',
+        '-H',
+        `X-SignalWire-SHA256-Signature: ${hmacHex(SECRET, signed + COMPACT)}`,
+        '--url',
+        'http://api.example.com/hooks/sw?tenant=7',
+        '--body',
+        COMPACT,
       ]);
       expect(result.status).toBe(1);
       expect(result.stdout).toContain('Likeliest cause: url_variant\n');
@@ -86,8 +99,16 @@ describe('nestjs-webhook-security CLI', () => {
     it('says how many minutes a timestamp is stale, at the time given with --received-at', async () => {
       const timestamp = '2024-05-08T21:28:00.000000+00:00';
       const argv = [
-        'diagnose', 'noyo', '--secret-env', 'WEBHOOK_SECRET', '--body', COMPACT,
-        '-H', `x-noyo-timestamp: ${timestamp}`, '-H', `x-noyo-signature: ${hmacHex(SECRET, `${timestamp}.${COMPACT}`)}`,
+        'diagnose',
+        'noyo',
+        '--secret-env',
+        'WEBHOOK_SECRET',
+        '--body',
+        COMPACT,
+        '-H',
+        `x-noyo-timestamp: ${timestamp}`,
+        '-H',
+        `x-noyo-signature: ${hmacHex(SECRET, `${timestamp}.${COMPACT}`)}`,
       ];
       const result = await run([...argv, '--received-at', '2024-05-08T21:40:00Z']);
       expect(result.stdout).toContain('Not verified by noyo: timestamp_out_of_tolerance\n\nLikeliest cause: timestamp_stale\n');
@@ -97,31 +118,52 @@ describe('nestjs-webhook-security CLI', () => {
     });
 
     it('finds a hex signature where the scheme reads base64', async () => {
-      const result = await run(['diagnose', 'trophy', '--secret-env', 'WEBHOOK_SECRET', '--body', COMPACT, '-H', `x-trophy-signature: ${hmacHex(SECRET, COMPACT)}`]);
+      const result = await run([
+        'diagnose',
+        'trophy',
+        '--secret-env',
+        'WEBHOOK_SECRET',
+        '--body',
+        COMPACT,
+        '-H',
+        `x-trophy-signature: ${hmacHex(SECRET, COMPACT)}`,
+      ]);
       expect(result.stdout).toContain('Not verified by trophy: malformed_header\n\nLikeliest cause: signature_encoding\n');
       expect(result.stdout).toContain('written in hex, and the scheme reads base64');
     });
 
     it('finds a secret configured without its whsec_ prefix', async () => {
       const result = await run([
-        'diagnose', 'fullup', '--secret-env', 'WEBHOOK_SECRET', '--body', COMPACT,
-        '-H', `fullup-signature: ${hmacHex(`whsec_${SECRET}`, COMPACT)}`,
+        'diagnose',
+        'fullup',
+        '--secret-env',
+        'WEBHOOK_SECRET',
+        '--body',
+        COMPACT,
+        '-H',
+        `fullup-signature: ${hmacHex(`whsec_${SECRET}`, COMPACT)}`,
       ]);
       expect(result.stdout).toContain('Likeliest cause: secret_prefix\n');
     });
 
     it('finds the trailing newline of a secret read from a .env file', async () => {
-      const result = await run(
-        ['diagnose', 'fullup', '--secret-env', 'FROM_FILE', '--body', COMPACT, '-H', `fullup-signature: ${hmacHex(SECRET, COMPACT)}`],
-        { env: { FROM_FILE: `${SECRET}\n` } },
-      );
+      const result = await run(['diagnose', 'fullup', '--secret-env', 'FROM_FILE', '--body', COMPACT, '-H', `fullup-signature: ${hmacHex(SECRET, COMPACT)}`], {
+        env: { FROM_FILE: `${SECRET}\n` },
+      });
       expect(result.stdout).toContain('Likeliest cause: secret_whitespace\n');
     });
 
     it('points to another secret, and prints JSON with --json', async () => {
       const result = await run([
-        'diagnose', 'fullup', '--secret-env', 'WEBHOOK_SECRET', '--body', COMPACT, '--json',
-        '-H', `fullup-signature: ${hmacHex('another-secret', COMPACT)}`,
+        'diagnose',
+        'fullup',
+        '--secret-env',
+        'WEBHOOK_SECRET',
+        '--body',
+        COMPACT,
+        '--json',
+        '-H',
+        `fullup-signature: ${hmacHex('another-secret', COMPACT)}`,
       ]);
       expect(result.status).toBe(1);
       expect(JSON.parse(result.stdout)).toMatchObject({ verified: false, reason: 'no_matching_signature', causes: [{ code: 'no_variant_matched' }] });
@@ -139,15 +181,36 @@ describe('nestjs-webhook-security CLI', () => {
     it('finds a Standard Webhooks sender that uses the whsec_ secret as text', async () => {
       const asText = createHmac('sha256', WHSEC_SECRET).update(`msg_1.1614265330.${COMPACT}`).digest('base64');
       const result = await run([
-        'diagnose', 'standardwebhooks', '--secret-env', 'WHSEC_SECRET', '--body', COMPACT, '--received-at', '1614265330',
-        '-H', 'webhook-id: msg_1', '-H', 'webhook-timestamp: 1614265330', '-H', `webhook-signature: v1,${asText}`,
+        'diagnose',
+        'standardwebhooks',
+        '--secret-env',
+        'WHSEC_SECRET',
+        '--body',
+        COMPACT,
+        '--received-at',
+        '1614265330',
+        '-H',
+        'webhook-id: msg_1',
+        '-H',
+        'webhook-timestamp: 1614265330',
+        '-H',
+        `webhook-signature: v1,${asText}`,
       ]);
       expect(result.stdout).toContain('Likeliest cause: secret_used_as_text\n');
     });
 
     it('takes a declarative scheme as JSON, and finds another hash algorithm', async () => {
       const scheme = JSON.stringify({ header: 'x-acme-signature', algorithm: 'sha512', encoding: 'hex', prefix: 'sha256=' });
-      const result = await run(['diagnose', scheme, '--secret-env', 'WEBHOOK_SECRET', '--body', COMPACT, '-H', `x-acme-signature: sha256=${hmacHex(SECRET, COMPACT)}`]);
+      const result = await run([
+        'diagnose',
+        scheme,
+        '--secret-env',
+        'WEBHOOK_SECRET',
+        '--body',
+        COMPACT,
+        '-H',
+        `x-acme-signature: sha256=${hmacHex(SECRET, COMPACT)}`,
+      ]);
       expect(result.stdout).toContain('Not verified by the x-acme-signature scheme: malformed_header\n\nLikeliest cause: signature_algorithm\n');
       const invalid = await run(['diagnose', '{"header":"x"}', '--secret-env', 'WEBHOOK_SECRET', '--body', '{}']);
       expect(invalid).toMatchObject({ status: 2, stderr: expect.stringContaining("The signature scheme of header 'x' needs an algorithm") });
@@ -187,14 +250,27 @@ describe('nestjs-webhook-security CLI', () => {
     });
 
     it('signs a Standard Webhooks id and timestamp given, as the standardwebhooks library does', async () => {
-      const result = await run(['sign', 'standardwebhooks', '--secret-env', 'WHSEC_SECRET', '--body', '{"test": 2432232314}', '--id', 'msg_p5jXN8AQM9LWM0D4loKWxJek', '--timestamp', '1614265330']);
+      const result = await run([
+        'sign',
+        'standardwebhooks',
+        '--secret-env',
+        'WHSEC_SECRET',
+        '--body',
+        '{"test": 2432232314}',
+        '--id',
+        'msg_p5jXN8AQM9LWM0D4loKWxJek',
+        '--timestamp',
+        '1614265330',
+      ]);
       expect(result.stdout).toContain("-H 'webhook-id: msg_p5jXN8AQM9LWM0D4loKWxJek'");
       expect(result.stdout).toContain("-H 'webhook-signature: v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE='");
     });
 
     it('signs a SignalWire form post over the URL given', async () => {
       const url = 'https://api.example.com/hooks/sw';
-      const result = await run(['sign', 'signalwire', '--secret-env', 'WEBHOOK_SECRET', '--format', 'form', '--url', url], { stdin: 'To=%2B1800&From=%2B1415' });
+      const result = await run(['sign', 'signalwire', '--secret-env', 'WEBHOOK_SECRET', '--format', 'form', '--url', url], {
+        stdin: 'To=%2B1800&From=%2B1415',
+      });
       const expected = createHmac('sha1', SECRET).update(`${url}From+1415To+1800`).digest('base64');
       expect(result.stdout).toContain(`-H 'x-signalwire-signature: ${expected}'`);
       expect(result.stdout).toContain("-H 'content-type: application/x-www-form-urlencoded'");
@@ -211,7 +287,10 @@ describe('nestjs-webhook-security CLI', () => {
       [['diagnose', 'fullup', '--secret-env', 'WEBHOOK_SECRET', '--body', '{}', '-H', 'no colon'], "A header is 'name: value'"],
       [['diagnose', 'fullup', '--secret-env', 'WEBHOOK_SECRET', '--timestamp', '1'], 'Unknown option --timestamp.'],
       [['diagnose', 'fullup', '--secret-env'], '--secret-env needs a value.'],
-      [['diagnose', 'fullup', '--secret-env', 'WEBHOOK_SECRET', '--body', '{}', '--received-at', 'yesterday'], '--received-at is Unix seconds or an ISO-8601 time'],
+      [
+        ['diagnose', 'fullup', '--secret-env', 'WEBHOOK_SECRET', '--body', '{}', '--received-at', 'yesterday'],
+        '--received-at is Unix seconds or an ISO-8601 time',
+      ],
       [['sign', 'fullup', '--secret-env', 'WEBHOOK_SECRET', '--format', 'xml'], "--format is 'json' or 'form'."],
       [['frobnicate'], "Unknown command 'frobnicate'."],
     ])('rejects %j with exit 2 and a message', async (argv, message) => {

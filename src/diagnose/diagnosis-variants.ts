@@ -80,9 +80,14 @@ export function bodyVariants(rawBody: Buffer): Variant<Buffer>[] {
 
   // The newline first: a compact JSON body that gained a newline is not a re-serialisation.
   const withoutNewline = text.replace(/\r?\n$/, '');
-  const newline = withoutNewline !== text
-    ? { body: withoutNewline, change: 'without its final newline', hint: 'the body given here gained one (an editor saving the file, or echo)' }
-    : { body: `${text}\n`, change: 'with a final newline', hint: 'the body given here lost the one the sender sent (copying it, or curl -d, which strips newlines; use --data-binary)' };
+  const newline =
+    withoutNewline !== text
+      ? { body: withoutNewline, change: 'without its final newline', hint: 'the body given here gained one (an editor saving the file, or echo)' }
+      : {
+          body: `${text}\n`,
+          change: 'with a final newline',
+          hint: 'the body given here lost the one the sender sent (copying it, or curl -d, which strips newlines; use --data-binary)',
+        };
   add(newline.body, { code: 'body_newline', message: `The signature matches the body ${newline.change}: ${newline.hint}.` });
 
   for (const [form, body] of jsonForms(text)) {
@@ -108,8 +113,8 @@ function jsonForms(text: string): [string, string][] {
       ['JSON.stringify(body, null, 4)', JSON.stringify(value, null, 4)],
       ["JSON.stringify(body, null, '\\t')", JSON.stringify(value, null, '\t')],
       ['compact JSON with non-ASCII characters escaped as \\uXXXX', escapeNonAscii(compact)],
-      ["PHP's json_encode(body) (\"/\" and non-ASCII characters escaped)", escapeNonAscii(compact).replaceAll('/', '\\/')],
-      ["Python's json.dumps(body) (\", \" and \": \" separators, non-ASCII characters escaped)", escapeNonAscii(pythonDumps(value))],
+      ['PHP\'s json_encode(body) ("/" and non-ASCII characters escaped)', escapeNonAscii(compact).replaceAll('/', '\\/')],
+      ['Python\'s json.dumps(body) (", " and ": " separators, non-ASCII characters escaped)', escapeNonAscii(pythonDumps(value))],
     ];
   } catch {
     return [];
@@ -128,19 +133,33 @@ export function urlVariants(url: string): Variant<string>[] {
   const [, host = '', port] = HOST_PORT.exec(authority) ?? [];
   const otherScheme = scheme.toLowerCase() === 'https' ? 'http' : 'https';
 
-  const schemes: [string, string[]][] = [[scheme, []], [otherScheme, [`${otherScheme} instead of ${scheme}`]]];
+  const schemes: [string, string[]][] = [
+    [scheme, []],
+    [otherScheme, [`${otherScheme} instead of ${scheme}`]],
+  ];
   const hosts: [string, string[]][] = [[authority, []]];
   if (port) hosts.push([host, [`without the port :${port}`]]);
   else for (const added of ['443', '80']) hosts.push([`${host}:${added}`, [`with the port :${added}`]]);
   const slashed = path.endsWith('/') ? path.slice(0, -1) : `${path}/`;
-  const paths: [string, string[]][] = [[path, []], [slashed, [slashed.endsWith('/') ? 'with a trailing slash' : 'without the trailing slash']]];
-  const queries: [string, string[]][] = query ? [[query, []], ['', ['without the query string']]] : [[query, []]];
+  const paths: [string, string[]][] = [
+    [path, []],
+    [slashed, [slashed.endsWith('/') ? 'with a trailing slash' : 'without the trailing slash']],
+  ];
+  const queries: [string, string[]][] = query
+    ? [
+        [query, []],
+        ['', ['without the query string']],
+      ]
+    : [[query, []]];
 
   const variants: { url: string; changes: string[] }[] = [];
-  for (const [s, a] of schemes) for (const [h, b] of hosts) for (const [p, c] of paths) for (const [q, d] of queries) {
-    const changes = [...a, ...b, ...c, ...d];
-    if (changes.length > 0) variants.push({ url: `${s}://${h}${p}${q}${url.slice(parts[0].length)}`, changes });
-  }
+  for (const [s, a] of schemes)
+    for (const [h, b] of hosts)
+      for (const [p, c] of paths)
+        for (const [q, d] of queries) {
+          const changes = [...a, ...b, ...c, ...d];
+          if (changes.length > 0) variants.push({ url: `${s}://${h}${p}${q}${url.slice(parts[0].length)}`, changes });
+        }
   return variants
     .sort((x, y) => x.changes.length - y.changes.length)
     .map(({ url: variant, changes }) => ({ value: variant, cause: { code: 'url_variant', message: urlMessage(url, variant, changes) } }));
@@ -167,12 +186,13 @@ export function encodingVariants(headers: IncomingHttpHeaders): Variant<Incoming
       let changed = false;
       const rewritten: IncomingHttpHeaders = {};
       for (const [name, value] of Object.entries(headers)) {
-        const recode = (text: string): string => text.replace(TOKEN, (token) => {
-          const digest = decodeDigest(token, from);
-          if (!digest) return token;
-          changed = true;
-          return encodeSignature(digest, to);
-        });
+        const recode = (text: string): string =>
+          text.replace(TOKEN, (token) => {
+            const digest = decodeDigest(token, from);
+            if (!digest) return token;
+            changed = true;
+            return encodeSignature(digest, to);
+          });
         rewritten[name] = Array.isArray(value) ? value.map(recode) : value === undefined ? value : recode(value);
       }
       if (!changed) continue;
@@ -220,7 +240,9 @@ function escapeNonAscii(json: string): string {
 function pythonDumps(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(pythonDumps).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
-    return `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}: ${pythonDumps(item)}`).join(', ')}}`;
+    return `{${Object.entries(value)
+      .map(([key, item]) => `${JSON.stringify(key)}: ${pythonDumps(item)}`)
+      .join(', ')}}`;
   }
   return JSON.stringify(value);
 }

@@ -15,8 +15,7 @@ const EVENT = { id: 'evt_1', type: 'user.created', note: 'café / ✓', items: [
 const PRETTY = JSON.stringify(EVENT, null, 2);
 const COMPACT = JSON.stringify(EVENT);
 
-const diagnose = (input: Partial<WebhookDiagnosisInput>) =>
-  diagnoseWebhook({ scheme: 'fullup', secret: SECRET, headers: {}, body: '', ...input });
+const diagnose = (input: Partial<WebhookDiagnosisInput>) => diagnoseWebhook({ scheme: 'fullup', secret: SECRET, headers: {}, body: '', ...input });
 const codes = async (input: Partial<WebhookDiagnosisInput>) => (await diagnose(input)).causes.map((cause) => cause.code);
 
 describe('diagnoseWebhook', () => {
@@ -53,7 +52,13 @@ describe('diagnoseWebhook', () => {
   describe('another URL', () => {
     // SignalWire SWML signs hex(HMAC-SHA256(key, url + body)).
     const signalwire = (signedUrl: string, url: string) =>
-      diagnose({ scheme: 'signalwire', secret: 'PSK_test', url, body: COMPACT, headers: { 'x-signalwire-sha256-signature': hmac('sha256', 'PSK_test', signedUrl + COMPACT, 'hex') } });
+      diagnose({
+        scheme: 'signalwire',
+        secret: 'PSK_test',
+        url,
+        body: COMPACT,
+        headers: { 'x-signalwire-sha256-signature': hmac('sha256', 'PSK_test', signedUrl + COMPACT, 'hex') },
+      });
 
     it('finds https signed and http seen, as behind a TLS-terminating proxy', async () => {
       const diagnosis = await signalwire('https://api.example.com/hooks/sw?tenant=7', 'http://api.example.com/hooks/sw?tenant=7');
@@ -110,10 +115,7 @@ describe('diagnoseWebhook', () => {
     });
 
     it('reports the body and the timestamp when both are wrong', async () => {
-      expect((await noyo('2024-05-08T21:28:00+00:00', COMPACT, PRETTY)).causes.map((cause) => cause.code)).toEqual([
-        'reserialized_json',
-        'timestamp_stale',
-      ]);
+      expect((await noyo('2024-05-08T21:28:00+00:00', COMPACT, PRETTY)).causes.map((cause) => cause.code)).toEqual(['reserialized_json', 'timestamp_stale']);
     });
 
     it('says the timestamp is outside the tolerance too when no variant verifies', async () => {
@@ -237,6 +239,8 @@ describe('diagnoseWebhook', () => {
 
   it('names the built-in schemes when given an unknown one', async () => {
     await expect(diagnose({ scheme: 'nope' as 'fullup' })).rejects.toThrow(/Built-in schemes: trophy, fullup/);
-    await expect(diagnose({ scheme: 'shopfy' as 'fullup' })).rejects.toThrow("Unknown scheme 'shopfy'. Did you mean 'shopify'? Built-in schemes: trophy, fullup");
+    await expect(diagnose({ scheme: 'shopfy' as 'fullup' })).rejects.toThrow(
+      "Unknown scheme 'shopfy'. Did you mean 'shopify'? Built-in schemes: trophy, fullup",
+    );
   });
 });

@@ -3,20 +3,8 @@ import { DEFAULT_TOLERANCE_SECONDS } from '../webhook-security.constants.js';
 import { BUILT_IN_VERIFIERS, isBuiltInScheme, unknownSchemeMessage } from '../verifiers/built-in-verifiers.js';
 import { describedVerifier, isTokenScheme } from '../verifiers/described-verifier.js';
 import { HmacSchemeVerifier } from '../verifiers/hmac-scheme.verifier.js';
-import type {
-  VerificationFailureReason,
-  VerifierOptions,
-  WebhookRequest,
-  WebhookVerifier,
-} from '../verifiers/webhook-verifier.interface.js';
-import {
-  algorithmVariants,
-  bodyVariants,
-  encodingVariants,
-  secretVariants,
-  urlVariants,
-  type Variant,
-} from './diagnosis-variants.js';
+import type { VerificationFailureReason, VerifierOptions, WebhookRequest, WebhookVerifier } from '../verifiers/webhook-verifier.interface.js';
+import { algorithmVariants, bodyVariants, encodingVariants, secretVariants, urlVariants, type Variant } from './diagnosis-variants.js';
 import type { DiagnosisCause, WebhookDiagnosis, WebhookDiagnosisInput } from './webhook-diagnosis.interface.js';
 
 /** What one verification gets: the request and the HMAC key. */
@@ -100,10 +88,7 @@ function* variantsOf(input: WebhookDiagnosisInput, given: Attempt): Generator<Ca
   }
 }
 
-async function firstMatch(
-  candidates: Iterable<Candidate>,
-  verifierOf: (candidate: Candidate) => WebhookVerifier,
-): Promise<Candidate | undefined> {
+async function firstMatch(candidates: Iterable<Candidate>, verifierOf: (candidate: Candidate) => WebhookVerifier): Promise<Candidate | undefined> {
   for (const candidate of candidates) if (await verifies(verifierOf(candidate), candidate.attempt)) return candidate;
   return undefined;
 }
@@ -126,14 +111,8 @@ async function verifies(verifier: WebhookVerifier, { request, key }: Attempt): P
  * alone: the smallest tolerance that accepts it, by bisection, then which
  * side of `receivedAt` it lies on.
  */
-async function timestampCause(
-  create: VerifierFactory,
-  attempt: Attempt,
-  receivedAt: number,
-  toleranceSeconds: number,
-): Promise<DiagnosisCause | undefined> {
-  const accepts = (tolerance: number, clock = receivedAt) =>
-    verifies(create({ toleranceSeconds: tolerance, clock: () => clock }), attempt);
+async function timestampCause(create: VerifierFactory, attempt: Attempt, receivedAt: number, toleranceSeconds: number): Promise<DiagnosisCause | undefined> {
+  const accepts = (tolerance: number, clock = receivedAt) => verifies(create({ toleranceSeconds: tolerance, clock: () => clock }), attempt);
   if (await accepts(toleranceSeconds)) return undefined;
 
   let low = Math.ceil(toleranceSeconds);
@@ -159,9 +138,11 @@ async function timestampCause(
 /** A duration in whole minutes, at least one, or in hours or days past two of them: "12 minutes", "7 days". */
 function minutes(seconds: number): string {
   const [count, unit] =
-    seconds >= 2 * 86_400 ? [Math.round(seconds / 86_400), 'day']
-    : seconds >= 2 * 3_600 ? [Math.round(seconds / 3_600), 'hour']
-    : [Math.max(1, Math.round(seconds / 60)), 'minute'];
+    seconds >= 2 * 86_400
+      ? [Math.round(seconds / 86_400), 'day']
+      : seconds >= 2 * 3_600
+        ? [Math.round(seconds / 3_600), 'hour']
+        : [Math.max(1, Math.round(seconds / 60)), 'minute'];
   return `${count} ${unit}${count === 1 ? '' : 's'}`;
 }
 
@@ -171,10 +152,16 @@ function unmatchedCause(reason: VerificationFailureReason): DiagnosisCause {
     return { code: 'missing_header', message: 'A header the scheme needs is absent: check that every header was passed, with the names the sender uses.' };
   }
   if (reason === 'malformed_header') {
-    return { code: 'malformed_header', message: 'A signature or timestamp header does not parse, in any encoding tried: check that its value was copied whole.' };
+    return {
+      code: 'malformed_header',
+      message: 'A signature or timestamp header does not parse, in any encoding tried: check that its value was copied whole.',
+    };
   }
   if (reason === 'unknown_key_version') {
-    return { code: 'unknown_key_version', message: 'The signature header lists no signature of a version the scheme knows (such as v1): check the scheme chosen.' };
+    return {
+      code: 'unknown_key_version',
+      message: 'The signature header lists no signature of a version the scheme knows (such as v1): check the scheme chosen.',
+    };
   }
   return {
     code: 'no_variant_matched',

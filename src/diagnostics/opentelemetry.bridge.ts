@@ -1,11 +1,6 @@
 import type * as OpenTelemetryApi from '@opentelemetry/api';
 import { WebhookSecurityConfigurationError } from '../webhook-security.exceptions.js';
-import {
-  replayChannel,
-  verifyChannel,
-  type WebhookReplayMessage,
-  type WebhookVerificationMessage,
-} from './webhook-diagnostics.channels.js';
+import { replayChannel, verifyChannel, type WebhookReplayMessage, type WebhookVerificationMessage } from './webhook-diagnostics.channels.js';
 
 /** Instrumentation scope of every metric and span. */
 const SCOPE = 'nestjs-webhook-security';

@@ -164,12 +164,7 @@ export interface ReplayDecisionDetails {
 }
 
 /** Publishes a replay decision, if anyone listens; otherwise builds nothing. */
-export function publishReplayDecision(
-  request: object,
-  provider: string,
-  decision: WebhookReplayDecision,
-  details: ReplayDecisionDetails = {},
-): void {
+export function publishReplayDecision(request: object, provider: string, decision: WebhookReplayDecision, details: ReplayDecisionDetails = {}): void {
   if (!replayChannel.hasSubscribers) return;
   const { started, operation, failOpen, error } = details;
   const message: WebhookReplayMessage = {

@@ -1,11 +1,4 @@
-import {
-  BadRequestException,
-  Inject,
-  Injectable,
-  Logger,
-  NotFoundException,
-  UnprocessableEntityException,
-} from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { parsedJson } from '../utils/delivery-id.js';
 import { verifiedDelivery } from '../verified-delivery.js';
 import type { WebhookRequest } from '../verifiers/webhook-verifier.interface.js';
@@ -189,4 +182,3 @@ function quote(eventType: string): string {
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
-

@@ -29,19 +29,13 @@ type EventsOf<P extends string> = P extends keyof WebhookEventMap ? WebhookEvent
 export type WebhookEventType<P extends string> = keyof EventsOf<P> & string;
 
 /** The payload of event type `T` (or of any of a union of types) of `provider`; by default, of any of its types. */
-export type WebhookEventPayload<P extends string, T extends string = WebhookEventType<P>> = T extends keyof EventsOf<P>
-  ? EventsOf<P>[T]
-  : never;
+export type WebhookEventPayload<P extends string, T extends string = WebhookEventType<P>> = T extends keyof EventsOf<P> ? EventsOf<P>[T] : never;
 
 /** What `@OnWebhookEvent` takes: one event type, several, or `'*'` for every type. */
 export type WebhookEventSelector<P extends string> = WebhookEventType<P> | readonly WebhookEventType<P>[] | '*';
 
 /** The event types a {@link WebhookEventSelector} matches. */
-export type SelectedEventType<P extends string, S> = S extends '*'
-  ? WebhookEventType<P>
-  : S extends readonly (infer T extends string)[]
-    ? T
-    : S & string;
+export type SelectedEventType<P extends string, S> = S extends '*' ? WebhookEventType<P> : S extends readonly (infer T extends string)[] ? T : S & string;
 
 /** The second argument of an `@OnWebhookEvent` handler. */
 export interface WebhookEventContext<P extends string = string, T extends string = WebhookEventType<P>> {

@@ -22,12 +22,10 @@ export class WebhookEventPipe implements PipeTransform<EventSource, VerifiedWebh
   }
 }
 
-const eventSource = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): EventSource => ({
-    request: context.switchToHttp().getRequest<object>(),
-    provider: reflector.getAllAndOverride<string | undefined>(WEBHOOK_PROVIDER_METADATA, [context.getHandler(), context.getClass()]),
-  }),
-);
+const eventSource = createParamDecorator((_data: unknown, context: ExecutionContext): EventSource => ({
+  request: context.switchToHttp().getRequest<object>(),
+  provider: reflector.getAllAndOverride<string | undefined>(WEBHOOK_PROVIDER_METADATA, [context.getHandler(), context.getClass()]),
+}));
 
 /**
  * The verified event of a `@VerifiedWebhook` route: the body parsed from the

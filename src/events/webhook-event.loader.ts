@@ -105,11 +105,7 @@ function subscriptionsOf(method: object): readonly WebhookEventSubscription[] | 
  * subscriptions to that provider, so that a method runs once per delivery
  * even when several of its decorators match.
  */
-function mergeByProvider(
-  name: string,
-  subscriptions: readonly WebhookEventSubscription[],
-  call: WebhookEventHandler['call'],
-): WebhookEventHandler[] {
+function mergeByProvider(name: string, subscriptions: readonly WebhookEventSubscription[], call: WebhookEventHandler['call']): WebhookEventHandler[] {
   const byProvider = new Map<string, Set<string> | '*'>();
   for (const { provider, types } of subscriptions) {
     const known = byProvider.get(provider);

@@ -3,11 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { Logger } from '@nestjs/common';
 import { publishReplayDecision } from '../diagnostics/webhook-diagnostics.channels.js';
 import { releaseOnFailure } from './release-on-failure.js';
-import {
-  AcknowledgedDuplicateDelivery,
-  DuplicateWebhookException,
-  WebhookReplayStoreUnavailableException,
-} from './replay.exceptions.js';
+import { AcknowledgedDuplicateDelivery, DuplicateWebhookException, WebhookReplayStoreUnavailableException } from './replay.exceptions.js';
 import type { ResolvedReplayOptions } from './replay-options.interface.js';
 import { previousReplayKey, replayKey } from './webhook-delivery.js';
 import { describeError } from '../utils/describe-error.js';
@@ -70,9 +66,10 @@ export async function claimDelivery(
   const { store } = replay;
   const settle =
     store.settle &&
-    (() => void Promise.resolve()
-      .then(() => store.settle!(key, token))
-      .catch((error: unknown) => logSettleFailure(logger, provider, key, error)));
+    (() =>
+      void Promise.resolve()
+        .then(() => store.settle!(key, token))
+        .catch((error: unknown) => logSettleFailure(logger, provider, key, error)));
   releaseOnFailure(response, () => release(logger, provider, replay, key, token, request), settle);
   return true;
 }
@@ -88,14 +85,7 @@ function storeFailure(error: unknown): 'store_timeout' | 'store_error' {
 }
 
 /** Releases the claim of a delivery that failed. Never throws: the failure response is what the sender gets. */
-async function release(
-  logger: Logger,
-  provider: string,
-  replay: ResolvedReplayOptions,
-  key: string,
-  token: string,
-  request?: object,
-): Promise<void> {
+async function release(logger: Logger, provider: string, replay: ResolvedReplayOptions, key: string, token: string, request?: object): Promise<void> {
   const started = performance.now();
   try {
     await within(replay.store.release(key, token), replay.claimTimeoutMs);
@@ -114,14 +104,7 @@ async function release(
  * sender retries; should the store record it after all, the retry would be
  * taken for a duplicate and never handled. Released as soon as it lands.
  */
-function releaseLateClaim(
-  logger: Logger,
-  provider: string,
-  replay: ResolvedReplayOptions,
-  key: string,
-  token: string,
-  claim: Promise<boolean>,
-): void {
+function releaseLateClaim(logger: Logger, provider: string, replay: ResolvedReplayOptions, key: string, token: string, claim: Promise<boolean>): void {
   claim.then(
     (claimed) => (claimed ? release(logger, provider, replay, key, token) : undefined),
     () => undefined,

@@ -38,9 +38,7 @@ export function resolveReplayOptions(
       'a ReplayStore with claim() and release(), such as new MemoryReplayStore() or new RedisReplayStore(redis)',
     );
   }
-  const ttlSeconds =
-    replay.ttlSeconds ??
-    Math.max(validRetention(retentionSeconds) ? retentionSeconds : DEFAULT_REPLAY_TTL_SECONDS, 2 * toleranceSeconds);
+  const ttlSeconds = replay.ttlSeconds ?? Math.max(validRetention(retentionSeconds) ? retentionSeconds : DEFAULT_REPLAY_TTL_SECONDS, 2 * toleranceSeconds);
   if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
     throw WebhookSecurityConfigurationError.invalidOption(name, 'replay.ttlSeconds', 'a positive number of seconds');
   }

@@ -4,11 +4,7 @@ import { closestName } from '../utils/closest-name.js';
 import { BUILT_IN_VERIFIERS, type BuiltInScheme } from '../verifiers/built-in-verifiers.js';
 import { describedSchemeName, describedVerifier, type SchemeDescription } from '../verifiers/described-verifier.js';
 import type { SignInput, WebhookVerifier } from '../verifiers/webhook-verifier.interface.js';
-import type {
-  ResolvedWebhookProvider,
-  ResolvedWebhookSecurityOptions,
-  WebhookSecurityModuleOptions,
-} from '../webhook-security-options.interface.js';
+import type { ResolvedWebhookProvider, ResolvedWebhookSecurityOptions, WebhookSecurityModuleOptions } from '../webhook-security-options.interface.js';
 
 /** What a Nest app or application context offers to look a provider up: `get`. */
 export interface WebhookAppLike {
@@ -21,8 +17,7 @@ export interface WebhookAppLike {
  * the options given to `forRoot`.
  */
 export type ConfiguredWebhookProvider =
-  | { readonly app: WebhookAppLike; readonly provider: string }
-  | { readonly options: WebhookSecurityModuleOptions; readonly provider: string };
+  { readonly app: WebhookAppLike; readonly provider: string } | { readonly options: WebhookSecurityModuleOptions; readonly provider: string };
 
 /** What signs: a built-in scheme's name, a scheme described as data, or a configured provider. */
 export type WebhookSigner = BuiltInScheme | SchemeDescription | ConfiguredWebhookProvider;
@@ -118,9 +113,7 @@ function signingWith(signer: WebhookSigner, secret: string | undefined): { verif
 /** The provider the app or the options name. */
 function configuredProvider(signer: ConfiguredWebhookProvider): ResolvedWebhookProvider {
   const resolved =
-    'app' in signer
-      ? (signer.app.get(RESOLVED_WEBHOOK_SECURITY_OPTIONS, { strict: false }) as ResolvedWebhookSecurityOptions)
-      : resolveOptions(signer.options);
+    'app' in signer ? (signer.app.get(RESOLVED_WEBHOOK_SECURITY_OPTIONS, { strict: false }) as ResolvedWebhookSecurityOptions) : resolveOptions(signer.options);
   const provider = resolved.providers.get(signer.provider);
   if (!provider) {
     const configured = [...resolved.providers.keys()];

@@ -27,7 +27,10 @@ describe('splitList', () => {
 
   it('agrees with String#split, trim and filter on every list of up to 14 short entries', () => {
     const reference = (value: string, separator: string) => {
-      const entries = value.split(separator).map((e) => e.trim()).filter((e) => e !== '');
+      const entries = value
+        .split(separator)
+        .map((e) => e.trim())
+        .filter((e) => e !== '');
       return entries.length > MAX_SIGNATURES_PER_HEADER ? undefined : entries;
     };
     const pieces = ['', ' ', 'a', ' b ', 'cd'];

@@ -47,9 +47,7 @@ function sameEntries(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /** The secrets as HMAC keys, each of its UTF-8 bytes, built once per list of secrets. */
-export const secretKeys: (secrets: readonly string[]) => readonly KeyObject[] = perSecretList((secret) =>
-  createSecretKey(secret, 'utf8'),
-);
+export const secretKeys: (secrets: readonly string[]) => readonly KeyObject[] = perSecretList((secret) => createSecretKey(secret, 'utf8'));
 
 /** Length of a signature of `bytes` bytes written in `encoding`, with base64 padding. */
 function encodedLength(bytes: number, encoding: SignatureEncoding): number {

@@ -4,12 +4,9 @@ describe('parseTimestamp (iso)', () => {
   const at = (fraction: string, zone = 'Z') => parseTimestamp(`2024-05-08T21:27:45${fraction}${zone}`, 'iso');
   const MILLIS = Date.UTC(2024, 4, 8, 21, 27, 45);
 
-  it.each(['', '.0', '.03', '.039', '.0395', '.039587', '.0395879', '.03958799', '.039587999'])(
-    'reads milliseconds from the first three of %p',
-    (fraction) => {
-      expect(at(fraction)).toBe(MILLIS + Number((fraction.slice(1) + '000').slice(0, 3)));
-    },
-  );
+  it.each(['', '.0', '.03', '.039', '.0395', '.039587', '.0395879', '.03958799', '.039587999'])('reads milliseconds from the first three of %p', (fraction) => {
+    expect(at(fraction)).toBe(MILLIS + Number((fraction.slice(1) + '000').slice(0, 3)));
+  });
 
   it('applies the zone offset', () => {
     expect(at('.039587', '+02:00')).toBe(MILLIS + 39 - 2 * 3600_000);

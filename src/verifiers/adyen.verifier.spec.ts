@@ -32,8 +32,7 @@ function notification(...items: Record<string, unknown>[]): string {
 
 describe('AdyenVerifier', () => {
   const verifier = new AdyenVerifier();
-  const verify = (body: string, headers: Record<string, string | string[]> = {}, secrets = [KEY]) =>
-    verifier.verify(webhookRequest(body, headers), secrets);
+  const verify = (body: string, headers: Record<string, string | string[]> = {}, secrets = [KEY]) => verifier.verify(webhookRequest(body, headers), secrets);
 
   it('accepts a payment notification the SDK signed, and the SDK validates what it accepts', () => {
     const body = notification(item());

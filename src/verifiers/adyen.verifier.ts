@@ -3,14 +3,7 @@ import { readHeader } from '../utils/headers.js';
 import { strictHex } from '../utils/public-key.js';
 import { DIGEST_BYTES, decodeSignature, encodeSignature, hmac, perSecretList, safeEqual } from '../utils/signature.js';
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import {
-  VERIFIED,
-  rejected,
-  type SignInput,
-  type VerificationResult,
-  type WebhookRequest,
-  type WebhookVerifier,
-} from './webhook-verifier.interface.js';
+import { VERIFIED, rejected, type SignInput, type VerificationResult, type WebhookRequest, type WebhookVerifier } from './webhook-verifier.interface.js';
 
 /** Header of the platform webhooks (Balance Platform, Management API), signed over the raw body. */
 const HEADER = 'hmacsignature';
@@ -52,9 +45,7 @@ export class AdyenVerifier implements WebhookVerifier {
     if (header !== undefined) {
       const signature = decodeSignature(header.trim(), 'base64', DIGEST_BYTES.sha256);
       if (!signature) return rejected('malformed_header');
-      return keys.some((key) => key && safeEqual(hmac('sha256', key, [request.rawBody]), signature))
-        ? VERIFIED
-        : rejected('no_matching_signature');
+      return keys.some((key) => key && safeEqual(hmac('sha256', key, [request.rawBody]), signature)) ? VERIFIED : rejected('no_matching_signature');
     }
 
     const items = notificationItems(request.rawBody);

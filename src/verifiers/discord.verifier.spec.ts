@@ -17,8 +17,7 @@ describe('DiscordVerifier', () => {
     'x-signature-ed25519': sign(null, Buffer.from(timestamp + body), privateKey).toString('hex'),
     'x-signature-timestamp': timestamp,
   });
-  const verify = (body: string | Buffer, h: Record<string, string | string[]>, secrets = [PUBLIC_KEY]) =>
-    verifier.verify(webhookRequest(body, h), secrets);
+  const verify = (body: string | Buffer, h: Record<string, string | string[]>, secrets = [PUBLIC_KEY]) => verifier.verify(webhookRequest(body, h), secrets);
 
   it('accepts a signature that discord-interactions verifyKey accepts', async () => {
     const h = headers();

@@ -76,7 +76,7 @@ export class DiscordVerifier implements WebhookVerifier {
   /** Signs with `input.privateKey`, a test Ed25519 key whose public key the provider is configured with. */
   sign(input: SignInput): Record<string, string> {
     if (input.privateKey === undefined) {
-      throw new TypeError('Discord signs with an Ed25519 private key: pass your test key pair\'s private key as `privateKey`.');
+      throw new TypeError("Discord signs with an Ed25519 private key: pass your test key pair's private key as `privateKey`.");
     }
     const timestamp = this.window.signing(input.timestamp, 'unix');
     const signature = signMessage(null, Buffer.concat([Buffer.from(timestamp), Buffer.from(input.body)]), input.privateKey);

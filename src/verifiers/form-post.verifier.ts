@@ -4,14 +4,7 @@ import { parse, stringify } from 'node:querystring';
 import { signedContentId } from '../utils/delivery-id.js';
 import { readHeader } from '../utils/headers.js';
 import { DIGEST_BYTES, decodeSignature, encodeSignature, hmac, safeEqual, secretKeys } from '../utils/signature.js';
-import {
-  VERIFIED,
-  rejected,
-  type SignInput,
-  type VerificationResult,
-  type WebhookRequest,
-  type WebhookVerifier,
-} from './webhook-verifier.interface.js';
+import { VERIFIED, rejected, type SignInput, type VerificationResult, type WebhookRequest, type WebhookVerifier } from './webhook-verifier.interface.js';
 
 /**
  * Most parameters a form-post request may carry in its body, and apart from

@@ -18,7 +18,12 @@ const CRC_TOKEN = /^[A-Za-z0-9_=+/-]{1,256}$/;
 /** Printable ASCII only: nothing echoed back can be markup in another encoding or split a header. */
 const PRINTABLE = /^[\x20-\x7e]+$/;
 
-const text = (body: string, headers?: Record<string, string>): WebhookHandshakeReply => ({ status: 200, contentType: 'text/plain; charset=utf-8', body, headers });
+const text = (body: string, headers?: Record<string, string>): WebhookHandshakeReply => ({
+  status: 200,
+  contentType: 'text/plain; charset=utf-8',
+  body,
+  headers,
+});
 const json = (body: unknown): WebhookHandshakeReply => ({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
 
 /** A challenge value that may be echoed: a printable string of a sane length. */
@@ -71,7 +76,11 @@ export function twitchCallbackVerification(request: WebhookRequest): WebhookHand
  * `verifyToken`, compared in constant time; without one, it is refused.
  * @see https://developers.facebook.com/docs/graph-api/webhooks/getting-started#verification-requests
  */
-export function metaSubscription({ query }: WebhookChallenge, _secrets: readonly string[], { verifyToken }: VerifierOptions): WebhookHandshakeReply | false | undefined {
+export function metaSubscription(
+  { query }: WebhookChallenge,
+  _secrets: readonly string[],
+  { verifyToken }: VerifierOptions,
+): WebhookHandshakeReply | false | undefined {
   if (query.get('hub.mode') !== 'subscribe') return undefined;
   const token = query.get('hub.verify_token') ?? '';
   const challenge = query.get('hub.challenge');

@@ -13,7 +13,15 @@ const verifierOf = (scheme: HmacSchemeOptions) => new HmacSchemeVerifier(scheme,
 const rejected = (reason: string) => ({ verified: false, reason });
 
 describe('key=value signature headers', () => {
-  const scheme = { header: 'x-sig', algorithm: 'sha256', encoding: 'hex', separator: ';', prefix: 'h1=', signedContent: '{timestamp}:{body}', timestamp: { key: 'ts', format: 'unix' } } as const satisfies HmacSchemeOptions;
+  const scheme = {
+    header: 'x-sig',
+    algorithm: 'sha256',
+    encoding: 'hex',
+    separator: ';',
+    prefix: 'h1=',
+    signedContent: '{timestamp}:{body}',
+    timestamp: { key: 'ts', format: 'unix' },
+  } as const satisfies HmacSchemeOptions;
   const verifier = verifierOf(scheme);
   const ts = String(NOW / 1000);
   const verify = (header: string, body: string | Buffer = BODY) => verifier.verify(webhookRequest(body, { 'x-sig': header }), ['key']);
@@ -121,11 +129,19 @@ describe('startup checks of the new fields', () => {
   it.each<[string, object, RegExp]>([
     ['an empty family', { header: [] }, /a header name, or a non-empty list of them/],
     ['a family over the limit', { header: Array.from({ length: 11 }, (_, i) => `x-${i}`) }, /at most 10 headers/],
-    ['a key timestamp without a separator', { timestamp: { key: 't', format: 'unix' }, signedContent: '{timestamp}.{body}' }, /a separator, and a single header/],
+    [
+      'a key timestamp without a separator',
+      { timestamp: { key: 't', format: 'unix' }, signedContent: '{timestamp}.{body}' },
+      /a separator, and a single header/,
+    ],
     ['a timestamp of no known shape', { timestamp: { format: 'unix' }, signedContent: '{timestamp}.{body}' }, /\{ key: 't', format \}/],
     ['a timestamp read but not signed', { separator: ',', timestamp: { key: 't', format: 'unix' } }, /reads the timestamp header but does not sign it/],
     ['urlDecode that is no escape', { urlDecode: ['%G1'], signedContent: '{url}{body}' }, /urlDecode as a list of ASCII percent-escapes/],
-    ['urlDecode of a byte above %7F, which decodes only in a UTF-8 sequence', { urlDecode: ['%E2'], signedContent: '{url}{body}' }, /urlDecode as a list of ASCII percent-escapes/],
+    [
+      'urlDecode of a byte above %7F, which decodes only in a UTF-8 sequence',
+      { urlDecode: ['%E2'], signedContent: '{url}{body}' },
+      /urlDecode as a list of ASCII percent-escapes/,
+    ],
     ['urlDecode with an escape inside a nested list', { urlDecode: [['%3A']], signedContent: '{url}{body}' }, /urlDecode as a list of ASCII percent-escapes/],
     ['a body format other than json', { body: 'xml' }, /body as 'json'/],
     ['urlDecode without {url}', { urlDecode: ['%3A'] }, /urlDecode only with a signedContent that signs \{url\}/],
@@ -141,9 +157,6 @@ describe('startup checks of the new fields', () => {
   });
 
   it('accepts a delivery id from the signed id header', () => {
-    expect(
-      () =>
-        new HmacSchemeVerifier({ ...base, signedContent: '{id}.{body}', id: { header: 'x-id' }, deliveryId: { header: 'X-Id' } }),
-    ).not.toThrow();
+    expect(() => new HmacSchemeVerifier({ ...base, signedContent: '{id}.{body}', id: { header: 'x-id' }, deliveryId: { header: 'X-Id' } })).not.toThrow();
   });
 });

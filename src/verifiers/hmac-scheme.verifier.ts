@@ -176,7 +176,13 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     const signatures = this.decodeSignatures(parsed.entries);
     if (signatures.length === 0) return rejected('malformed_header');
 
-    const content = this.signedParts({ id, timestamp: parsed.timestamp, url: this.signsUrl ? request.url : undefined, method: request.method, body: request.rawBody });
+    const content = this.signedParts({
+      id,
+      timestamp: parsed.timestamp,
+      url: this.signsUrl ? request.url : undefined,
+      method: request.method,
+      body: request.rawBody,
+    });
     for (const key of this.keys(secrets)) {
       if (key && anyMatch(signatures, hmac(this.scheme.algorithm, key, content))) return VERIFIED;
     }
@@ -219,7 +225,9 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     if (this.scheme.id) return readHeader(request.headers, this.scheme.id.header);
     const parsed = this.readHeaders(request);
     const timestamp = typeof parsed === 'string' ? undefined : parsed.timestamp;
-    return signedContentId(this.signedParts({ id: undefined, timestamp, url: this.signsUrl ? request.url : undefined, method: request.method, body: request.rawBody }));
+    return signedContentId(
+      this.signedParts({ id: undefined, timestamp, url: this.signsUrl ? request.url : undefined, method: request.method, body: request.rawBody }),
+    );
   }
 
   /** The event type the description names, from the verified request. */
@@ -337,7 +345,8 @@ function checkScheme(scheme: HmacSchemeOptions): void {
   const timestamp = scheme.timestamp;
   if (timestamp !== undefined) {
     if (!TIMESTAMP_FORMATS.includes(timestamp?.format)) throw problem("a timestamp format: 'unix', 'unix-ms' or 'iso'");
-    const where = 'header' in timestamp ? timestamp.header : 'key' in timestamp ? timestamp.key : 'first' in timestamp && timestamp.first === true ? '' : undefined;
+    const where =
+      'header' in timestamp ? timestamp.header : 'key' in timestamp ? timestamp.key : 'first' in timestamp && timestamp.first === true ? '' : undefined;
     if (typeof where !== 'string' || ('header' in timestamp && where === '')) {
       throw problem("a timestamp as { header: '...', format }, { key: 't', format } or { first: true, format }");
     }
@@ -346,7 +355,10 @@ function checkScheme(scheme: HmacSchemeOptions): void {
     }
   }
   if (scheme.id !== undefined && (typeof scheme.id?.header !== 'string' || scheme.id.header === '')) throw problem('an id header name');
-  if (scheme.urlDecode !== undefined && !(Array.isArray(scheme.urlDecode) && scheme.urlDecode.every((escape: unknown) => typeof escape === 'string' && PERCENT_ESCAPE.test(escape)))) {
+  if (
+    scheme.urlDecode !== undefined &&
+    !(Array.isArray(scheme.urlDecode) && scheme.urlDecode.every((escape: unknown) => typeof escape === 'string' && PERCENT_ESCAPE.test(escape)))
+  ) {
     throw problem("urlDecode as a list of ASCII percent-escapes, e.g. ['%3A', '%2F']");
   }
   if (scheme.body !== undefined && scheme.body !== 'json') throw problem("body as 'json', or none for any bytes");

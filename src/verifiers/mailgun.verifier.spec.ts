@@ -8,7 +8,9 @@ import { MailgunVerifier } from './mailgun.verifier.js';
 const KEY = 'key-7f3a0c5e2b1d4a6f8e9c0b1a2d3e4f50';
 const TIMESTAMP = '1770920772';
 const TOKEN = 'e0b5477167110d68991efc6b9f89f0a11066af27834600e123';
-const SIGNATURE = createHmac('sha256', KEY).update(TIMESTAMP + TOKEN).digest('hex');
+const SIGNATURE = createHmac('sha256', KEY)
+  .update(TIMESTAMP + TOKEN)
+  .digest('hex');
 const body = (signature: Record<string, unknown>, event = 'delivered') =>
   JSON.stringify({ signature, 'event-data': { event, id: 'CPgfbmQMTCKtHW6uIWtuVe', recipient: 'alice@example.com' } });
 const SIGNED = body({ timestamp: TIMESTAMP, token: TOKEN, signature: SIGNATURE });
@@ -31,7 +33,15 @@ describe('MailgunVerifier', () => {
   });
 
   it('rejects bodies without a well-formed signature object, without throwing', () => {
-    for (const text of ['', 'x', '{}', '{"signature":null}', body({ timestamp: TIMESTAMP, token: TOKEN }), body({ timestamp: [], token: TOKEN, signature: SIGNATURE }), body({ timestamp: TIMESTAMP, token: 'x'.repeat(300), signature: SIGNATURE })]) {
+    for (const text of [
+      '',
+      'x',
+      '{}',
+      '{"signature":null}',
+      body({ timestamp: TIMESTAMP, token: TOKEN }),
+      body({ timestamp: [], token: TOKEN, signature: SIGNATURE }),
+      body({ timestamp: TIMESTAMP, token: 'x'.repeat(300), signature: SIGNATURE }),
+    ]) {
       expect(verify(text)).toEqual({ verified: false, reason: 'malformed_body' });
     }
     expect(verify(body({ timestamp: TIMESTAMP, token: TOKEN, signature: 'zz' }))).toEqual({ verified: false, reason: 'malformed_header' });

@@ -36,7 +36,9 @@ describe('PayPalVerifier', () => {
   const headers = (body = BODY, overrides: Record<string, string> = {}, privateKey = cert.privateKey) => ({
     'paypal-transmission-id': TRANSMISSION_ID,
     'paypal-transmission-time': TIME,
-    'paypal-transmission-sig': createSign('sha256').update(`${TRANSMISSION_ID}|${TIME}|${WEBHOOK_ID}|${zlibCrc32(Buffer.from(body))}`).sign(privateKey, 'base64'),
+    'paypal-transmission-sig': createSign('sha256')
+      .update(`${TRANSMISSION_ID}|${TIME}|${WEBHOOK_ID}|${zlibCrc32(Buffer.from(body))}`)
+      .sign(privateKey, 'base64'),
     'paypal-cert-url': `${server.origin}${certPath}`,
     'paypal-auth-algo': 'SHA256withRSA',
     ...overrides,
@@ -71,7 +73,9 @@ describe('PayPalVerifier', () => {
     const time = new Date(at).toISOString();
     const h = headers(BODY, {
       'paypal-transmission-time': time,
-      'paypal-transmission-sig': createSign('sha256').update(`${TRANSMISSION_ID}|${time}|${WEBHOOK_ID}|${zlibCrc32(Buffer.from(BODY))}`).sign(signer.privateKey, 'base64'),
+      'paypal-transmission-sig': createSign('sha256')
+        .update(`${TRANSMISSION_ID}|${time}|${WEBHOOK_ID}|${zlibCrc32(Buffer.from(BODY))}`)
+        .sign(signer.privateKey, 'base64'),
       'paypal-cert-url': `${server.origin}/v1/notifications/certs/CERT-test`,
     });
     return new PayPalVerifier({ ...options(() => at), certificateAuthorities: trusted }).verify(webhookRequest(BODY, h), [WEBHOOK_ID]);
@@ -87,9 +91,12 @@ describe('PayPalVerifier', () => {
   const otherAuthority = testCertificate({ subject: '/CN=Another Test CA', ca: true, days: 2 });
   const leafKey = testCertificate({ subject: PAYPAL_SUBJECT }).privateKey;
   const leaf = (subject: string, issuer?: TestCertificate) => testCertificate({ subject, issuer, privateKey: leafKey });
-  const otherSubjects = ['/CN=messageverificationcerts.example', '/CN=paypal.com', '/CN=evil.messageverificationcerts.paypal.com', '/O=messageverificationcerts.paypal.com'].map(
-    (subject) => leaf(subject, otherAuthority),
-  );
+  const otherSubjects = [
+    '/CN=messageverificationcerts.example',
+    '/CN=paypal.com',
+    '/CN=evil.messageverificationcerts.paypal.com',
+    '/O=messageverificationcerts.paypal.com',
+  ].map((subject) => leaf(subject, otherAuthority));
   const sandbox = leaf('/C=US/O=PayPal, Inc./CN=messageverificationcerts.sandbox.paypal.com', otherAuthority);
   const selfSigned = leaf(PAYPAL_SUBJECT);
   const forger = testCertificate({ subject: '/CN=Test Root CA', ca: true, days: 2 });
@@ -148,7 +155,12 @@ describe('PayPalVerifier', () => {
   });
 
   it('never fetches from a host that is not PayPal’s', async () => {
-    for (const url of ['https://attacker.example/cert.pem', 'http://169.254.169.254/latest', `${server.origin.replace('127.0.0.1', 'localhost')}${certPath}`, 'not a url']) {
+    for (const url of [
+      'https://attacker.example/cert.pem',
+      'http://169.254.169.254/latest',
+      `${server.origin.replace('127.0.0.1', 'localhost')}${certPath}`,
+      'not a url',
+    ]) {
       await expect(verify(BODY, headers(BODY, { 'paypal-cert-url': url }))).resolves.toEqual({ verified: false, reason: 'untrusted_key_url' });
     }
     expect(server.hits.size).toBe(0);
@@ -159,7 +171,9 @@ describe('PayPalVerifier', () => {
     const timed = new PayPalVerifier(options(() => now));
     const check = () => {
       const time = new Date(Math.floor(now / 1000) * 1000).toISOString();
-      const sig = createSign('sha256').update(`${TRANSMISSION_ID}|${time}|${WEBHOOK_ID}|${zlibCrc32(Buffer.from(BODY))}`).sign(cert.privateKey, 'base64');
+      const sig = createSign('sha256')
+        .update(`${TRANSMISSION_ID}|${time}|${WEBHOOK_ID}|${zlibCrc32(Buffer.from(BODY))}`)
+        .sign(cert.privateKey, 'base64');
       return timed.verify(webhookRequest(BODY, headers(BODY, { 'paypal-transmission-time': time, 'paypal-transmission-sig': sig })), [WEBHOOK_ID]);
     };
     server.routes.set(certPath, { body: 'oops', status: 500 });

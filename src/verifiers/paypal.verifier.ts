@@ -5,14 +5,7 @@ import { readHeader } from '../utils/headers.js';
 import { RemoteKeyCache } from '../utils/remote-keys.js';
 import { strictBase64 } from '../utils/public-key.js';
 import { TimestampWindow } from '../utils/timestamp.js';
-import {
-  VERIFIED,
-  rejected,
-  type VerificationResult,
-  type VerifierOptions,
-  type WebhookRequest,
-  type WebhookVerifier,
-} from './webhook-verifier.interface.js';
+import { VERIFIED, rejected, type VerificationResult, type VerifierOptions, type WebhookRequest, type WebhookVerifier } from './webhook-verifier.interface.js';
 
 const TRANSMISSION_ID = 'paypal-transmission-id';
 const TRANSMISSION_TIME = 'paypal-transmission-time';
@@ -162,7 +155,7 @@ function signingCertificate(pem: string, authorities: readonly X509Certificate[]
 /** `leaf`, the intermediates it is issued through and the trusted authority at the end, or `undefined` when there is none. */
 function chainOf(leaf: X509Certificate, intermediates: readonly X509Certificate[], authorities: readonly X509Certificate[]): X509Certificate[] | undefined {
   const chain = [leaf];
-  for (let current = leaf; chain.length <= MAX_INTERMEDIATES + 1; ) {
+  for (let current = leaf; chain.length <= MAX_INTERMEDIATES + 1;) {
     const authority = authorities.find((issuer) => issued(current, issuer));
     if (authority) return [...chain, authority];
     const next = intermediates.find((issuer) => !chain.includes(issuer) && issued(current, issuer));

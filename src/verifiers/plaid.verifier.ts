@@ -4,14 +4,7 @@ import { readHeader } from '../utils/headers.js';
 import { RemoteKeyCache } from '../utils/remote-keys.js';
 import { decodeSignature, safeEqual } from '../utils/signature.js';
 import { TimestampWindow } from '../utils/timestamp.js';
-import {
-  VERIFIED,
-  rejected,
-  type VerificationResult,
-  type VerifierOptions,
-  type WebhookRequest,
-  type WebhookVerifier,
-} from './webhook-verifier.interface.js';
+import { VERIFIED, rejected, type VerificationResult, type VerifierOptions, type WebhookRequest, type WebhookVerifier } from './webhook-verifier.interface.js';
 
 const HEADER = 'plaid-verification';
 /** A Plaid JWT is a few hundred characters; a header far longer is not one. */
@@ -105,7 +98,9 @@ export class PlaidVerifier implements WebhookVerifier {
 
   /** Rejects, at startup, a secret that is not `client_id:secret`. */
   checkSecret(secret: string): string | undefined {
-    return parseCredentials(secret) ? undefined : "your Plaid API keys as '<client_id>:<secret>', e.g. `${process.env.PLAID_CLIENT_ID}:${process.env.PLAID_SECRET}`";
+    return parseCredentials(secret)
+      ? undefined
+      : "your Plaid API keys as '<client_id>:<secret>', e.g. `${process.env.PLAID_CLIENT_ID}:${process.env.PLAID_SECRET}`";
   }
 }
 

@@ -106,7 +106,9 @@ export function checkMetadata(scheme: SchemeMetadata, name: string, signedIdHead
     } else if (typeof deliveryId?.header !== 'string' || deliveryId.header === '') {
       throw problem("deliveryId as { header: '...' } or { json: ['...'] }");
     } else if (signedIdHeader !== undefined && deliveryId.header.toLowerCase() !== signedIdHeader?.toLowerCase()) {
-      throw problem('deliveryId.header to be the id header the signature covers (`id.header`), or deliveryId.json: an unsigned id can be changed by anyone replaying a request');
+      throw problem(
+        'deliveryId.header to be the id header the signature covers (`id.header`), or deliveryId.json: an unsigned id can be changed by anyone replaying a request',
+      );
     }
   }
   if (eventType !== undefined) {

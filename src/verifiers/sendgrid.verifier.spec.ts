@@ -38,7 +38,12 @@ describe('SendGridVerifier', () => {
     const signed = verifier.sign({ secret: pem, body: PAYLOAD, privateKey });
     const sdk = new EventWebhook();
     expect(
-      sdk.verifySignature(sdk.convertPublicKeyToECDSA(pem), PAYLOAD, signed['x-twilio-email-event-webhook-signature']!, signed['x-twilio-email-event-webhook-timestamp']!),
+      sdk.verifySignature(
+        sdk.convertPublicKeyToECDSA(pem),
+        PAYLOAD,
+        signed['x-twilio-email-event-webhook-signature']!,
+        signed['x-twilio-email-event-webhook-timestamp']!,
+      ),
     ).toBe(true);
     expect(verify(PAYLOAD, signed, [pem])).toEqual({ verified: true });
   });

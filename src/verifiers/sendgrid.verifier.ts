@@ -69,7 +69,7 @@ export class SendGridVerifier implements WebhookVerifier {
   /** Signs with `input.privateKey`, a test P-256 key whose public key the provider is configured with. */
   sign(input: SignInput): Record<string, string> {
     if (input.privateKey === undefined) {
-      throw new TypeError('SendGrid signs with an ECDSA P-256 private key: pass your test key pair\'s private key as `privateKey`.');
+      throw new TypeError("SendGrid signs with an ECDSA P-256 private key: pass your test key pair's private key as `privateKey`.");
     }
     const timestamp = this.window.signing(input.timestamp, 'unix');
     const signature = signMessage('sha256', Buffer.concat([Buffer.from(timestamp), Buffer.from(input.body)]), input.privateKey);

@@ -12,7 +12,17 @@ const { validateRequest: sdkValidateRequest, validateRequestWithBody } = RestCli
  * judge of what is a genuine signature.
  */
 const cxmlSignature = (key: string, url: string, params: Record<string, string | string[]>): string => {
-  const data = Object.keys(params).sort().reduce((acc, name) => acc + [params[name]!].flat().map((v) => name + v).join(''), url);
+  const data = Object.keys(params)
+    .sort()
+    .reduce(
+      (acc, name) =>
+        acc +
+        [params[name]!]
+          .flat()
+          .map((v) => name + v)
+          .join(''),
+      url,
+    );
   const signature = createHmac('sha1', key).update(data).digest('base64');
   expect(sdkValidateRequest(key, signature, url, params, true)).toBe(true);
   return signature;
@@ -79,10 +89,13 @@ describe('SignalWireVerifier', () => {
 
     it('prefers the SHA-256 header when both are present', () => {
       const sha1 = verifier.sign({ secret: SHA256.key, body: SHA256.body, url: SHA256.url })['x-signalwire-signature']!;
-      expect(verify(SHA256.body, { 'x-signalwire-signature': sha1, 'x-signalwire-sha256-signature': 'ab'.repeat(32) }, SHA256.url, [SHA256.key]))
-        .toEqual({ verified: false, reason: 'no_matching_signature' });
-      expect(verify(SHA256.body, { 'x-signalwire-signature': sha1, 'x-signalwire-sha256-signature': SHA256.signature }, SHA256.url, [SHA256.key]))
-        .toEqual({ verified: true });
+      expect(verify(SHA256.body, { 'x-signalwire-signature': sha1, 'x-signalwire-sha256-signature': 'ab'.repeat(32) }, SHA256.url, [SHA256.key])).toEqual({
+        verified: false,
+        reason: 'no_matching_signature',
+      });
+      expect(verify(SHA256.body, { 'x-signalwire-signature': sha1, 'x-signalwire-sha256-signature': SHA256.signature }, SHA256.url, [SHA256.key])).toEqual({
+        verified: true,
+      });
     });
 
     it('accepts any key of a rotation', () => {
@@ -101,8 +114,7 @@ describe('SignalWireVerifier', () => {
     });
 
     it('signs the classic vector exactly', () => {
-      expect(verifier.sign({ secret: LAML.key, body: form(LAML.params), url: LAML.url, format: 'form' }))
-        .toEqual({ 'x-signalwire-signature': LAML.signature });
+      expect(verifier.sign({ secret: LAML.key, body: form(LAML.params), url: LAML.url, format: 'form' })).toEqual({ 'x-signalwire-signature': LAML.signature });
     });
 
     it.each([
@@ -134,8 +146,9 @@ describe('SignalWireVerifier', () => {
       const withPort = cxmlSignature(LAML.key, 'https://mycompany.com:443/myapp.php?foo=1&bar=2', LAML.params);
       expect(sdkValidateRequest(LAML.key, withPort, LAML.url, LAML.params)).toBe(true);
       expect(verify(body, { 'x-signalwire-signature': withPort }, LAML.url, [LAML.key])).toEqual({ verified: true });
-      expect(verify(body, { 'x-signalwire-signature': LAML.signature }, 'https://mycompany.com:8443/myapp.php?foo=1&bar=2', [LAML.key]))
-        .toEqual({ verified: true });
+      expect(verify(body, { 'x-signalwire-signature': LAML.signature }, 'https://mycompany.com:8443/myapp.php?foo=1&bar=2', [LAML.key])).toEqual({
+        verified: true,
+      });
     });
 
     it('rejects a changed parameter, a changed URL query, and the wrong key', () => {
@@ -151,8 +164,10 @@ describe('SignalWireVerifier', () => {
       const signature = cxmlSignature('key', url, {});
       expect(validateRequestWithBody('key', signature, url, body)).toBe(true);
       expect(verify(body, { 'x-signalwire-signature': signature }, url, ['key'])).toEqual({ verified: true });
-      expect(verify('{"status":"completEd"}', { 'x-signalwire-signature': signature }, url, ['key']))
-        .toEqual({ verified: false, reason: 'no_matching_signature' });
+      expect(verify('{"status":"completEd"}', { 'x-signalwire-signature': signature }, url, ['key'])).toEqual({
+        verified: false,
+        reason: 'no_matching_signature',
+      });
       expect(verifier.sign({ secret: 'key', body, url, format: 'form' })).toEqual({ 'x-signalwire-signature': signature });
     });
   });
@@ -167,7 +182,9 @@ describe('SignalWireVerifier', () => {
   it('does not verify a JSON delivery re-sent as a form, even one whose form content is the body itself', () => {
     // A body with no '&', '=', '+' or '%': read as a form, its content would be the body itself.
     const body = '{"id":"c-42","status":"ended"}';
-    const sha1 = createHmac('sha1', SWML.key).update(SWML.url + body).digest('hex');
+    const sha1 = createHmac('sha1', SWML.key)
+      .update(SWML.url + body)
+      .digest('hex');
     expect(webApiValidateRequest(SWML.key, sha1, SWML.url, body)).toBe(true);
     const base64 = Buffer.from(sha1, 'hex').toString('base64');
     const json = webhookRequest(body, { 'content-type': 'application/json', 'x-signalwire-signature': sha1 }, SWML.url);
@@ -178,7 +195,9 @@ describe('SignalWireVerifier', () => {
 
   it('rejects a JSON signature over a body that is not one JSON object or array', () => {
     for (const body of ['-x{"a":1}', '{"a":1}}', ' {"a":1}', '"a"']) {
-      const sha1 = createHmac('sha1', SWML.key).update(SWML.url + body).digest('hex');
+      const sha1 = createHmac('sha1', SWML.key)
+        .update(SWML.url + body)
+        .digest('hex');
       expect(verify(body, { 'x-signalwire-signature': sha1 }, SWML.url, [SWML.key])).toEqual({ verified: false, reason: 'no_matching_signature' });
     }
   });

@@ -71,9 +71,7 @@ export class SignalWireVerifier implements WebhookVerifier {
     if (readHeader(request.headers, SHA256_SIGNATURE) !== undefined) return verifyJson(this.jsonSha256, request, secrets);
     const signature = readHeader(request.headers, SIGNATURE);
     if (signature === undefined) return rejected('missing_header');
-    return signature.trim().length === SHA1_HEX_LENGTH
-      ? verifyJson(this.jsonSha1, request, secrets)
-      : this.formPost.verify(request, secrets);
+    return signature.trim().length === SHA1_HEX_LENGTH ? verifyJson(this.jsonSha1, request, secrets) : this.formPost.verify(request, secrets);
   }
 
   /**

@@ -20,8 +20,7 @@ describe('SlackVerifier', () => {
     'X-Slack-Signature': signature,
     'X-Slack-Request-Timestamp': timestamp,
   });
-  const verify = (body: string | Buffer, h: Record<string, string | string[]>, secrets = [SECRET], v = verifier) =>
-    v.verify(webhookRequest(body, h), secrets);
+  const verify = (body: string | Buffer, h: Record<string, string | string[]>, secrets = [SECRET], v = verifier) => v.verify(webhookRequest(body, h), secrets);
 
   it("accepts Slack's published vector", () => {
     expect(verify(BODY, headers())).toEqual({ verified: true });

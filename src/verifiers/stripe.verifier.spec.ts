@@ -10,8 +10,7 @@ const TIMESTAMP = 1_700_000_000;
 const NOW_MS = TIMESTAMP * 1000 + 30_000;
 
 /** A Stripe-Signature header made by stripe-node itself. */
-const stripeHeader = (secret = SECRET, timestamp = TIMESTAMP, payload = BODY) =>
-  webhooks.generateTestHeaderString({ payload, secret, timestamp });
+const stripeHeader = (secret = SECRET, timestamp = TIMESTAMP, payload = BODY) => webhooks.generateTestHeaderString({ payload, secret, timestamp });
 
 describe('StripeVerifier', () => {
   const at = (nowMs: number) => new StripeVerifier({ clock: () => nowMs });

@@ -67,7 +67,10 @@ describe('TwilioVerifier', () => {
     });
 
     it('accepts a repeated parameter whatever the order of its values', () => {
-      for (const addresses of [['+1325xxxxxxx', '+1415xxxxxxx'], ['+1415xxxxxxx', '+1325xxxxxxx']]) {
+      for (const addresses of [
+        ['+1325xxxxxxx', '+1415xxxxxxx'],
+        ['+1415xxxxxxx', '+1325xxxxxxx'],
+      ]) {
         expectBothAccept('83O6e2vORAoJHUNzJjDWN1jz+BA=', URL, { 'MessagingBinding.Address': addresses });
       }
       expectBothAccept('IK+Dwps556ElfBT0I3Rgjkr1wJU=', URL, { Sid: 'CA123', SidAccount: 'AC123', Digits: ['5678', '1234'] });
@@ -174,7 +177,9 @@ describe('TwilioVerifier', () => {
     const signature = verifier.sign({ secret: TOKEN, body, url })['x-twilio-signature']!;
     expect(validateRequestWithBody(TOKEN, signature, url, body)).toBe(true);
     expect(verify(body, signature, url)).toEqual({ verified: true });
-    expect(verifier.verify(webhookRequest(Buffer.from(body, 'latin1'), { 'x-twilio-signature': signature }, url), [TOKEN]))
-      .toEqual({ verified: false, reason: 'no_matching_signature' });
+    expect(verifier.verify(webhookRequest(Buffer.from(body, 'latin1'), { 'x-twilio-signature': signature }, url), [TOKEN])).toEqual({
+      verified: false,
+      reason: 'no_matching_signature',
+    });
   });
 });

@@ -36,9 +36,7 @@ export type VerificationFailureReason =
   | 'body_too_large';
 
 /** The verdict on one request. */
-export type VerificationResult =
-  | { readonly verified: true }
-  | { readonly verified: false; readonly reason: VerificationFailureReason };
+export type VerificationResult = { readonly verified: true } | { readonly verified: false; readonly reason: VerificationFailureReason };
 
 /** What a test signs to build the headers a sender would send. */
 export interface SignInput {

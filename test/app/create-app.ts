@@ -61,9 +61,7 @@ export async function createApp(
   }).compile();
   const logger = new CapturingLogger();
   const app =
-    adapter === 'fastify'
-      ? moduleRef.createNestApplication(new FastifyAdapter(), { rawBody, logger })
-      : moduleRef.createNestApplication({ rawBody, logger });
+    adapter === 'fastify' ? moduleRef.createNestApplication(new FastifyAdapter(), { rawBody, logger }) : moduleRef.createNestApplication({ rawBody, logger });
   beforeInit?.(app);
   await app.init();
   if (adapter === 'fastify') await app.getHttpAdapter().getInstance().ready();

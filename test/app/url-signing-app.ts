@@ -90,10 +90,7 @@ export interface UrlSigningApp {
  * A listening app on 127.0.0.1 with the schemes that sign the URL (Twilio,
  * SignalWire), one that does not (Fullup), and a per-tenant secret function.
  */
-export async function startUrlSigningApp(
-  adapter: Adapter,
-  options: Omit<WebhookSecurityModuleOptions, 'providers'> = {},
-): Promise<UrlSigningApp> {
+export async function startUrlSigningApp(adapter: Adapter, options: Omit<WebhookSecurityModuleOptions, 'providers'> = {}): Promise<UrlSigningApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       WebhookSecurityModule.forRoot({

@@ -141,10 +141,26 @@ export function deliveryMix(): Delivery[] {
   const msg1 = JSON.stringify({ id: `msg_1_${run}` });
   const msg2 = JSON.stringify({ id: `msg_2_${run}`, failOnce: true });
   const msg3 = JSON.stringify({ id: `msg_3_${run}` });
-  const stripe = (label: string, tenant: string, body: string, headers: Record<string, string>, status: number, verification: string, replay: string[] = []) =>
-    ({ label, provider: 'stripe', path: `/tenants/${tenant}/stripe?attempt=1`, body, headers, status, verification, replay });
-  const standard = (label: string, provider: string, path: string, id: string, body: string, status: number, verification: string, replay: string[], secret?: string) =>
-    ({ label, provider, path, body, headers: standardHeaders(id, body, secret), status, verification, replay });
+  const stripe = (
+    label: string,
+    tenant: string,
+    body: string,
+    headers: Record<string, string>,
+    status: number,
+    verification: string,
+    replay: string[] = [],
+  ) => ({ label, provider: 'stripe', path: `/tenants/${tenant}/stripe?attempt=1`, body, headers, status, verification, replay });
+  const standard = (
+    label: string,
+    provider: string,
+    path: string,
+    id: string,
+    body: string,
+    status: number,
+    verification: string,
+    replay: string[],
+    secret?: string,
+  ) => ({ label, provider, path, body, headers: standardHeaders(id, body, secret), status, verification, replay });
 
   return [
     stripe('valid A', 'acme', evtA, stripeHeaders(evtA), 200, 'verified', ['claimed']),
@@ -160,7 +176,16 @@ export function deliveryMix(): Delivery[] {
     standard('handler fails', 'standard', '/webhooks/standard', `msg_2_${run}`, msg2, 500, 'verified', ['claimed', 'released']),
     standard('retry after the failure', 'standard', '/webhooks/standard', `msg_2_${run}`, msg2, 200, 'verified', ['claimed']),
     standard('store down, fail open', 'storeDown', '/webhooks/store-down', `msg_3_${run}`, msg3, 200, 'verified', ['store_error']),
-    { label: 'secret lookup fails', provider: 'lookupFails', path: '/webhooks/lookup-fails', body: msg3, headers: { 'fullup-signature': 'ab'.repeat(32) }, status: 503, verification: 'error ServiceUnavailableException', replay: [] },
+    {
+      label: 'secret lookup fails',
+      provider: 'lookupFails',
+      path: '/webhooks/lookup-fails',
+      body: msg3,
+      headers: { 'fullup-signature': 'ab'.repeat(32) },
+      status: 503,
+      verification: 'error ServiceUnavailableException',
+      replay: [],
+    },
   ];
 }
 

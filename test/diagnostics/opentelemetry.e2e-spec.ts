@@ -139,7 +139,10 @@ describe.each(ADAPTERS)('OpenTelemetry with the SDK on %s', (adapter) => {
     await run('auto');
     expect((await points('webhook.replay.decisions')).map(summary).sort()).toEqual(REPLAY_DECISIONS);
     expect((await points('webhook.replay.store.duration')).map(summary).sort()).toEqual(STORE_CALLS);
-    const [decisions] = metricExporter.getMetrics().at(-1)!.scopeMetrics.filter(({ scope }) => scope.name === 'nestjs-webhook-security');
+    const [decisions] = metricExporter
+      .getMetrics()
+      .at(-1)!
+      .scopeMetrics.filter(({ scope }) => scope.name === 'nestjs-webhook-security');
     expect(decisions?.metrics.map(({ descriptor }) => [descriptor.name, descriptor.unit])).toEqual([
       ['webhook.verifications', '{verification}'],
       ['webhook.verification.duration', 's'],
@@ -232,7 +235,10 @@ describe('OpenTelemetry without an SDK', () => {
   it('records to the providers given to enableWebhookTelemetry, and stops on disable()', async () => {
     const exporter = new InMemorySpanExporter();
     const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-    const ownReader = new PeriodicExportingMetricReader({ exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE), exportIntervalMillis: 3_600_000 });
+    const ownReader = new PeriodicExportingMetricReader({
+      exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
+      exportIntervalMillis: 3_600_000,
+    });
     const ownMeterProvider = new MeterProvider({ readers: [ownReader] });
     let telemetry: WebhookTelemetry | undefined;
     const app = await createDiagnosticsApp(diagnosticsOptions());
@@ -247,7 +253,9 @@ describe('OpenTelemetry without an SDK', () => {
       telemetry?.disable();
       await app.close();
     }
-    expect(exporter.getFinishedSpans().map(({ name, attributes }) => [name, attributes['error.type']])).toEqual([['webhook.verify standard', 'missing_header']]);
+    expect(exporter.getFinishedSpans().map(({ name, attributes }) => [name, attributes['error.type']])).toEqual([
+      ['webhook.verify standard', 'missing_header'],
+    ]);
     const { resourceMetrics } = await ownReader.collect();
     const counted = resourceMetrics.scopeMetrics[0]?.metrics.find(({ descriptor }) => descriptor.name === 'webhook.verifications');
     expect(counted?.dataPoints.map(({ value }) => value)).toEqual([1]);
@@ -262,6 +270,12 @@ describe('OpenTelemetry without an SDK', () => {
 });
 
 /** What an exporter sends of a span. */
-function spanData({ name, attributes, events, status, resource }: ReadableSpan): { name: string; attributes: Attributes; events: unknown; status: unknown; resource: unknown } {
+function spanData({ name, attributes, events, status, resource }: ReadableSpan): {
+  name: string;
+  attributes: Attributes;
+  events: unknown;
+  status: unknown;
+  resource: unknown;
+} {
   return { name, attributes, events, status, resource: resource.attributes };
 }

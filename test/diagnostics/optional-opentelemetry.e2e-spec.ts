@@ -113,7 +113,8 @@ console.log(JSON.stringify({ statuses, verifications: counted.dataPoints.map(({ 
 
 function script(format: 'cjs' | 'mjs', source = SCRIPT): string {
   const cjs = format === 'cjs';
-  const body = source.replaceAll('%LOAD_REFLECT%', cjs ? "require('reflect-metadata');" : "await import('reflect-metadata');")
+  const body = source
+    .replaceAll('%LOAD_REFLECT%', cjs ? "require('reflect-metadata');" : "await import('reflect-metadata');")
     .replaceAll('%LOAD%(', cjs ? 'require(' : 'await import(')
     .replaceAll('%RESOLVE_API%', cjs ? "require.resolve('@opentelemetry/api');" : "import.meta.resolve('@opentelemetry/api');");
   // CommonJS has no top-level await.
@@ -164,19 +165,29 @@ describe('the built package, from an app directory', () => {
     expect(declarations.filter((file) => /(from|import\()\s*['"]@opentelemetry/.test(readFileSync(join(dist, file), 'utf8')))).toEqual([]);
   });
 
-  it.each(['cjs', 'mjs'])('without @opentelemetry/api, app.%s verifies, deduplicates and rejects; auto stays off; true fails at startup naming the fix', async (format) => {
-    const { stdout } = await run(process.execPath, [`app.${format}`], { cwd: bare });
-    expect(JSON.parse(stdout)).toEqual({
-      apiResolves: false,
-      statuses: [200, 200, 401],
-      subscribed: [false, false],
-      strict: expect.stringMatching(/^WebhookSecurityConfigurationError: Webhook telemetry needs @opentelemetry\/api, which is not installed\. Run `npm install @opentelemetry\/api`/),
-      enable: 'WebhookSecurityConfigurationError',
-    });
-  }, 60_000);
+  it.each(['cjs', 'mjs'])(
+    'without @opentelemetry/api, app.%s verifies, deduplicates and rejects; auto stays off; true fails at startup naming the fix',
+    async (format) => {
+      const { stdout } = await run(process.execPath, [`app.${format}`], { cwd: bare });
+      expect(JSON.parse(stdout)).toEqual({
+        apiResolves: false,
+        statuses: [200, 200, 401],
+        subscribed: [false, false],
+        strict: expect.stringMatching(
+          /^WebhookSecurityConfigurationError: Webhook telemetry needs @opentelemetry\/api, which is not installed\. Run `npm install @opentelemetry\/api`/,
+        ),
+        enable: 'WebhookSecurityConfigurationError',
+      });
+    },
+    60_000,
+  );
 
-  it.each(['cjs', 'mjs'])('with @opentelemetry/api and the SDK, app.%s records its verifications', async (format) => {
-    const { stdout } = await run(process.execPath, [`app.${format}`], { cwd: withApi });
-    expect(JSON.parse(stdout)).toEqual({ statuses: [200, 401], verifications: ['rejected 1', 'verified 1'] });
-  }, 60_000);
+  it.each(['cjs', 'mjs'])(
+    'with @opentelemetry/api and the SDK, app.%s records its verifications',
+    async (format) => {
+      const { stdout } = await run(process.execPath, [`app.${format}`], { cwd: withApi });
+      expect(JSON.parse(stdout)).toEqual({ statuses: [200, 401], verifications: ['rejected 1', 'verified 1'] });
+    },
+    60_000,
+  );
 });

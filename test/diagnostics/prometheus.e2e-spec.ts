@@ -64,7 +64,10 @@ describe('the Prometheus example and the Grafana dashboard', () => {
       }
       for (const [, label] of query.matchAll(/(\w+)=~?"/g)) expect({ query, label, served: labels.has(label) }).toEqual({ query, label, served: true });
       for (const [, group] of query.matchAll(/by \(([^)]*)\)/g)) {
-        for (const label of group!.split(',').map((name) => name.trim()).filter((name) => name !== 'le')) {
+        for (const label of group!
+          .split(',')
+          .map((name) => name.trim())
+          .filter((name) => name !== 'le')) {
           expect({ query, label, served: labels.has(label) }).toEqual({ query, label, served: true });
         }
       }

@@ -1,6 +1,13 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { sign as octokitSign } from '@octokit/webhooks-methods';
-import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type DataPoint, type Histogram } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type DataPoint,
+  type Histogram,
+} from '@opentelemetry/sdk-metrics';
 import Stripe from 'stripe';
 import type { Redis } from 'ioredis';
 import {
@@ -141,8 +148,10 @@ describe.each(ADAPTERS)('A replay store that does not answer in time, on %s', (a
   it('records store_timeout in the OpenTelemetry replay metrics', async () => {
     const { resourceMetrics } = await reader.collect();
     const metric = (name: string) =>
-      (resourceMetrics.scopeMetrics.flatMap(({ metrics }) => metrics).find(({ descriptor }) => descriptor.name === name)?.dataPoints ?? []) as DataPoint<unknown>[];
-    const timeout = (provider: string) => `error.type=ReplayStoreTimeoutError http.route=/webhooks/${provider} webhook.provider=${provider} webhook.replay.decision=store_timeout => 1`;
+      (resourceMetrics.scopeMetrics.flatMap(({ metrics }) => metrics).find(({ descriptor }) => descriptor.name === name)?.dataPoints ??
+        []) as DataPoint<unknown>[];
+    const timeout = (provider: string) =>
+      `error.type=ReplayStoreTimeoutError http.route=/webhooks/${provider} webhook.provider=${provider} webhook.replay.decision=store_timeout => 1`;
     expect(metric('webhook.replay.decisions').map(summary).sort()).toEqual(
       [timeout('github'), timeout('stripe'), 'http.route=/webhooks/stripe webhook.provider=stripe webhook.replay.decision=claimed => 1'].sort(),
     );

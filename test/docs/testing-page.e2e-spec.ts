@@ -88,9 +88,7 @@ describe('what docs/testing.md says a newcomer sees', () => {
   });
 
   it('an app created without test secrets, the environment unset, stops at startup', async () => {
-    await expect(createWebhookTestApp(Test.createTestingModule({ imports: [AppModule] }))).rejects.toThrow(
-      "Webhook provider 'stripe' has no secret",
-    );
+    await expect(createWebhookTestApp(Test.createTestingModule({ imports: [AppModule] }))).rejects.toThrow("Webhook provider 'stripe' has no secret");
   });
 
   it('a string sent without a content type reaches the handler as a form, not as the event', async () => {

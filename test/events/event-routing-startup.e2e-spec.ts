@@ -139,11 +139,10 @@ describe('Event routing in two apps of one process', () => {
   it("sends each app's deliveries to that app's handlers only, on Express and Fastify side by side", async () => {
     apps = [
       await createEventsApp(module(), 'express'),
-      await createEventsApp(
-        WebhookSecurityModule.forRoot({ providers: { stripe: { ...eventProviders().stripe, secret: 'whsec_other_app' } } }),
-        'fastify',
-        { imports: [OtherAppModule], controllers: [] },
-      ),
+      await createEventsApp(WebhookSecurityModule.forRoot({ providers: { stripe: { ...eventProviders().stripe, secret: 'whsec_other_app' } } }), 'fastify', {
+        imports: [OtherAppModule],
+        controllers: [],
+      }),
     ];
     const [main, other] = apps as [EventsTestApp, EventsTestApp];
     const deliver = (t: EventsTestApp, id: string, secret: string) => {

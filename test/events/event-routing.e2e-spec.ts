@@ -15,7 +15,16 @@ import {
 } from '../../src/index.js';
 import { replayKey } from '../../src/replay/webhook-delivery.js';
 import { ADAPTERS } from '../app/create-app.js';
-import { AuditModule, BillingModule, EVENT_SECRETS, IntegrationsModule, createEventsApp, eventProviders, type EventProvider, type EventsTestApp } from './events-app.js';
+import {
+  AuditModule,
+  BillingModule,
+  EVENT_SECRETS,
+  IntegrationsModule,
+  createEventsApp,
+  eventProviders,
+  type EventProvider,
+  type EventsTestApp,
+} from './events-app.js';
 
 /**
  * Headers made by each vendor's own SDK (stripe, @octokit/webhooks-methods,
@@ -164,10 +173,18 @@ describe.each(ADAPTERS)('Event routing on %s', (adapter) => {
       expect(failed.body).toEqual({ statusCode: 500, message: 'Webhook event handler failed', error: 'Internal Server Error' });
       expect(t.log.steps).toEqual(['invoicePaid:start', 'invoicePaid:end', 'invoiceAny']);
       expect(t.log.handlers).toEqual(['billing.invoicePaid']);
-      expect(errorLines()).toEqual([expect.stringMatching(/^BillingHandlers\.invoiceAny\(\) failed on "invoice\.paid" from 'stripe'.*invoiceAny failed on evt_/)]);
+      expect(errorLines()).toEqual([
+        expect.stringMatching(/^BillingHandlers\.invoiceAny\(\) failed on "invoice\.paid" from 'stripe'.*invoiceAny failed on evt_/),
+      ]);
 
       await deliver().expect(200);
-      expect(t.log.handlers).toEqual(['billing.invoicePaid', 'billing.invoicePaid', 'billing.invoiceAny', 'audit.everyStripeEvent', 'controller.controllerHandler']);
+      expect(t.log.handlers).toEqual([
+        'billing.invoicePaid',
+        'billing.invoicePaid',
+        'billing.invoiceAny',
+        'audit.everyStripeEvent',
+        'controller.controllerHandler',
+      ]);
     });
 
     it('with replay protection, releases the claim of a failed delivery: the retry runs the handlers, a later duplicate does not', async () => {
@@ -297,7 +314,11 @@ describe.each(ADAPTERS)('Event routing on %s', (adapter) => {
       const body = JSON.stringify({ action: 'opened', issue: { number: 7 } });
       const headers = await SENDERS.github(body, 'issues');
       const deliver = (event: string) =>
-        request(t.app.getHttpServer()).post(ROUTES.github).set('content-type', 'application/json').set({ ...headers, 'x-github-event': event }).send(body);
+        request(t.app.getHttpServer())
+          .post(ROUTES.github)
+          .set('content-type', 'application/json')
+          .set({ ...headers, 'x-github-event': event })
+          .send(body);
 
       await start();
       await deliver('issues').expect(200);
@@ -356,7 +377,9 @@ describe.each(ADAPTERS)('Event routing on %s', (adapter) => {
       await start();
       const event = { type: 'user.created', timestamp: '2026-01-01T00:00:00Z', data: { id: 'u_1' } };
       expect((await send('standardwebhooks', event)).status).toBe(200);
-      expect(t.log.calls.map(({ handler, event: got, context }) => [handler, got, context.eventType])).toEqual([['standardwebhooks.userCreated', event, 'user.created']]);
+      expect(t.log.calls.map(({ handler, event: got, context }) => [handler, got, context.eventType])).toEqual([
+        ['standardwebhooks.userCreated', event, 'user.created'],
+      ]);
       expect(t.log.calls[0]!.context.deliveryId).toMatch(/^msg_/);
     });
   });
@@ -388,13 +411,16 @@ describe.each(ADAPTERS)('Event routing on %s', (adapter) => {
       await start();
       const event = stripeEvent('invoice.paid');
       const response = await send('stripe', event, undefined, '/events/stripe-param');
-      expect([response.status, response.body]).toEqual([201, {
-        provider: 'stripe',
-        eventType: 'invoice.paid',
-        deliveryId: `event:${event.id}`,
-        event,
-        signed: 'string',
-      }]);
+      expect([response.status, response.body]).toEqual([
+        201,
+        {
+          provider: 'stripe',
+          eventType: 'invoice.paid',
+          deliveryId: `event:${event.id}`,
+          event,
+          signed: 'string',
+        },
+      ]);
       expect(t.log.calls).toEqual([]);
     });
 

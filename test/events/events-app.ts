@@ -266,7 +266,11 @@ export interface EventsTestApp {
 export async function createEventsApp(
   webhookModule: DynamicModule,
   adapter: Adapter,
-  { imports = [BillingModule, AuditModule, IntegrationsModule], controllers = [EventsController], providers = [] }: { imports?: Type[]; controllers?: Type[]; providers?: Type[] } = {},
+  {
+    imports = [BillingModule, AuditModule, IntegrationsModule],
+    controllers = [EventsController],
+    providers = [],
+  }: { imports?: Type[]; controllers?: Type[]; providers?: Type[] } = {},
 ): Promise<EventsTestApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [webhookModule, EventLogModule, ...imports],

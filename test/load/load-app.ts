@@ -43,10 +43,7 @@ function loadController(provider: string): Type {
  * A silent app with one verified route per provider, listening on 127.0.0.1
  * on a free port, counting handler runs for request numbers below `requests`.
  */
-export async function startLoadApp(
-  secrets: Record<string, string>,
-  requests: number,
-): Promise<{ app: INestApplication; runs: HandlerRuns; port: number }> {
+export async function startLoadApp(secrets: Record<string, string>, requests: number): Promise<{ app: INestApplication; runs: HandlerRuns; port: number }> {
   const providers = Object.fromEntries(Object.entries(secrets).map(([name, secret]) => [name, { secret }]));
   const moduleRef = await Test.createTestingModule({
     imports: [WebhookSecurityModule.forRoot({ providers })],

@@ -110,7 +110,9 @@ function paypalCase(server: KeyServer): AsymmetricCase {
       return {
         'paypal-transmission-id': id,
         'paypal-transmission-time': time,
-        'paypal-transmission-sig': createSign('sha256').update(`${id}|${time}|${webhookId}|${crc32(body)}`).sign(paypalCert.privateKey, 'base64'),
+        'paypal-transmission-sig': createSign('sha256')
+          .update(`${id}|${time}|${webhookId}|${crc32(body)}`)
+          .sign(paypalCert.privateKey, 'base64'),
         'paypal-cert-url': `${server.origin}${PAYPAL_CERT_PATH}`,
         'paypal-auth-algo': 'SHA256withRSA',
       };
@@ -139,10 +141,12 @@ function plaidCase(server: KeyServer): AsymmetricCase {
 }
 
 const bodyArb = (minLength = 0) =>
-  fc.oneof(
-    fc.uint8Array({ minLength, maxLength: 2048 }).map((bytes) => Buffer.from(bytes)),
-    fc.string({ unit: 'binary', minLength, maxLength: 512 }).map((text) => Buffer.from(text)),
-  ).filter((body) => body.length >= minLength);
+  fc
+    .oneof(
+      fc.uint8Array({ minLength, maxLength: 2048 }).map((bytes) => Buffer.from(bytes)),
+      fc.string({ unit: 'binary', minLength, maxLength: 512 }).map((text) => Buffer.from(text)),
+    )
+    .filter((body) => body.length >= minLength);
 const offsetSecondsArb = fc.integer({ min: -290, max: 290 });
 
 function flipBit(bytes: Buffer, bit: number): Buffer {
@@ -167,7 +171,14 @@ describe('Public-key schemes, for any body, signing time and single-bit change',
   beforeAll(async () => {
     server = await startKeyServer();
     server.routes.set(PAYPAL_CERT_PATH, { body: paypalCert.certificate });
-    const jwk = { ...plaidKey.publicKey.export({ format: 'jwk' }), alg: 'ES256', kid: 'property-kid', use: 'sig', created_at: NOW / 1000 - 86_400, expired_at: null };
+    const jwk = {
+      ...plaidKey.publicKey.export({ format: 'jwk' }),
+      alg: 'ES256',
+      kid: 'property-kid',
+      use: 'sig',
+      created_at: NOW / 1000 - 86_400,
+      expired_at: null,
+    };
     server.routes.set(PLAID_KEY_PATH, { body: JSON.stringify({ key: jwk, request_id: 'req-1' }) });
     cases.set('discord', discordCase());
     cases.set('sendgrid', sendgridCase());
@@ -179,7 +190,8 @@ describe('Public-key schemes, for any body, signing time and single-bit change',
 
   describe.each(['discord', 'sendgrid', 'standardwebhooks v1a', 'paypal', 'plaid'])('%s', (name) => {
     const scheme = () => cases.get(name)!;
-    const verify = (body: Buffer, headers: Record<string, string | string[]>) => Promise.resolve(scheme().verify(webhookRequest(body, headers), scheme().secrets));
+    const verify = (body: Buffer, headers: Record<string, string | string[]>) =>
+      Promise.resolve(scheme().verify(webhookRequest(body, headers), scheme().secrets));
 
     it('verifies a genuine delivery', async () => {
       await fc.assert(
@@ -229,7 +241,19 @@ describe('Public-key schemes, for any body, signing time and single-bit change',
     const junkArb = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 300 }),
       fc.string({ unit: fc.integer({ min: 0, max: 0x1f }).map((code) => String.fromCharCode(code)), maxLength: 40 }),
-      fc.constantFrom('', ' ', ',', '=', 'v1a,', 'v1a,' + 'A'.repeat(88), '0'.repeat(128), 'A'.repeat(96), 'a.b.c', 'eyJhbGciOiJFUzI1NiJ9.e30.AAAA', 'SHA256withRSA'),
+      fc.constantFrom(
+        '',
+        ' ',
+        ',',
+        '=',
+        'v1a,',
+        'v1a,' + 'A'.repeat(88),
+        '0'.repeat(128),
+        'A'.repeat(96),
+        'a.b.c',
+        'eyJhbGciOiJFUzI1NiJ9.e30.AAAA',
+        'SHA256withRSA',
+      ),
     );
     it('returns a rejection reason, never a throw, for arbitrary header values, duplicated headers included', async () => {
       await fc.assert(

@@ -359,7 +359,8 @@ export const OWN_PROPERTY_TESTS: Readonly<Record<string, string>> = {
   sendgrid: 'ECDSA P-256 over the timestamp and body: test/property/asymmetric-properties.spec.ts, src/verifiers/sendgrid.verifier.spec.ts',
   mailgun: 'HMAC over the timestamp and token of the body: src/verifiers/mailgun.verifier.spec.ts',
   adyen: 'HMAC over fields of each notification item: src/verifiers/adyen.verifier.spec.ts',
-  paypal: 'RSA over the transmission fields and the CRC32 of the body, with fetched certificates: test/property/asymmetric-properties.spec.ts, src/verifiers/paypal.verifier.spec.ts',
+  paypal:
+    'RSA over the transmission fields and the CRC32 of the body, with fetched certificates: test/property/asymmetric-properties.spec.ts, src/verifiers/paypal.verifier.spec.ts',
   plaid: 'ES256 JWT with the SHA-256 of the body, with fetched keys: test/property/asymmetric-properties.spec.ts, src/verifiers/plaid.verifier.spec.ts',
-  plaidsandbox: 'as plaid, against Plaid\'s sandbox host: test/property/asymmetric-properties.spec.ts (as plaid), src/verifiers/plaid.verifier.spec.ts',
+  plaidsandbox: "as plaid, against Plaid's sandbox host: test/property/asymmetric-properties.spec.ts (as plaid), src/verifiers/plaid.verifier.spec.ts",
 };

@@ -79,17 +79,28 @@ const encodeQuery = (pairs: readonly (readonly [string, string])[], style: 'comp
  * holds 1,000 pairs (with `bodySHA256`, where the variant adds it), one more
  * or one fewer.
  */
-const manyPairs = (count: number) => encodeQuery(Array.from({ length: count }, (_, i) => [`p${i}`, `v${i}`] as const), 'component');
+const manyPairs = (count: number) =>
+  encodeQuery(
+    Array.from({ length: count }, (_, i) => [`p${i}`, `v${i}`] as const),
+    'component',
+  );
 /** A query; a long one only where the scheme signs the URL, as a scheme that signs the body alone never reads it. */
 const queryArb = (scheme: BuiltInScheme) =>
   fc.oneof(
     { arbitrary: fc.constant<string | { offset: number }>(''), weight: 2 },
-    { arbitrary: fc.tuple(fc.array(pairArb, { minLength: 1, maxLength: 5 }), fc.constantFrom('component', 'form' as const)).map(([pairs, style]) => encodeQuery(pairs, style)), weight: 2 },
+    {
+      arbitrary: fc
+        .tuple(fc.array(pairArb, { minLength: 1, maxLength: 5 }), fc.constantFrom('component', 'form' as const))
+        .map(([pairs, style]) => encodeQuery(pairs, style)),
+      weight: 2,
+    },
     ...(signsUrl(scheme) ? [{ arbitrary: fc.constantFrom(0, 0, 0, -1, 1).map((offset) => ({ offset })), weight: 2 }] : []),
   );
 
 const textArb = fc.string({ unit: fc.constantFrom(...'ab Z9&=%+,:"\\{}é'.split(/(?:)/u), '%41', '%2a'), maxLength: 12 });
-const jsonArb = fc.dictionary(fc.constantFrom('id', 'type', 'a', 'b&c', 'd=e', '%41', 'x y'), fc.oneof(textArb, fc.integer()), { maxKeys: 4 }).map((event) => Buffer.from(JSON.stringify(event)));
+const jsonArb = fc
+  .dictionary(fc.constantFrom('id', 'type', 'a', 'b&c', 'd=e', '%41', 'x y'), fc.oneof(textArb, fc.integer()), { maxKeys: 4 })
+  .map((event) => Buffer.from(JSON.stringify(event)));
 // As the vendors send a form: plain names first (AccountSid), other names after it, and no pair twice.
 const formArb = fc
   .array(fc.tuple(fc.constantFrom('CallSid', 'From', 'Body', 'a', 'A', 'a[b]', 'b%', 'SipHeader_X-Id'), textArb), { maxLength: 6 })
@@ -170,37 +181,52 @@ const hostMutationArb: fc.Arbitrary<Mutation> = fc.oneof(
       request.host = `127.0.0.1${noPort ? '' : `:${port}`}${suffix}`;
     }),
   ),
-  fc.constantFrom('localhost', 'evil.example', 'hooks.example.com', 'HOOKS.EXAMPLE.COM').map((host) => named(`Host: ${host}`, (request) => void (request.host = host))),
+  fc
+    .constantFrom('localhost', 'evil.example', 'hooks.example.com', 'HOOKS.EXAMPLE.COM')
+    .map((host) => named(`Host: ${host}`, (request) => void (request.host = host))),
   fc.constant(named('Host twice, then evil.example', (request) => void (request.host = [String(request.host), 'evil.example']))),
 );
 
 const pathMutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.constant(named("the provider's other route", (request) => void (request.target = otherRoute(request.target)))),
-  fc.constantFrom('other', 't2', 'T1', '%74%31', 't1%2F..').map((tenant) =>
-    named(`tenant ${tenant}`, (request) => void (request.target = withQuery(pathOf(request.target).replace(/[^/]+$/, tenant), queryOf(request.target)))),
-  ),
+  fc
+    .constantFrom('other', 't2', 'T1', '%74%31', 't1%2F..')
+    .map((tenant) =>
+      named(`tenant ${tenant}`, (request) => void (request.target = withQuery(pathOf(request.target).replace(/[^/]+$/, tenant), queryOf(request.target)))),
+    ),
   // The scheme's other provider (with or without publicBaseUrl), or another scheme's.
   fc.constantFrom('sibling', 'stranger').map((which) =>
     named(`the route of a ${which} provider`, (request, { scheme }) => {
       const other =
-        which === 'stranger' ? (scheme === 'github' ? 'shopify' : 'github') : request.target.startsWith(`/hooks/${scheme}/`) && signsUrl(scheme) ? publicName(scheme) : scheme;
+        which === 'stranger'
+          ? scheme === 'github'
+            ? 'shopify'
+            : 'github'
+          : request.target.startsWith(`/hooks/${scheme}/`) && signsUrl(scheme)
+            ? publicName(scheme)
+            : scheme;
       request.target = request.target.replace(/^\/hooks\/[^/]+\//, `/hooks/${other}/`);
     }),
   ),
-  fc.constantFrom('//', '/./', '/x/../').map((part) => named(`path /hooks${part}…`, (request) => void (request.target = request.target.replace(/^\/hooks\//, `/hooks${part}`)))),
+  fc
+    .constantFrom('//', '/./', '/x/../')
+    .map((part) => named(`path /hooks${part}…`, (request) => void (request.target = request.target.replace(/^\/hooks\//, `/hooks${part}`)))),
 );
 
 const queryMutationArb: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.tuple(pairArb, fc.constantFrom('component', 'form' as const)).map(([pair, style]) =>
-    named(`query + ${encodeQuery([pair], style)}`, (request) => void (request.target = appendPairs(request.target, encodeQuery([pair], style)))),
-  ),
+  fc
+    .tuple(pairArb, fc.constantFrom('component', 'form' as const))
+    .map(([pair, style]) =>
+      named(`query + ${encodeQuery([pair], style)}`, (request) => void (request.target = appendPairs(request.target, encodeQuery([pair], style)))),
+    ),
   // A signed key again with another value, or `bodySHA256` for the body finally sent, after `pad` more pairs.
   fc.tuple(fc.constantFrom(0, 0, 5, 1000, 1001), fc.boolean(), fc.constantFrom('dup', 'bodySHA256', 'bodySHA256-first')).map(([pad, empty, what]) =>
     named(`query: ${what} after ${pad} ${empty ? 'empty' : 'padding'} pairs`, (request) => {
       const first = queryOf(request.target)?.split('&')[0]?.split('=')[0] || 'a';
       const tail = what === 'dup' ? `${first}=forged` : `bodySHA256=${BODY_SHA256}`;
       const padding = Array.from({ length: pad }, (_, i) => (empty ? '' : `pad${i}=1`));
-      if (what === 'bodySHA256-first') request.target = withQuery(request.target, [tail, ...padding, ...(queryOf(request.target) ? [queryOf(request.target)] : [])].join('&'));
+      if (what === 'bodySHA256-first')
+        request.target = withQuery(request.target, [tail, ...padding, ...(queryOf(request.target) ? [queryOf(request.target)] : [])].join('&'));
       else request.target = appendPairs(request.target, [...padding, tail].join('&'));
     }),
   ),
@@ -210,15 +236,22 @@ const queryMutationArb: fc.Arbitrary<Mutation> = fc.oneof(
       if (query !== undefined) request.target = withQuery(request.target, replaceNth(query, pattern, index, by));
     }),
   ),
-  fc.constant(named('query pairs reversed', (request) => void (request.target = withQuery(request.target, queryOf(request.target)?.split('&').reverse().join('&'))))),
-  fc.constant(named('query cut to 1,000 pairs', (request) => void (request.target = withQuery(request.target, queryOf(request.target)?.split('&').slice(0, 1000).join('&'))))),
+  fc.constant(
+    named('query pairs reversed', (request) => void (request.target = withQuery(request.target, queryOf(request.target)?.split('&').reverse().join('&')))),
+  ),
+  fc.constant(
+    named(
+      'query cut to 1,000 pairs',
+      (request) => void (request.target = withQuery(request.target, queryOf(request.target)?.split('&').slice(0, 1000).join('&'))),
+    ),
+  ),
   fc.constant(named('query removed', (request) => void (request.target = pathOf(request.target)))),
 );
 
 const bodyMutationArb: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.oneof(jsonArb, formArb, fc.constant(Buffer.from('&')), fc.constant(Buffer.alloc(0))).map((body) =>
-    named(`body: ${JSON.stringify(body.toString('utf8'))}`, (request) => void (request.body = body)),
-  ),
+  fc
+    .oneof(jsonArb, formArb, fc.constant(Buffer.from('&')), fc.constant(Buffer.alloc(0)))
+    .map((body) => named(`body: ${JSON.stringify(body.toString('utf8'))}`, (request) => void (request.body = body))),
   fc.nat().map((bit) =>
     named(`body: bit ${bit} % length flipped`, (request) => {
       if (request.body.length === 0) return;
@@ -226,10 +259,17 @@ const bodyMutationArb: fc.Arbitrary<Mutation> = fc.oneof(
       request.body[(bit >> 3) % request.body.length]! ^= 1 << (bit & 7);
     }),
   ),
-  fc.tuple(fc.constantFrom(...BODY_RESPELLINGS), fc.nat()).map(([[label, pattern, by], index]) =>
-    named(`body: ${label} (match ${index})`, (request) => void (request.body = Buffer.from(replaceNth(request.body.toString('latin1'), pattern, index, by), 'latin1'))),
-  ),
-  fc.constantFrom('&From=forged', '&a=1', '&').map((tail) => named(`body + ${tail}`, (request) => void (request.body = Buffer.concat([request.body, Buffer.from(tail)])))),
+  fc
+    .tuple(fc.constantFrom(...BODY_RESPELLINGS), fc.nat())
+    .map(([[label, pattern, by], index]) =>
+      named(
+        `body: ${label} (match ${index})`,
+        (request) => void (request.body = Buffer.from(replaceNth(request.body.toString('latin1'), pattern, index, by), 'latin1')),
+      ),
+    ),
+  fc
+    .constantFrom('&From=forged', '&a=1', '&')
+    .map((tail) => named(`body + ${tail}`, (request) => void (request.body = Buffer.concat([request.body, Buffer.from(tail)])))),
 );
 
 const contentTypeMutationArb: fc.Arbitrary<Mutation> = fc
@@ -253,16 +293,16 @@ const contentTypeMutationArb: fc.Arbitrary<Mutation> = fc
 
 // The same signature bytes in the other encoding, with or without the SHA-256 header beside it.
 const reencodeArb: fc.Arbitrary<Mutation> = fc.tuple(fc.nat(), fc.boolean()).map(([index, dropSha256]) =>
-    named(`signature header ${index} % count re-encoded (hex <-> base64)${dropSha256 ? ', X-SignalWire-SHA256-Signature removed' : ''}`, (request) => {
-      const names = Object.keys(request.headers).filter((name) => /signature|hmac/.test(name));
-      const name = names[index % Math.max(1, names.length)];
-      const value = name === undefined ? undefined : request.headers[name];
-      if (typeof value === 'string') {
-        request.headers[name!] = /^[0-9a-f]+$/.test(value) ? Buffer.from(value, 'hex').toString('base64') : Buffer.from(value, 'base64').toString('hex');
-      }
-      if (dropSha256) delete request.headers['x-signalwire-sha256-signature'];
-    }),
-  );
+  named(`signature header ${index} % count re-encoded (hex <-> base64)${dropSha256 ? ', X-SignalWire-SHA256-Signature removed' : ''}`, (request) => {
+    const names = Object.keys(request.headers).filter((name) => /signature|hmac/.test(name));
+    const name = names[index % Math.max(1, names.length)];
+    const value = name === undefined ? undefined : request.headers[name];
+    if (typeof value === 'string') {
+      request.headers[name!] = /^[0-9a-f]+$/.test(value) ? Buffer.from(value, 'hex').toString('base64') : Buffer.from(value, 'base64').toString('hex');
+    }
+    if (dropSha256) delete request.headers['x-signalwire-sha256-signature'];
+  }),
+);
 
 const headerMutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   { arbitrary: reencodeArb, weight: 2 },
@@ -295,29 +335,36 @@ const smuggleArb: fc.Arbitrary<Mutation> = fc
     route: fc.constantFrom('same', 'same', 'copy', 'tenant'),
   })
   .map(({ hide, append, pad, inHost, route }) =>
-    named(`smuggle: TAB in ${hide}, pad ${pad}, append ${append}, query ${inHost === 'no' ? 'in the target' : `in Host, then ${JSON.stringify(inHost)}`}, route ${route}`, (request, { port }) => {
-      let query = queryOf(request.target) ?? '';
-      const first = query.split('&')[0]?.split('=')[0] || 'a';
-      if (hide !== 'none') {
-        const name = hide === 'first' ? first : 'bodySHA256';
-        query = query.split('&').map((pair) => (pair.split('=')[0] === name && name.length > 1 ? `${name.slice(0, 1)}\t${pair.slice(1)}` : pair)).join('&');
-      }
-      // Empty pairs count towards `node:querystring`'s 1,000 and are not written back.
-      if (pad !== 'none') query += '&'.repeat(1000);
-      if (append !== 'none') query = [query, append === 'bodySHA256' ? `bodySHA256=${BODY_SHA256}` : `${first}=forged`].filter(Boolean).join('&');
-      let path = pathOf(request.target);
-      if (route === 'copy') path = otherRoute(path);
-      else if (route === 'tenant') path = path.replace(/[^/]+$/, 'other');
-      if (inHost === 'no') request.target = withQuery(path, query || undefined);
-      else {
-        request.host = `127.0.0.1:${port}${pathOf(request.target)}?${query}${inHost}`;
-        request.target = path;
-      }
-    }),
+    named(
+      `smuggle: TAB in ${hide}, pad ${pad}, append ${append}, query ${inHost === 'no' ? 'in the target' : `in Host, then ${JSON.stringify(inHost)}`}, route ${route}`,
+      (request, { port }) => {
+        let query = queryOf(request.target) ?? '';
+        const first = query.split('&')[0]?.split('=')[0] || 'a';
+        if (hide !== 'none') {
+          const name = hide === 'first' ? first : 'bodySHA256';
+          query = query
+            .split('&')
+            .map((pair) => (pair.split('=')[0] === name && name.length > 1 ? `${name.slice(0, 1)}\t${pair.slice(1)}` : pair))
+            .join('&');
+        }
+        // Empty pairs count towards `node:querystring`'s 1,000 and are not written back.
+        if (pad !== 'none') query += '&'.repeat(1000);
+        if (append !== 'none') query = [query, append === 'bodySHA256' ? `bodySHA256=${BODY_SHA256}` : `${first}=forged`].filter(Boolean).join('&');
+        let path = pathOf(request.target);
+        if (route === 'copy') path = otherRoute(path);
+        else if (route === 'tenant') path = path.replace(/[^/]+$/, 'other');
+        if (inHost === 'no') request.target = withQuery(path, query || undefined);
+        else {
+          request.host = `127.0.0.1:${port}${pathOf(request.target)}?${query}${inHost}`;
+          request.target = path;
+        }
+      },
+    ),
   );
 
 /** `arbitrary` in about one case out of `every`, else nothing. */
-const sometimes = <T>(arbitrary: fc.Arbitrary<T>, every: number) => fc.oneof({ arbitrary: fc.constant(undefined), weight: every - 1 }, { arbitrary, weight: 1 });
+const sometimes = <T>(arbitrary: fc.Arbitrary<T>, every: number) =>
+  fc.oneof({ arbitrary: fc.constant(undefined), weight: every - 1 }, { arbitrary, weight: 1 });
 const defined = <T>(items: readonly (T | undefined)[]): T[] => items.filter((item): item is T => item !== undefined);
 
 /**
@@ -328,16 +375,19 @@ const defined = <T>(items: readonly (T | undefined)[]): T[] => items.filter((ite
 const crossSchemeArb: fc.Arbitrary<Mutation> = fc
   .record({ dropSha256: fc.boolean(), respelling: fc.constantFrom(...BODY_RESPELLINGS.slice(0, 2)), index: fc.nat(), form: fc.boolean() })
   .map(({ dropSha256, respelling: [label, pattern, by], index, form }) =>
-    named(`every signature re-encoded (hex <-> base64)${dropSha256 ? ', X-SignalWire-SHA256-Signature removed' : ''}, body: ${label} (match ${index})${form ? ', sent as a form' : ''}`, (request) => {
-      for (const name of Object.keys(request.headers).filter((header) => /signature|hmac/.test(header))) {
-        const value = request.headers[name];
-        if (typeof value !== 'string') continue;
-        request.headers[name] = /^[0-9a-f]+$/.test(value) ? Buffer.from(value, 'hex').toString('base64') : Buffer.from(value, 'base64').toString('hex');
-      }
-      if (dropSha256) delete request.headers['x-signalwire-sha256-signature'];
-      request.body = Buffer.from(replaceNth(request.body.toString('latin1'), pattern, index, by), 'latin1');
-      if (form) request.headers['content-type'] = FORM;
-    }),
+    named(
+      `every signature re-encoded (hex <-> base64)${dropSha256 ? ', X-SignalWire-SHA256-Signature removed' : ''}, body: ${label} (match ${index})${form ? ', sent as a form' : ''}`,
+      (request) => {
+        for (const name of Object.keys(request.headers).filter((header) => /signature|hmac/.test(header))) {
+          const value = request.headers[name];
+          if (typeof value !== 'string') continue;
+          request.headers[name] = /^[0-9a-f]+$/.test(value) ? Buffer.from(value, 'hex').toString('base64') : Buffer.from(value, 'base64').toString('hex');
+        }
+        if (dropSha256) delete request.headers['x-signalwire-sha256-signature'];
+        request.body = Buffer.from(replaceNth(request.body.toString('latin1'), pattern, index, by), 'latin1');
+        if (form) request.headers['content-type'] = FORM;
+      },
+    ),
   );
 
 /** Mutations of every part, each part now and then; or one of the two attacks that need several parts changed together. */
@@ -398,7 +448,9 @@ function formSignedTexts(body: Buffer): string[] {
   const params = [...new URLSearchParams(body.toString('utf8'))];
   const byName = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
   const wire = [...params].sort(byName);
-  const sorted = [...new Map(params.map((param) => [param.join('\u0000'), param])).values()].sort((a, b) => byName(a, b) || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  const sorted = [...new Map(params.map((param) => [param.join('\u0000'), param])).values()].sort(
+    (a, b) => byName(a, b) || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0),
+  );
   return [wire, sorted].map((list) => list.map(([name, value]) => name + value).join(''));
 }
 const sameFormContent = (a: Buffer, b: Buffer) => formSignedTexts(a).some((text) => formSignedTexts(b).includes(text));

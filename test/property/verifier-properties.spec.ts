@@ -4,12 +4,7 @@ import { configureFastCheck } from '../support/fast-check-seed.js';
 import { webhookRequest } from '../support/webhook-request.js';
 import { MAX_SIGNATURES_PER_HEADER } from '../../src/utils/headers.js';
 import { MAX_FORM_BYTES } from '../../src/verifiers/form-post.verifier.js';
-import type {
-  SignInput,
-  VerificationFailureReason,
-  VerificationResult,
-  WebhookRequest,
-} from '../../src/verifiers/webhook-verifier.interface.js';
+import type { SignInput, VerificationFailureReason, VerificationResult, WebhookRequest } from '../../src/verifiers/webhook-verifier.interface.js';
 import { OWN_PROPERTY_TESTS, SCHEME_DESCRIPTIONS, secretFor, urlFor, type HeaderValue, type SchemeVariant } from './scheme-descriptions.js';
 
 // After crypto-calls, so the library links to the counting node:crypto.
@@ -46,7 +41,10 @@ const jsonArb = fc.oneof(fc.dictionary(fc.string(), fc.jsonValue()), fc.array(fc
 const formArb = fc
   .array(
     fc.tuple(
-      fc.oneof(fc.constantFrom('CallSid', 'From', 'Body', 'a', 'A'), fc.string({ unit: 'grapheme', maxLength: 12 }).map((name) => `x${name}`)),
+      fc.oneof(
+        fc.constantFrom('CallSid', 'From', 'Body', 'a', 'A'),
+        fc.string({ unit: 'grapheme', maxLength: 12 }).map((name) => `x${name}`),
+      ),
       fc.string({ unit: 'grapheme', maxLength: 24 }),
     ),
     { maxLength: 8 },
@@ -272,9 +270,7 @@ describe.each(Object.keys(BUILT_IN_VERIFIERS).filter((scheme) => !Object.hasOwn(
           fc.dictionary(fc.string({ unit: 'binary', maxLength: 20 }), fc.oneof(junkArb, fc.array(junkArb, { minLength: 2, maxLength: 4 })), {
             maxKeys: 3,
           }),
-          fc.array(
-            fc.oneof(junkArb, fc.array(junkArb, { minLength: 2, maxLength: 3 }), fc.constant('keep-signed'), fc.constant('duplicate-signed')),
-          ),
+          fc.array(fc.oneof(junkArb, fc.array(junkArb, { minLength: 2, maxLength: 3 }), fc.constant('keep-signed'), fc.constant('duplicate-signed'))),
           (secret, body, base, extra, choices) => {
             const url = urlFor(variant, base, body);
             const signed = sign(secret, body, url);

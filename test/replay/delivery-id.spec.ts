@@ -56,8 +56,9 @@ describe('deliveryId', () => {
       const url = 'https://example.com/webhooks';
       const sha1Only = { 'x-signalwire-signature': 'a'.repeat(40) };
       expect(signalwire.deliveryId(webhookRequest(body, sha1Only, url))).toBe(`signed:${sha256(url, body)}`);
-      expect(signalwire.deliveryId(webhookRequest(body, { ...sha1Only, 'x-signalwire-sha256-signature': 'b'.repeat(64) }, url)))
-        .toBe(`signed:${sha256(url, body)}`);
+      expect(signalwire.deliveryId(webhookRequest(body, { ...sha1Only, 'x-signalwire-sha256-signature': 'b'.repeat(64) }, url))).toBe(
+        `signed:${sha256(url, body)}`,
+      );
     });
 
     it('SignalWire form posts: the URL and form content verified, however the URL and base64 are written', () => {
@@ -122,7 +123,10 @@ describe('deliveryId', () => {
 
     it("is the Events API's event_id, which a retry keeps", () => {
       const body = '{"type":"event_callback","event_id":"Ev0PV52K21","event":{"type":"app_mention"}}';
-      for (const [timestamp, retry] of [['1531420618', '0'], ['1531420678', '1']]) {
+      for (const [timestamp, retry] of [
+        ['1531420618', '0'],
+        ['1531420678', '1'],
+      ]) {
         const headers = { 'x-slack-request-timestamp': timestamp!, 'x-slack-signature': 'v0=x', 'x-slack-retry-num': retry! };
         expect(slack.deliveryId(webhookRequest(body, headers))).toBe('event:Ev0PV52K21');
       }

@@ -71,7 +71,7 @@ async function keysOf(redis: Redis | Cluster, pattern: string): Promise<string[]
 /** A fixed shuffle, so every run sends in the same interleaved order. */
 function shuffle<T>(items: T[]): T[] {
   let seed = 42;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [items[i], items[j]] = [items[j]!, items[i]!];
@@ -93,7 +93,15 @@ describe.each<Topology>(['one Redis', 'a Redis Cluster of 3 masters'])('Two app 
     const deliveries = ids.flatMap((id, i) => {
       const event = { id, delayMs: 20 };
       const [first, second] = i < 50 ? [noyo(event, new Date(Date.now() - 30_000)), noyo(event)] : [fullup(event), fullup(event)];
-      return i % 2 ? [{ to: a, delivery: first }, { to: b, delivery: second }] : [{ to: b, delivery: first }, { to: a, delivery: second }];
+      return i % 2
+        ? [
+            { to: a, delivery: first },
+            { to: b, delivery: second },
+          ]
+        : [
+            { to: b, delivery: first },
+            { to: a, delivery: second },
+          ];
     });
     const responses = await Promise.all(shuffle(deliveries).map(({ to, delivery }) => send(to, delivery)));
 
@@ -156,7 +164,10 @@ describe.each<Topology>(['one Redis', 'a Redis Cluster of 3 masters'])('Two app 
     const body = JSON.stringify({ id: `evt_${run}_sw` });
     const url = (t: ReplayTestApp) => `${t.baseUrl}/webhooks/signalwire`;
     // The JSON scheme as @signalwire/web-api's validateRequest checks it: hex HMAC-SHA1 of url + body.
-    const sha1 = (t: ReplayTestApp) => createHmac('sha1', SECRETS.signalwire).update(url(t) + body).digest('hex');
+    const sha1 = (t: ReplayTestApp) =>
+      createHmac('sha1', SECRETS.signalwire)
+        .update(url(t) + body)
+        .digest('hex');
     const asBase64 = (t: ReplayTestApp) => ({ 'x-signalwire-signature': Buffer.from(sha1(t), 'hex').toString('base64') });
 
     expect((await post(url(a), body, { 'x-signalwire-signature': sha1(a) })).status).toBe(200);
@@ -203,14 +214,19 @@ describe('Redis going down mid-run', () => {
     expect(closed.log.handled).toEqual(['before']);
     // Nest's Logger is process-wide: the last app created receives both instances' lines.
     const lines = () => [...closed.logger.lines, ...open.logger.lines];
-    const errors = lines().filter(({ level }) => level === 'error').map(({ message }) => message);
+    const errors = lines()
+      .filter(({ level }) => level === 'error')
+      .map(({ message }) => message);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^Replay store failed for 'fullup'; answering 503: /);
     for (const secret of [SECRETS.fullup, during.headers['fullup-signature']!]) expect(errors[0]).not.toContain(secret);
 
     expect((await send(open, during)).status).toBe(200);
     expect(open.log.handled).toEqual(['during']);
-    expect(lines()).toContainEqual({ level: 'warn', message: expect.stringMatching(/^Replay store failed for 'fullup'; handling the webhook unchecked \(failOpen\): /) });
+    expect(lines()).toContainEqual({
+      level: 'warn',
+      message: expect.stringMatching(/^Replay store failed for 'fullup'; handling the webhook unchecked \(failOpen\): /),
+    });
 
     server = await startRedisServer(server.port);
     let status = 0;

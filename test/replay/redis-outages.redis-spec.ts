@@ -28,8 +28,7 @@ async function instance(store: ReplayStore, replay: ReplayOptions = {}): Promise
 
 const run = `${process.pid}-${Date.now()}`;
 const bodyOf = (id: string, extra: object = {}) => JSON.stringify({ id, ...extra });
-const send = (t: ReplayTestApp, body: string) =>
-  post(`${t.baseUrl}/webhooks/fullup`, body, signWebhook('fullup', { secret: SECRETS.fullup, body }));
+const send = (t: ReplayTestApp, body: string) => post(`${t.baseUrl}/webhooks/fullup`, body, signWebhook('fullup', { secret: SECRETS.fullup, body }));
 const handled = (id: string) => JSON.stringify({ handled: id });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const errorLines = (t: ReplayTestApp) => t.logger.lines.filter(({ level }) => level === 'error').map(({ message }) => message);

@@ -33,7 +33,9 @@ describe('RedisReplayStore on a Redis Cluster', () => {
     const keys = Array.from({ length: 30 }, (_, i) => `cluster-spec:${process.pid}:${Date.now()}:${i}`);
     expect(await Promise.all(keys.map((k) => store.claim(k, 'mine', 60_000)))).toEqual(keys.map(() => true));
     expect(await Promise.all(keys.map((k) => store.claim(k, 'theirs', 60_000)))).toEqual(keys.map(() => false));
-    const owners = new Set(await Promise.all(keys.map(async (k) => String(await cluster.cluster('KEYSLOT', k)))).then((slots) => slots.map((slot) => masterOf(Number(slot)))));
+    const owners = new Set(
+      await Promise.all(keys.map(async (k) => String(await cluster.cluster('KEYSLOT', k)))).then((slots) => slots.map((slot) => masterOf(Number(slot)))),
+    );
     expect(owners.size).toBe(3);
     await Promise.all(keys.map((k) => store.release(k, 'mine')));
     expect(await Promise.all(keys.map((k) => cluster.exists(k)))).toEqual(keys.map(() => 0));

@@ -143,11 +143,16 @@ const run = promisify(execFile);
 export async function startRedisCluster(): Promise<OwnRedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'redis-cluster-'));
   const argumentsOf = (port: number) => [
-    '--cluster-enabled', 'yes',
-    '--cluster-config-file', join(dir, `nodes-${port}.conf`),
-    '--cluster-node-timeout', '1000',
-    '--cluster-require-full-coverage', 'no',
-    '--dir', dir,
+    '--cluster-enabled',
+    'yes',
+    '--cluster-config-file',
+    join(dir, `nodes-${port}.conf`),
+    '--cluster-node-timeout',
+    '1000',
+    '--cluster-require-full-coverage',
+    'no',
+    '--dir',
+    dir,
   ];
   const servers = new Map<number, OwnRedisServer>();
   try {

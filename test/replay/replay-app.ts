@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  HttpCode,
-  HttpException,
-  ParseIntPipe,
-  Post,
-  Query,
-  Res,
-  type DynamicModule,
-  type INestApplication,
-} from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpException, ParseIntPipe, Post, Query, Res, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { VerifiedWebhook } from '../../src/index.js';
 import { FastifyAdapter } from '@nestjs/platform-fastify';

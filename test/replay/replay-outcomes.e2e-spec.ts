@@ -239,7 +239,9 @@ describe.each(ADAPTERS)('Replay outcomes on %s', (adapter) => {
       expect((await deliver('/webhooks/fullup', { id: eventId(), failOnce: true })).status).toBe(500);
       expect(t.logger.lines).toContainEqual({
         level: 'error',
-        message: expect.stringMatching(/^Replay store failed to release a failed delivery from 'fullup' \(whr:[\w-]{22}\); its retries count as duplicates until the claim expires: TimeoutError: no answer within 100 ms$/),
+        message: expect.stringMatching(
+          /^Replay store failed to release a failed delivery from 'fullup' \(whr:[\w-]{22}\); its retries count as duplicates until the claim expires: TimeoutError: no answer within 100 ms$/,
+        ),
       });
     });
 
@@ -273,7 +275,11 @@ describe.each(ADAPTERS)('Replay outcomes on %s', (adapter) => {
 /** Sends `event` signed as Fullup and closes the connection before the answer. */
 function disconnectDuring(url: string, event: object): Promise<void> {
   const body = JSON.stringify(event);
-  const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...signWebhook('fullup', { secret: SECRETS.fullup, body }) };
+  const headers = {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(body)),
+    ...signWebhook('fullup', { secret: SECRETS.fullup, body }),
+  };
   return new Promise((resolve) => {
     const req = request(url, { method: 'POST', headers, agent: false });
     req.on('error', () => resolve());

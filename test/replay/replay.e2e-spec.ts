@@ -75,8 +75,7 @@ describe.each(ADAPTERS)('Replay protection on %s', (adapter) => {
     return t;
   };
   const url = (vendor: Vendor) => `${t.baseUrl}/webhooks/${vendor}`;
-  const signed = (vendor: Vendor, body: string, timestamp?: Date) =>
-    signWebhook(vendor, { secret: SECRETS[vendor], body, url: url(vendor), timestamp });
+  const signed = (vendor: Vendor, body: string, timestamp?: Date) => signWebhook(vendor, { secret: SECRETS[vendor], body, url: url(vendor), timestamp });
   const deliver = (vendor: Vendor, body: string, headers = signed(vendor, body)) => post(url(vendor), body, headers);
 
   describe('off (the default)', () => {
@@ -108,7 +107,10 @@ describe.each(ADAPTERS)('Replay protection on %s', (adapter) => {
       expect(await deliver('fullup', body, headers)).toEqual({ status: 200, text: JSON.stringify({ handled: id }) });
       expect(await deliver('fullup', body, headers)).toEqual({ status: 200, text: '' });
       expect(t.log.attempts).toEqual([id]);
-      expect(t.logger.lines).toContainEqual({ level: 'log', message: expect.stringMatching(/^Duplicate webhook from 'fullup' \(whr:[\w-]{22}\): handler not run$/) });
+      expect(t.logger.lines).toContainEqual({
+        level: 'log',
+        message: expect.stringMatching(/^Duplicate webhook from 'fullup' \(whr:[\w-]{22}\): handler not run$/),
+      });
     });
 
     it('answers a duplicate 200 even on a route whose own status is 201', async () => {
@@ -175,7 +177,7 @@ describe.each(ADAPTERS)('Replay protection on %s', (adapter) => {
       expect(t.log.attempts).toEqual([id]);
     });
 
-    it("treats a Noyo retry, re-signed with a new timestamp, as a duplicate of the same event.id", async () => {
+    it('treats a Noyo retry, re-signed with a new timestamp, as a duplicate of the same event.id', async () => {
       await start({ replay: {} });
       const id = eventId();
       const body = JSON.stringify({ data: { id: 'd1' }, event: { id } });
@@ -257,7 +259,7 @@ describe.each(ADAPTERS)('Replay protection on %s', (adapter) => {
       }
     });
 
-    it("remembers each sender for its own retry window, unless ttlSeconds says otherwise", async () => {
+    it('remembers each sender for its own retry window, unless ttlSeconds says otherwise', async () => {
       const deliverEach = async () => {
         for (const vendor of ['trophy', 'stripe', 'github'] as const) {
           const body = JSON.stringify({ id: eventId() });
@@ -338,7 +340,12 @@ describe.each(ADAPTERS)('Replay protection on %s', (adapter) => {
       await start({ replay: { store } });
       const failing = JSON.stringify({ id: eventId(), failOnce: true });
       expect((await deliver('fullup', failing)).status).toBe(500);
-      expect(t.logger.lines).toContainEqual({ level: 'error', message: expect.stringMatching(/^Replay store failed to release a failed delivery from 'fullup' \(whr:[\w-]{22}\); its retries count as duplicates until the claim expires: Error$/) });
+      expect(t.logger.lines).toContainEqual({
+        level: 'error',
+        message: expect.stringMatching(
+          /^Replay store failed to release a failed delivery from 'fullup' \(whr:[\w-]{22}\); its retries count as duplicates until the claim expires: Error$/,
+        ),
+      });
       expect(JSON.stringify(t.logger.lines)).not.toContain('store-password');
     });
   });

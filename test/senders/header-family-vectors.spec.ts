@@ -65,9 +65,7 @@ describe('DocuSign Connect (the HMAC steps of its docs)', () => {
   });
 
   it(`rejects more than ${MAX_SIGNATURES_PER_HEADER} signatures across the family before any comparison`, () => {
-    const headers = Object.fromEntries(
-      Array.from({ length: 10 }, (_, index) => [`x-docusign-signature-${index + 1}`, `${sign('k')}, ${sign('connect-key')}`]),
-    );
+    const headers = Object.fromEntries(Array.from({ length: 10 }, (_, index) => [`x-docusign-signature-${index + 1}`, `${sign('k')}, ${sign('connect-key')}`]));
     expect(verifier.verify(webhookRequest(body, headers), ['connect-key'])).toEqual({ verified: false, reason: 'malformed_header' });
   });
 });

@@ -80,7 +80,7 @@ const SENDERS: readonly SenderVector[] = [
     body: BODY,
     headers: { 'X-Signature': 'dcbadec9c5edd65a722ebc672728d7943ae597a1c7e3c53ed8808ae0742e28fe', 'X-Event-Name': 'order_created' },
     // No SDK verifies; Lemon Squeezy docs, "Signing Requests": HMAC hex digest of the payload.
-    source: "printf '%s' \"$BODY\" | openssl dgst -sha256 -hmac ls_signing_secret",
+    source: 'printf \'%s\' "$BODY" | openssl dgst -sha256 -hmac ls_signing_secret',
   },
   {
     name: 'razorpay',
@@ -221,7 +221,8 @@ const SENDERS: readonly SenderVector[] = [
     body: BODY,
     url: SQUARE_URL,
     headers: { 'x-square-hmacsha256-signature': 'mEKqu315IAw4uM0eioBCQhSMq1FmzqISJyvzP7gB84k=' },
-    source: "printf '%s%s' \"$URL\" \"$BODY\" | openssl dgst -sha256 -hmac square_signature_key -binary | base64; square's WebhooksHelper.verifySignature accepts it",
+    source:
+      'printf \'%s%s\' "$URL" "$BODY" | openssl dgst -sha256 -hmac square_signature_key -binary | base64; square\'s WebhooksHelper.verifySignature accepts it',
     vendorAccepts: (body, headers, secret, url) =>
       SquareWebhooksHelper.verifySignature({
         requestBody: body,
@@ -237,7 +238,7 @@ const SENDERS: readonly SenderVector[] = [
     body: BODY,
     headers: { 'X-Zendesk-Webhook-Signature': '+bw+2rb5H+NCWG+oXLWfxPOX8rUF4j9s+auPZchwS7I=', 'X-Zendesk-Webhook-Signature-Timestamp': '2026-01-15T12:00:00Z' },
     // No SDK verifies; Zendesk docs, "Verifying webhook authenticity": base64(HMACSHA256(TIMESTAMP + BODY)).
-    source: "printf '%s%s' \"$TIMESTAMP\" \"$BODY\" | openssl dgst -sha256 -hmac zendesk_signing_secret -binary | base64",
+    source: 'printf \'%s%s\' "$TIMESTAMP" "$BODY" | openssl dgst -sha256 -hmac zendesk_signing_secret -binary | base64',
   },
   {
     name: 'webflow',
@@ -245,7 +246,7 @@ const SENDERS: readonly SenderVector[] = [
     secret: 'webflow_client_secret',
     body: BODY,
     headers: { 'x-webflow-signature': 'd15f2964a10f4ca020b654e69bdbb312d81e11e3174d076b5a53662f05df0717', 'x-webflow-timestamp': '1768478400000' },
-    source: "printf '%s:%s' \"$TIMESTAMP\" \"$BODY\" | openssl dgst -sha256 -hmac webflow_client_secret; webflow-api's webhooks.verifySignature accepts it",
+    source: 'printf \'%s:%s\' "$TIMESTAMP" "$BODY" | openssl dgst -sha256 -hmac webflow_client_secret; webflow-api\'s webhooks.verifySignature accepts it',
     vendorAccepts: (body, headers, secret) =>
       new WebflowClient({ accessToken: 'unused' }).webhooks.verifySignature({
         headers: { 'x-webflow-timestamp': headers['x-webflow-timestamp']!, 'x-webflow-signature': headers['x-webflow-signature']! },
@@ -260,7 +261,7 @@ const SENDERS: readonly SenderVector[] = [
     body: BODY,
     headers: { 'x-zm-signature': 'v0=5b9434548dcd448087f0d372d13134fb8f73bae735bbc2e76e2681c70bd54c10', 'x-zm-request-timestamp': '1768478400' },
     // @zoom/rivet verifies only inside its receivers, over JSON.stringify of a parsed body; Zoom docs, "Using webhooks → Verify webhook events".
-    source: "printf 'v0:%s:%s' \"$TIMESTAMP\" \"$BODY\" | openssl dgst -sha256 -hmac zoom_secret_token",
+    source: 'printf \'v0:%s:%s\' "$TIMESTAMP" "$BODY" | openssl dgst -sha256 -hmac zoom_secret_token',
   },
   {
     name: 'cashfree',
@@ -268,7 +269,8 @@ const SENDERS: readonly SenderVector[] = [
     secret: 'cashfree_client_secret',
     body: BODY,
     headers: { 'x-webhook-signature': 'edBVIHdrNgEtGG7B0Wkuy9DF4QSqH5B4dZhMT5KQkUA=', 'x-webhook-timestamp': '1768478400000' },
-    source: "printf '%s%s' \"$TIMESTAMP\" \"$BODY\" | openssl dgst -sha256 -hmac cashfree_client_secret -binary | base64; cashfree-pg's PGVerifyWebhookSignature accepts it",
+    source:
+      'printf \'%s%s\' "$TIMESTAMP" "$BODY" | openssl dgst -sha256 -hmac cashfree_client_secret -binary | base64; cashfree-pg\'s PGVerifyWebhookSignature accepts it',
     vendorAccepts: (body, headers, secret) =>
       passes(() =>
         new Cashfree(CFEnvironment.SANDBOX, 'client-id', secret).PGVerifyWebhookSignature(
@@ -311,8 +313,7 @@ const SENDERS: readonly SenderVector[] = [
   },
 ];
 
-const lowerCaseKeys = (headers: Record<string, string>) =>
-  Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+const lowerCaseKeys = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
 
 describe.each(SENDERS.map((sender) => [sender.name, sender] as const))('%s', (_name, sender) => {
   const verifier = new HmacSchemeVerifier(sender.scheme, { clock: () => NOW });
@@ -332,7 +333,12 @@ describe.each(SENDERS.map((sender) => [sender.name, sender] as const))('%s', (_n
   });
 
   it('signs what the sender signs', () => {
-    const signed = verifier.sign({ secret: sender.secret, body: sender.body, url, timestamp: timestampHeader && lowerCaseKeys(sender.headers)[timestampHeader] });
+    const signed = verifier.sign({
+      secret: sender.secret,
+      body: sender.body,
+      url,
+      timestamp: timestampHeader && lowerCaseKeys(sender.headers)[timestampHeader],
+    });
     // Hex is read case-insensitively (Authorize.Net writes it in uppercase); a list holds the signature among others.
     const normalise = (value: string) => (sender.scheme.encoding === 'hex' ? value.toLowerCase() : value);
     const header = lowerCaseKeys(sender.headers)[signatureHeader]!;
@@ -407,7 +413,13 @@ describe.each([
   ['typeform', '{"event_id":"01HTF","event_type":"form_response","form_response":{}}', {}, 'event:01HTF', 'form_response'],
   ['dropbox', '{"list_folder":{"accounts":["dbid:1"]}}', {}, undefined, undefined],
   ['x', '{"for_user_id":"1","tweet_create_events":[]}', {}, undefined, undefined],
-  ['authorizenet', '{"notificationId":"d0e8e7fe","eventType":"net.authorize.payment.authcapture.created","payload":{}}', {}, 'event:d0e8e7fe', 'net.authorize.payment.authcapture.created'],
+  [
+    'authorizenet',
+    '{"notificationId":"d0e8e7fe","eventType":"net.authorize.payment.authcapture.created","payload":{}}',
+    {},
+    'event:d0e8e7fe',
+    'net.authorize.payment.authcapture.created',
+  ],
   ['square', '{"merchant_id":"M1","type":"payment.updated","event_id":"6a8f5f28","data":{}}', {}, 'event:6a8f5f28', 'payment.updated'],
   ['zendesk', '{"type":"zen:event-type:ticket.created","id":"cbe4028c","detail":{}}', {}, 'event:cbe4028c', 'zen:event-type:ticket.created'],
   ['webflow', '{"triggerType":"form_submission","payload":{}}', {}, undefined, 'form_submission'],
@@ -418,7 +430,10 @@ describe.each([
 ] as const)('%s metadata', (name, body, extraHeaders, deliveryId, eventType) => {
   const sender = SENDERS.find((candidate) => candidate.name === name)!;
   const verifier = new HmacSchemeVerifier(sender.scheme, { clock: () => NOW });
-  const headers = { ...verifier.sign({ secret: sender.secret, body, url: sender.url ?? 'https://example.com/webhooks', timestamp: new Date(NOW) }), ...extraHeaders };
+  const headers = {
+    ...verifier.sign({ secret: sender.secret, body, url: sender.url ?? 'https://example.com/webhooks', timestamp: new Date(NOW) }),
+    ...extraHeaders,
+  };
   const request = webhookRequest(body, headers, sender.url ?? 'https://example.com/webhooks');
 
   it('reads the event type and the signed delivery id of a request that verified', () => {

@@ -15,8 +15,7 @@ const NOW = Date.UTC(2026, 0, 15, 12);
 const SECONDS = String(NOW / 1000);
 const BODY = '{"event_id":"evt_01h","notification_id":"ntf_01h","event_type":"transaction.completed","data":{"note":"café ✓"}}';
 
-const verifierOf = (scheme: keyof typeof BUILT_IN_VERIFIERS, clock = () => NOW): WebhookVerifier =>
-  new BUILT_IN_VERIFIERS[scheme]({ clock });
+const verifierOf = (scheme: keyof typeof BUILT_IN_VERIFIERS, clock = () => NOW): WebhookVerifier => new BUILT_IN_VERIFIERS[scheme]({ clock });
 const verify = (verifier: WebhookVerifier, body: string | Buffer, headers: Record<string, string>, secrets: string[]) =>
   verifier.verify(webhookRequest(body, headers), secrets);
 

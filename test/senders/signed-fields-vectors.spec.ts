@@ -9,8 +9,7 @@ import { flipByte, webhookRequest } from '../support/webhook-request.js';
  * an RFC 3339 timestamp, the method and the URL.
  */
 const NOW = Date.UTC(2026, 0, 15, 12);
-const verifierOf = (scheme: keyof typeof BUILT_IN_VERIFIERS, clock = () => NOW): WebhookVerifier =>
-  new BUILT_IN_VERIFIERS[scheme]({ clock });
+const verifierOf = (scheme: keyof typeof BUILT_IN_VERIFIERS, clock = () => NOW): WebhookVerifier => new BUILT_IN_VERIFIERS[scheme]({ clock });
 
 describe('Twitch EventSub (the verification code of its docs)', () => {
   // https://dev.twitch.tv/docs/eventsub/handling-webhook-events/#verifying-the-event-message:
@@ -21,7 +20,9 @@ describe('Twitch EventSub (the verification code of its docs)', () => {
   const id = 'e76c6bd4-55c9-4987-8304-da1588d8988b';
   const timestamp = '2026-01-15T12:00:00.123456789Z';
   const body = '{"subscription":{"id":"f1c2a387","type":"channel.follow"},"event":{"user_name":"cool_user"}}';
-  const signature = `sha256=${createHmac('sha256', secret).update(id + timestamp + body).digest('hex')}`;
+  const signature = `sha256=${createHmac('sha256', secret)
+    .update(id + timestamp + body)
+    .digest('hex')}`;
   const headers = {
     'Twitch-Eventsub-Message-Id': id,
     'Twitch-Eventsub-Message-Timestamp': timestamp,

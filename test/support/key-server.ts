@@ -59,8 +59,21 @@ export function selfSignedCertificate(days = 1): { certificate: string; privateK
   try {
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=messageverificationcerts.example', '-days', String(days),
-        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        '/CN=messageverificationcerts.example',
+        '-days',
+        String(days),
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
       { stdio: 'ignore' },
     );
     return { certificate: readFileSync(join(dir, 'cert.pem'), 'utf8'), privateKey: readFileSync(join(dir, 'key.pem'), 'utf8') };
@@ -96,11 +109,38 @@ export function testCertificate(options: { subject: string; issuer?: TestCertifi
       writeFileSync(file('issuer.pem'), options.issuer.certificate);
       writeFileSync(file('issuer.key'), options.issuer.privateKey);
       run(['req', '-new', '-key', file('key.pem'), '-subj', options.subject, '-out', file('req.csr')]);
-      run(['x509', '-req', '-in', file('req.csr'), '-CA', file('issuer.pem'), '-CAkey', file('issuer.key'), '-set_serial', String(Date.now()),
-        '-days', days, '-extfile', file('ext.cnf'), '-out', file('cert.pem')]);
+      run([
+        'x509',
+        '-req',
+        '-in',
+        file('req.csr'),
+        '-CA',
+        file('issuer.pem'),
+        '-CAkey',
+        file('issuer.key'),
+        '-set_serial',
+        String(Date.now()),
+        '-days',
+        days,
+        '-extfile',
+        file('ext.cnf'),
+        '-out',
+        file('cert.pem'),
+      ]);
     } else {
-      run(['req', '-x509', '-key', file('key.pem'), '-subj', options.subject, '-days', days, ...extensions.flatMap((extension) => ['-addext', extension]),
-        '-out', file('cert.pem')]);
+      run([
+        'req',
+        '-x509',
+        '-key',
+        file('key.pem'),
+        '-subj',
+        options.subject,
+        '-days',
+        days,
+        ...extensions.flatMap((extension) => ['-addext', extension]),
+        '-out',
+        file('cert.pem'),
+      ]);
     }
     return { certificate: readFileSync(file('cert.pem'), 'utf8'), privateKey: readFileSync(file('key.pem'), 'utf8') };
   } finally {

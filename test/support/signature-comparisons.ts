@@ -51,8 +51,7 @@ function isPublic(node: ts.Node): boolean {
 export function findSignatureComparisons(file: string, source: string): Finding[] {
   const sourceFile = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true);
   const findings: Finding[] = [];
-  const report = (node: ts.Node) =>
-    findings.push({ file, line: sourceFile.getLineAndCharacterOfPosition(node.getStart()).line + 1, text: node.getText() });
+  const report = (node: ts.Node) => findings.push({ file, line: sourceFile.getLineAndCharacterOfPosition(node.getStart()).line + 1, text: node.getText() });
 
   const visit = (node: ts.Node): void => {
     if (ts.isBinaryExpression(node) && EQUALITY.has(node.operatorToken.kind)) {

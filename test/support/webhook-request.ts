@@ -2,11 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { WebhookRequest } from '../../src/verifiers/webhook-verifier.interface.js';
 
 /** A request as a verifier sees it: header names lower-cased, body as bytes. */
-export function webhookRequest(
-  body: string | Buffer,
-  headers: Record<string, string | string[]>,
-  url = 'https://example.com/webhooks',
-): WebhookRequest {
+export function webhookRequest(body: string | Buffer, headers: Record<string, string | string[]>, url = 'https://example.com/webhooks'): WebhookRequest {
   const lowered: IncomingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) lowered[name.toLowerCase()] = value;
   return { rawBody: Buffer.isBuffer(body) ? body : Buffer.from(body), headers: lowered, url };

@@ -139,9 +139,9 @@ describe('test secrets', () => {
   });
 
   it('are still checked: a blank one fails startup', async () => {
-    await expect(
-      createWebhookTestApp(Test.createTestingModule({ imports: [PaymentsAppModule] }), { secrets: { ...SECRETS, github: ' ' } }),
-    ).rejects.toThrow("Webhook provider 'github': secret is only whitespace");
+    await expect(createWebhookTestApp(Test.createTestingModule({ imports: [PaymentsAppModule] }), { secrets: { ...SECRETS, github: ' ' } })).rejects.toThrow(
+      "Webhook provider 'github': secret is only whitespace",
+    );
   });
 
   it('need the builder, not a compiled module', async () => {
