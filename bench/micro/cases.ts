@@ -24,6 +24,7 @@ import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
 import { validateRequest as twilioValidateRequest } from 'twilio/lib/webhooks/webhooks.js';
 import { signWebhook } from '../../src/testing/index.js';
+import { MAX_FORM_BYTES } from '../../src/verifiers/form-post.verifier.js';
 import { BUILT_IN_VERIFIERS, type BuiltInScheme } from '../../src/verifiers/built-in-verifiers.js';
 import { isTokenScheme } from '../../src/verifiers/described-verifier.js';
 import type { HmacSchemeOptions } from '../../src/verifiers/hmac-scheme.verifier.js';
@@ -61,6 +62,8 @@ export interface MicroCase {
   readonly label: string;
   /** The key in `BUILT_IN_VERIFIERS` whose verifier is timed. */
   readonly scheme: BuiltInScheme;
+  /** Largest body the scheme accepts, when it has a limit: forms stop at `MAX_FORM_BYTES`. */
+  readonly maxSize?: number;
   /** Builds the signed request and the bare and SDK checks for a body of `size` bytes. */
   prepare(size: number): PreparedCase;
   /** Run once before `prepare`: starts what the case needs, such as a key server. */
@@ -97,6 +100,7 @@ function microCase(spec: CaseSpec): MicroCase {
   return {
     label: spec.label,
     scheme: spec.scheme,
+    ...(spec.form && { maxSize: MAX_FORM_BYTES }),
     prepare(size) {
       const body = spec.form ? formBody(size) : jsonBody(size);
       const format = spec.form ? 'form' : 'json';

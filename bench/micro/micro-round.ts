@@ -83,6 +83,7 @@ if (!microCase) throw new Error(`no micro case '${settings.label}'`);
 const round: MicroRound = { cpuNsPerCall: {}, wallNsPerCall: {} };
 await microCase.setup?.();
 for (const size of settings.sizes ?? MICRO_SIZES) {
+  if (microCase.maxSize !== undefined && size > microCase.maxSize) continue;
   const prepared = microCase.prepare(size);
   const checks = new Map<string, Check>([
     ['verify', verifyCall(new BUILT_IN_VERIFIERS[microCase.scheme](prepared.options), prepared.request, prepared.secret)],

@@ -98,14 +98,15 @@ export function microSummaryTable({ rows }: MicroResult): string {
   const sizes = [...new Set(rows.map((row) => row.size))];
   const lines: string[][] = [];
   for (const label of new Set(rows.map((row) => row.label))) {
-    const caseRows = sizes.map((size) => rows.find((row) => row.label === label && row.size === size)!);
+    // A form scheme has no row for bodies above its limit.
+    const caseRows = sizes.map((size) => rows.find((row) => row.label === label && row.size === size));
     const sdkNames = caseRows[0]!.sdks.map((sdk) => sdk.name);
     const perSdk = (name: string | undefined) =>
       caseRows.map((row) => {
-        const sdk = row.sdks.find((candidate) => candidate.name === name);
+        const sdk = row?.sdks.find((candidate) => candidate.name === name);
         return sdk ? fixed(sdk.verifyPerSdk) : '';
       });
-    lines.push([label, ...caseRows.map((row) => fixed(row.verifyPerBare)), sdkNames[0] ?? '—', ...perSdk(sdkNames[0])]);
+    lines.push([label, ...caseRows.map((row) => (row ? fixed(row.verifyPerBare) : '—')), sdkNames[0] ?? '—', ...perSdk(sdkNames[0])]);
     for (const name of sdkNames.slice(1)) lines.push(['', ...sizes.map(() => ''), name, ...perSdk(name)]);
   }
   const sizeLabels = sizes.map(formatSize);
