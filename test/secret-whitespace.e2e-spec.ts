@@ -10,7 +10,7 @@ describe('A secret with whitespace around it fails at startup', () => {
     ['a leading space', 'shopify', ' shpss_secret'],
     ['a trailing newline in a rotation list', 'slack', ['slack-secret', 'slack-next\n']],
   ] as const)('rejects %s, naming the provider', async (_name, scheme, secret) => {
-    const module = WebhookSecurityModule.forRoot({ providers: { fullup: { scheme, secret: secret as string | string[] } } });
+    const module = WebhookSecurityModule.forRoot({ providers: { fullup: { scheme, secret: secret } } });
     await expect(createApp(module, { controllers: [] })).rejects.toThrow(/'fullup'.*whitespace/);
   });
 });
