@@ -88,23 +88,8 @@ export async function readRawBody({ request, stream }: WebhookHttpRequest, limit
   if (declared > limit) return 'too_large';
 
   const body = await readStream(stream, limit);
-  if (body !== 'too_large') {
-    readFromStream.add(body);
-    request.rawBody = body;
-  }
+  if (body !== 'too_large') request.rawBody = body;
   return body;
-}
-
-/** Bodies the guard read from the stream itself, which no parser of the framework has seen. */
-const readFromStream = new WeakSet<Buffer>();
-
-/**
- * True when `rawBody` is what the framework's body parser kept, rather than
- * bytes the guard read from the stream itself: the request's `body` is then
- * that parser's reading of these very bytes, or of none.
- */
-export function keptByParser(rawBody: Buffer): boolean {
-  return !readFromStream.has(rawBody);
 }
 
 /** Reads a stream to its end, stopping (and pausing it) as soon as it passes `limit` bytes. */

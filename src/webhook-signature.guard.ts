@@ -12,9 +12,8 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { noteRejection, noteVerified, traceVerification } from './diagnostics/webhook-diagnostics.channels.js';
-import { keptByParser, readRawBody, toWebhookHttpRequest, type WebhookHttpRequest } from './raw-body.reader.js';
+import { readRawBody, toWebhookHttpRequest, type WebhookHttpRequest } from './raw-body.reader.js';
 import { claimDelivery } from './replay/delivery-claim.js';
-import { adoptParsedJson } from './utils/delivery-id.js';
 import { describeError } from './utils/describe-error.js';
 import { markVerified, verifiedDelivery } from './verified-delivery.js';
 import type { ReplayOptions } from './replay/replay-options.interface.js';
@@ -186,11 +185,6 @@ export class WebhookSignatureGuard implements CanActivate {
   ): boolean | Promise<boolean> {
     if (!result.verified) throw this.rejection(toWebhookHttpRequest(platformRequest), provider, result.reason);
     noteVerified(platformRequest);
-    // What the framework's JSON parser made of the verified bytes: the handshake,
-    // the delivery id, the event type and the event read it rather than parsing again.
-    if (platformRequest.rawBody === webhook.rawBody && keptByParser(webhook.rawBody) && isParsedJson(platformRequest)) {
-      adoptParsedJson(webhook.rawBody, platformRequest.body);
-    }
     const handshake = provider.verifier.handshake?.(webhook, secrets);
     if (handshake) {
       this.logger.debug(`Answered the handshake of '${provider.name}' on ${routeOf(toWebhookHttpRequest(platformRequest))}`);
@@ -307,27 +301,13 @@ export class WebhookSignatureGuard implements CanActivate {
 }
 
 /** The request as Express or Fastify hands it to the guard: the fields it reads on every request. */
-type PlatformRequest = Parameters<typeof toWebhookHttpRequest>[0] & { readonly body?: unknown };
+type PlatformRequest = Parameters<typeof toWebhookHttpRequest>[0];
 
 /** The response as Express (Node's own) or Fastify (a reply around Node's, as `raw`) hands it over. */
 type PlatformResponse = ServerResponse & { readonly raw?: ServerResponse };
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as Promise<T>)?.then === 'function';
-}
-
-const JSON_TYPE = /^\s*(?:application\/json|[\w.+-]+\/[\w.+-]+\+json)\s*(?:;|$)/i;
-
-/**
- * True when the request's `body` is the framework's JSON parse of its
- * `rawBody`: a JSON content type (whose charset the guard has checked), and
- * an object or array, as Express's and Fastify's JSON parsers leave it. A
- * form, text or raw body is not, and is never read as JSON from here.
- */
-function isParsedJson(request: PlatformRequest): boolean {
-  const { body } = request;
-  const contentType = request.headers['content-type'];
-  return typeof body === 'object' && body !== null && !ArrayBuffer.isView(body) && contentType !== undefined && JSON_TYPE.test(contentType);
 }
 
 const FORM_OR_JSON = /^\s*(?:application\/x-www-form-urlencoded|application\/json|[\w.+-]+\/[\w.+-]+\+json)\s*(?:;|$)/i;

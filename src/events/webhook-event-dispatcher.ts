@@ -45,8 +45,9 @@ const MAX_LOGGED_TYPE = 100;
 /**
  * Routes verified deliveries to the `@OnWebhookEvent` handlers found at
  * startup. The handlers are bound once; a delivery costs one map lookup and
- * the parse of the verified bytes, with no reflection: the framework's own,
- * kept by the guard, or one `JSON.parse` when the guard read the bytes itself.
+ * one `JSON.parse` of the verified bytes, shared with the verifier's reads
+ * of the type and id, with no reflection. `req.body` is never read: a
+ * middleware may have changed it.
  *
  * Outcome of a delivery:
  * - every handler of its type returned (or resolved): the route goes on, 2xx;

@@ -38,15 +38,6 @@ export function parsedJson(rawBody: Buffer): { readonly value: unknown } | undef
   return parsed ?? undefined;
 }
 
-/**
- * Takes `value` as the JSON value of `rawBody`, unless those bytes were
- * parsed already: for the parse the framework's JSON parser made of the
- * very bytes that were verified, so that they are not parsed a second time.
- */
-export function adoptParsedJson(rawBody: Buffer, value: unknown): void {
-  if (!parsedBodies.has(rawBody)) parsedBodies.set(rawBody, { value });
-}
-
 /** The value at `path` in a JSON body, or `undefined` when the body is not JSON or has none there. Never throws. */
 export function jsonValue(rawBody: Buffer, path: readonly string[]): unknown {
   let value = parsedJson(rawBody)?.value;

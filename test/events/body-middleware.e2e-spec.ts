@@ -1,5 +1,4 @@
 import { Controller, Module, Post, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
 import request from 'supertest';
 import { OnWebhookEvent, VerifiedWebhook, WebhookEvent, WebhookSecurityModule, type VerifiedWebhookEvent } from '../../src/index.js';
 import { signWebhook } from '../../src/testing/index.js';
@@ -34,13 +33,13 @@ class StripeHandlers {
 class QueryDefaultsModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {
     consumer
-      .apply((req: Request, _res: Response, next: NextFunction) => {
+      .apply((req: { body?: unknown; query: Record<string, unknown> }, _res: unknown, next: () => void) => {
         if (req.body && typeof req.body === 'object') {
           for (const [key, value] of Object.entries(req.query)) if (!(key in req.body)) (req.body as Record<string, unknown>)[key] = value;
         }
         next();
       })
-      .forRoutes('*');
+      .forRoutes('*path');
   }
 }
 
