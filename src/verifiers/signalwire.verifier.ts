@@ -1,3 +1,4 @@
+import { parsedJson } from '../utils/delivery-id.js';
 import { readHeader } from '../utils/headers.js';
 import { FormPostVerifier } from './form-post.verifier.js';
 import { HmacSchemeVerifier } from './hmac-scheme.verifier.js';
@@ -97,10 +98,6 @@ function verifyJson(scheme: HmacSchemeVerifier, request: WebhookRequest, secrets
   if (first !== OPEN_BRACE && first !== OPEN_BRACKET) return rejected('no_matching_signature');
   const result = scheme.verify(request, secrets);
   if (!result.verified) return result;
-  try {
-    JSON.parse(request.rawBody.toString('utf8'));
-  } catch {
-    return rejected('no_matching_signature');
-  }
-  return result;
+  // Parsed once: the delivery id, the event type and the event read this parse.
+  return parsedJson(request.rawBody) ? result : rejected('no_matching_signature');
 }
