@@ -56,7 +56,7 @@ const didYouMean = (name: string, candidates: readonly string[], lead: string): 
 };
 
 /** What is wrong with an entry of a secret list. */
-export type BlankSecret = 'undefined' | 'an empty string' | 'only whitespace' | 'not a string';
+export type BlankSecret = 'undefined' | 'an empty string' | 'only whitespace' | 'not a string' | 'padded with whitespace';
 
 /** `'a', 'b'`, or `none`. */
 const quoteList = (names: readonly string[]): string => (names.length === 0 ? 'none' : names.map((name) => `'${name}'`).join(', '));
@@ -113,8 +113,15 @@ export class WebhookSecurityConfigurationError extends Error {
     );
   }
 
-  /** A whitespace-only secret, or an unset, empty or blank entry of a rotation list. */
+  /** A whitespace-only or padded secret, or an unset, empty, blank or padded entry of a rotation list. */
   static blankSecret(provider: string, problem: BlankSecret, index?: number): WebhookSecurityConfigurationError {
+    if (problem === 'padded with whitespace') {
+      const entry = index === undefined ? 'secret' : `secret[${index}]`;
+      return new WebhookSecurityConfigurationError(
+        `Webhook provider '${provider}': ${entry} starts or ends with whitespace, so no signature made with the secret itself can match. ` +
+          `Trim it (a newline often comes with a secret read from a file, echo or a .env line).`,
+      );
+    }
     if (index === undefined) {
       return new WebhookSecurityConfigurationError(
         `Webhook provider '${provider}': secret is only whitespace. Set providers.${provider}.secret to the secret itself ` +

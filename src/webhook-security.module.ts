@@ -297,14 +297,16 @@ function isSecretResolverClass(secret: WebhookProviderOptions['secret']): secret
 
 /**
  * A fixed secret or rotation list: every entry a string with more than
- * whitespace, or startup fails, naming the entry of a list that is not.
+ * whitespace and none around it, or startup fails, naming the entry of a
+ * list that is not.
  */
 function staticSecrets(name: string, secret: string | readonly (string | undefined)[] | undefined): string[] {
   if (secret === undefined || secret === '' || (Array.isArray(secret) && secret.length === 0)) {
     throw WebhookSecurityConfigurationError.missingSecret(name);
   }
   if (typeof secret === 'string') {
-    if (secret.trim() === '') throw WebhookSecurityConfigurationError.blankSecret(name, 'only whitespace');
+    const problem = blankSecret(secret);
+    if (problem) throw WebhookSecurityConfigurationError.blankSecret(name, problem);
     return [secret];
   }
   if (!Array.isArray(secret)) throw WebhookSecurityConfigurationError.missingSecret(name);
@@ -320,7 +322,9 @@ function blankSecret(entry: unknown): BlankSecret | undefined {
   if (entry === undefined) return 'undefined';
   if (typeof entry !== 'string') return 'not a string';
   if (entry === '') return 'an empty string';
-  return entry.trim() === '' ? 'only whitespace' : undefined;
+  const trimmed = entry.trim();
+  if (trimmed === '') return 'only whitespace';
+  return trimmed === entry ? undefined : 'padded with whitespace';
 }
 
 function schemeVerifier(name: string, provider: WebhookProviderOptions, options: VerifierOptions): WebhookVerifier {
