@@ -40,20 +40,38 @@ export type KeyFailure = 'forbidden_origin' | 'unavailable';
 /** A key fetched for a URL, or why none could be had. */
 export type KeyResult<T> = { readonly key: T } | { readonly failure: KeyFailure; readonly detail?: string };
 
-interface Entry<T> {
-  readonly key: Promise<KeyResult<T>>;
-  expiresAt: number;
+/** A key fetched for a cache key, kept until `expiresAt`, and used past it while it cannot be fetched again. */
+interface FetchedKey<T> {
+  readonly key: T;
+  readonly expiresAt: number;
 }
+
+/** A failed fetch, answered again without a request until `expiresAt`. */
+interface FailedFetch {
+  readonly result: KeyResult<never>;
+  readonly expiresAt: number;
+}
+
+const LIMIT_REACHED: KeyResult<never> = { failure: 'unavailable', detail: 'fetch limit reached' };
 
 /**
  * Fetches keys over HTTPS with Node's `fetch`, from allowed origins (and
  * path) only, with a timeout, and caches them by URL, bounded in size and
- * time. A failure is remembered for a minute, and fetches are limited per
+ * time. Fetches are limited per minute and a failure is remembered for a
  * minute, so that unsigned requests naming new URLs or key ids cannot make
  * the app fetch without end; concurrent requests for one URL share one fetch.
+ *
+ * Such requests cannot take a working key away either: keys that were
+ * fetched and failures are kept apart, so failures never push a key out, and
+ * a key past its TTL is used for as long as it cannot be fetched again (the
+ * limit is reached, or the server fails). What a flood of them can still
+ * delay is the first fetch of a key never seen before: its delivery gets 503,
+ * and the sender's retry succeeds once the minute has passed.
  */
 export class RemoteKeyCache<T> {
-  private readonly entries = new Map<string, Entry<T>>();
+  private readonly keys = new Map<string, FetchedKey<T>>();
+  private readonly failures = new Map<string, FailedFetch>();
+  private readonly pending = new Map<string, Promise<KeyResult<T>>>();
   private readonly origins: ReadonlySet<string>;
   private readonly timeoutMs: number;
   private readonly ttlMs: number;
@@ -100,20 +118,29 @@ export class RemoteKeyCache<T> {
   get(url: string, cacheKey: string = url, init: RequestInit = { method: 'GET' }): Promise<KeyResult<T>> {
     if (!this.allows(url)) return Promise.resolve({ failure: 'forbidden_origin' });
     const now = this.clock();
-    const cached = this.entries.get(cacheKey);
-    if (cached && cached.expiresAt > now) return cached.key;
-    this.entries.delete(cacheKey);
+    const known = this.keys.get(cacheKey);
+    if (known && known.expiresAt > now) return Promise.resolve({ key: known.key });
+    const inFlight = this.pending.get(cacheKey);
+    if (inFlight) return inFlight;
+    const failed = this.failures.get(cacheKey);
+    if (failed && failed.expiresAt > now && !known) return Promise.resolve(failed.result);
     this.fetchTimes = this.fetchTimes.filter((started) => started > now - 60_000);
-    if (this.fetchTimes.length >= this.maxFetchesPerMinute) return Promise.resolve({ failure: 'unavailable', detail: 'fetch limit reached' });
+    if (this.fetchTimes.length >= this.maxFetchesPerMinute) return Promise.resolve(known ? { key: known.key } : LIMIT_REACHED);
     this.fetchTimes.push(now);
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    const entry: { key: Promise<KeyResult<T>>; expiresAt: number } = { key: this.fetch(url, init), expiresAt: now + this.ttlMs };
-    // A failure is kept for failureTtlMs only, so that the sender's retry may fetch again after it.
-    void entry.key.then((result) => {
-      if (!('key' in result)) entry.expiresAt = Math.min(entry.expiresAt, this.clock() + this.failureTtlMs);
+    const fetched = this.fetch(url, init).then((result): KeyResult<T> => {
+      this.pending.delete(cacheKey);
+      if ('key' in result) {
+        this.failures.delete(cacheKey);
+        remember(this.keys, cacheKey, { key: result.key, expiresAt: this.clock() + this.ttlMs }, this.maxEntries);
+        return result;
+      }
+      // A key that worked stays in use while it cannot be fetched again.
+      if (known) return { key: known.key };
+      remember(this.failures, cacheKey, { result, expiresAt: this.clock() + this.failureTtlMs }, this.maxEntries);
+      return result;
     });
-    this.entries.set(cacheKey, entry);
-    return entry.key;
+    this.pending.set(cacheKey, fetched);
+    return fetched;
   }
 
   private async fetch(url: string, init: RequestInit): Promise<KeyResult<T>> {
@@ -130,6 +157,13 @@ export class RemoteKeyCache<T> {
     const key = this.parse(text);
     return key === undefined ? { failure: 'unavailable', detail: 'no key in the response' } : { key };
   }
+}
+
+/** Sets `key` in `map`, last in its order, dropping the oldest entry when the map is full. */
+function remember<V>(map: Map<string, V>, key: string, value: V, maxEntries: number): void {
+  map.delete(key);
+  if (map.size >= maxEntries) map.delete(map.keys().next().value!);
+  map.set(key, value);
 }
 
 /** The body of a response as text, refusing one longer than `limit` bytes. */
