@@ -10,7 +10,7 @@ import {
   verify as cryptoVerify,
   type KeyObject,
 } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
 import { parse as parseQuery } from 'node:querystring';
@@ -198,7 +198,7 @@ function publicKeyCase(spec: PublicKeyCaseSpec): MicroCase {
         headers[name.toLowerCase()] = value;
       }
       return {
-        request: { rawBody: body, headers: headers as IncomingHttpHeaders, url: URL, method: 'POST' },
+        request: { rawBody: body, headers: headers, url: URL, method: 'POST' },
         secret: spec.secret,
         bare: spec.bare(headers, body),
         sdks: spec.sdks(headers, body),
