@@ -14,6 +14,7 @@ import { Reflector } from '@nestjs/core';
 import { noteRejection, noteVerified, traceVerification } from './diagnostics/webhook-diagnostics.channels.js';
 import { readRawBody, toWebhookHttpRequest, type WebhookHttpRequest } from './raw-body.reader.js';
 import { claimDelivery } from './replay/delivery-claim.js';
+import { sharingParses } from './utils/delivery-id.js';
 import { describeError } from './utils/describe-error.js';
 import { markVerified, verifiedDelivery } from './verified-delivery.js';
 import type { ReplayOptions } from './replay/replay-options.interface.js';
@@ -185,6 +186,20 @@ export class WebhookSignatureGuard implements CanActivate {
   ): boolean | Promise<boolean> {
     if (!result.verified) throw this.rejection(toWebhookHttpRequest(platformRequest), provider, result.reason);
     noteVerified(platformRequest);
+    // A handshake check and the delivery id may both read the body's JSON: one parse serves both.
+    return provider.verifier.handshake
+      ? sharingParses(() => this.admit(context, platformRequest, provider, webhook, secrets))
+      : this.admit(context, platformRequest, provider, webhook, secrets);
+  }
+
+  /** Answers a signed handshake, or marks the request verified and, with replay on, claims it. */
+  private admit(
+    context: ExecutionContext,
+    platformRequest: PlatformRequest,
+    provider: ResolvedWebhookProvider,
+    webhook: WebhookRequest,
+    secrets: readonly string[],
+  ): boolean | Promise<boolean> {
     const handshake = provider.verifier.handshake?.(webhook, secrets);
     if (handshake) {
       this.logger.debug(`Answered the handshake of '${provider.name}' on ${routeOf(toWebhookHttpRequest(platformRequest))}`);

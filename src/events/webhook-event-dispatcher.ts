@@ -1,5 +1,5 @@
 import { BadRequestException, Inject, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { parsedJson } from '../utils/delivery-id.js';
+import { parsedJson, sharingParses } from '../utils/delivery-id.js';
 import { verifiedDelivery } from '../verified-delivery.js';
 import type { WebhookRequest } from '../verifiers/webhook-verifier.interface.js';
 import { LOGGER_CONTEXT, RESOLVED_WEBHOOK_SECURITY_OPTIONS } from '../webhook-security.constants.js';
@@ -45,8 +45,8 @@ const MAX_LOGGED_TYPE = 100;
 /**
  * Routes verified deliveries to the `@OnWebhookEvent` handlers found at
  * startup. The handlers are bound once; a delivery costs one map lookup and
- * one `JSON.parse` of the verified bytes, shared with the verifier's reads
- * of the type and id, with no reflection. `req.body` is never read: a
+ * one `JSON.parse` of the verified bytes, shared with the verifier's read
+ * of the type, with no reflection. `req.body` is never read: a
  * middleware may have changed it.
  *
  * Outcome of a delivery:
@@ -88,15 +88,9 @@ export class WebhookEventDispatcher {
    * Does nothing the second time for the same request.
    */
   async dispatch(request: object, provider: string | undefined): Promise<void> {
-    const delivery = this.deliveryOf(request, provider);
-    if (delivery.dispatched) return;
-    delivery.dispatched = true;
-    const { eventType } = delivery;
-    const routes = this.handlers.get(delivery.provider.name);
-    const handlers = eventType === undefined ? undefined : (routes?.byType.get(eventType) ?? routes?.wildcard);
-    if (eventType === undefined || !handlers?.length) return this.unhandled(delivery.provider.name, eventType);
-
-    const event = this.eventOf(delivery);
+    const routed = sharingParses(() => this.route(request, provider));
+    if (!routed) return;
+    const { delivery, eventType, handlers, event } = routed;
     const context = Object.freeze(eventContext(delivery, eventType));
     for (const handler of handlers) {
       try {
@@ -112,12 +106,30 @@ export class WebhookEventDispatcher {
   }
 
   /**
+   * The handlers of the delivery on `request`, and the event they get:
+   * its type and the event read from one parse of the verified bytes.
+   * `undefined` when it was dispatched already or no handler takes it.
+   */
+  private route(request: object, provider: string | undefined) {
+    const delivery = this.deliveryOf(request, provider);
+    if (delivery.dispatched) return undefined;
+    delivery.dispatched = true;
+    const { eventType } = delivery;
+    const routes = this.handlers.get(delivery.provider.name);
+    const handlers = eventType === undefined ? undefined : (routes?.byType.get(eventType) ?? routes?.wildcard);
+    if (eventType === undefined || !handlers?.length) return this.unhandled(delivery.provider.name, eventType);
+    return { delivery, eventType, handlers, event: this.eventOf(delivery) };
+  }
+
+  /**
    * The verified event on `request`: the body parsed from the verified bytes, its
    * type and context. 400 when the body is not JSON.
    */
   verifiedEvent(request: object, provider: string | undefined): VerifiedWebhookEvent {
-    const delivery = this.deliveryOf(request, provider);
-    return Object.assign(eventContext(delivery, delivery.eventType), { event: this.eventOf(delivery) });
+    return sharingParses(() => {
+      const delivery = this.deliveryOf(request, provider);
+      return Object.assign(eventContext(delivery, delivery.eventType), { event: this.eventOf(delivery) });
+    });
   }
 
   /**
@@ -139,7 +151,7 @@ export class WebhookEventDispatcher {
     return delivery;
   }
 
-  /** The body parsed from the verified bytes: once per request, shared with the verifier's reads of the type and id. */
+  /** The body parsed from the verified bytes, shared with the verifier's read of the type. */
   private eventOf(delivery: Delivery): unknown {
     const parsed = parsedJson(delivery.webhook.rawBody);
     if (!parsed) throw new BadRequestException('The webhook body is not JSON');
@@ -158,7 +170,8 @@ export class WebhookEventDispatcher {
 
 /**
  * The context handlers get. The delivery id is read when a handler asks for
- * it, as schemes without one hash the signed content for it.
+ * it, as schemes without one hash the signed content for it, and one read
+ * from the JSON body parses it again: no parsed body outlives the dispatch.
  */
 function eventContext(delivery: Delivery, eventType: string | undefined): WebhookEventContext {
   const { provider, webhook } = delivery;

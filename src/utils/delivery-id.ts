@@ -17,24 +17,43 @@ export function jsonString(rawBody: Buffer, path: readonly string[]): string | u
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** Each body parsed so far, by its bytes: `null` when they are not JSON. */
-const parsedBodies = new WeakMap<Buffer, { readonly value: unknown } | null>();
+/** A body's JSON value, or `null` when its bytes are not JSON. */
+type ParsedBody = { readonly value: unknown } | null;
+
+/** The one body parsed within the current `sharingParses` call; `undefined` outside one. */
+let shared: { rawBody?: Buffer; parsed?: ParsedBody } | undefined;
 
 /**
- * The JSON value of `rawBody`, or `undefined` when it is not JSON. A body is
- * parsed once, however many readers ask for its event type, id, handshake
- * fields or event: the same bytes give the same value, shared by them all.
+ * Runs `read` so that every reader in it (event type, delivery id,
+ * handshake fields, the event itself) shares one `JSON.parse` of a body.
+ * Nothing parsed is kept once it returns: a parsed body held for the rest
+ * of the request, with the request's own parsed copy, costs far more in
+ * garbage collection under load than the parse it saves. Synchronous only.
+ */
+export function sharingParses<T>(read: () => T): T {
+  if (shared) return read();
+  shared = {};
+  try {
+    return read();
+  } finally {
+    shared = undefined;
+  }
+}
+
+/**
+ * The JSON value of `rawBody`, or `undefined` when it is not JSON. Parsed on
+ * every call, except within {@link sharingParses}, where the same bytes are
+ * parsed once.
  */
 export function parsedJson(rawBody: Buffer): { readonly value: unknown } | undefined {
-  let parsed = parsedBodies.get(rawBody);
-  if (parsed === undefined) {
-    try {
-      parsed = { value: JSON.parse(rawBody.toString('utf8')) };
-    } catch {
-      parsed = null;
-    }
-    parsedBodies.set(rawBody, parsed);
+  if (shared?.rawBody === rawBody) return shared.parsed ?? undefined;
+  let parsed: ParsedBody;
+  try {
+    parsed = { value: JSON.parse(rawBody.toString('utf8')) };
+  } catch {
+    parsed = null;
   }
+  if (shared) Object.assign(shared, { rawBody, parsed });
   return parsed ?? undefined;
 }
 
