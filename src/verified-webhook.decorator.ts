@@ -1,5 +1,5 @@
 import { SetMetadata, UseFilters, UseGuards, applyDecorators } from '@nestjs/common';
-import { dispatchDecorators } from './events/webhook-event.interceptor.js';
+import { dispatchDecorator } from './events/webhook-dispatch.pipe.js';
 import { WebhookReplayFilter } from './replay/webhook-replay.filter.js';
 import { WEBHOOK_PROVIDER_METADATA } from './webhook-security.constants.js';
 import { WebhookSignatureGuard } from './webhook-signature.guard.js';
@@ -36,13 +36,13 @@ export function VerifiedWebhook(provider: string, options: VerifiedWebhookOption
   // which can only let a request through or throw; the filter turns it into
   // an empty 200, whatever the route's status. Route-scoped filters come
   // before global ones, so the app's own filters and interceptors see
-  // everything else as before. Only a route that dispatches events gets an
-  // interceptor, for that route alone.
+  // everything else as before. A route that dispatches events gets a
+  // parameter whose pipe dispatches them, not an interceptor either.
   return applyDecorators(
     SetMetadata(WEBHOOK_PROVIDER_METADATA, provider),
     UseGuards(WebhookSignatureGuard),
     UseFilters(WebhookReplayFilter),
-    ...(options.dispatch ? dispatchDecorators() : []),
+    ...(options.dispatch ? [dispatchDecorator(provider)] : []),
   );
 }
 

@@ -3,7 +3,20 @@ import { Signature } from '@hubspot/api-client';
 import { sign as octokitSign } from '@octokit/webhooks-methods';
 import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
-import { Controller, HttpCode, Injectable, Module, Post, Put, type MiddlewareConsumer, type NestMiddleware, type NestModule } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Headers,
+  HttpCode,
+  Injectable,
+  Module,
+  Param,
+  Post,
+  Put,
+  type MiddlewareConsumer,
+  type NestMiddleware,
+  type NestModule,
+} from '@nestjs/common';
 import request from 'supertest';
 import {
   MemoryReplayStore,
@@ -75,6 +88,25 @@ class BothLevelsController {
   @Post()
   @VerifiedWebhook('stripe', { dispatch: true })
   handle() {}
+}
+
+/** Routes that read their own arguments beside the dispatch: each gets what it names, in its place. */
+@Controller('own-arguments')
+class OwnArgumentsController {
+  @Post(':tenant')
+  @VerifiedWebhook('stripe', { dispatch: true })
+  method(@Param('tenant') tenant: string, @Headers('content-type') contentType: string, @WebhookEvent() verified: VerifiedWebhookEvent) {
+    return { tenant, contentType, eventType: verified.eventType };
+  }
+}
+
+@Controller('class-arguments')
+@VerifiedWebhook('stripe', { dispatch: true })
+class ClassArgumentsController {
+  @Post(':tenant')
+  handle(@Body() body: { type: string }, @Param('tenant') tenant: string) {
+    return { tenant, type: body.type };
+  }
 }
 
 /** The route's own @HttpCode wins, above or below the decorator. */
@@ -261,6 +293,21 @@ describe.each(ADAPTERS)('Event routing on %s', (adapter) => {
         .send(body);
       expect(response.status).toBe(200);
       expect(t.log.handlers).toEqual([]);
+    });
+
+    it("leaves the route's own arguments in place, on a method and on a controller that dispatch", async () => {
+      t = await createEventsApp(WebhookSecurityModule.forRoot({ providers: eventProviders() }), adapter, {
+        controllers: [OwnArgumentsController, ClassArgumentsController],
+      });
+      const onMethod = await send('stripe', stripeEvent('invoice.paid'), undefined, '/own-arguments/acme');
+      expect(onMethod.status).toBe(200);
+      expect(onMethod.body).toEqual({ tenant: 'acme', contentType: 'application/json', eventType: 'invoice.paid' });
+      expect(t.log.handlers).toEqual(['billing.invoicePaid', 'billing.invoiceAny', 'audit.everyStripeEvent']);
+      t.log.calls.length = 0;
+      const onClass = await send('stripe', stripeEvent('invoice.paid'), undefined, '/class-arguments/globex');
+      expect(onClass.status).toBe(201);
+      expect(onClass.body).toEqual({ tenant: 'globex', type: 'invoice.paid' });
+      expect(t.log.handlers).toEqual(['billing.invoicePaid', 'billing.invoiceAny', 'audit.everyStripeEvent']);
     });
 
     it("answers with the route's own @HttpCode, wherever it sits", async () => {

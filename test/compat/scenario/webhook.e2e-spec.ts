@@ -1,7 +1,7 @@
 // The scenario every consumer app runs, against the installed tarball.
 // run.sh copies it into each app's test/ folder next to the app's platform.ts.
-import { Body, Controller, HttpCode, Module, Post, type INestApplication } from '@nestjs/common';
-import { VerifiedWebhook, WebhookSecurityModule } from 'nestjs-webhook-security';
+import { Body, Controller, HttpCode, Injectable, Module, Param, Post, type INestApplication } from '@nestjs/common';
+import { OnWebhookEvent, VerifiedWebhook, WebhookSecurityModule } from 'nestjs-webhook-security';
 import { signWebhook } from 'nestjs-webhook-security/testing';
 import request from 'supertest';
 import { createApp } from './platform.js';
@@ -31,12 +31,27 @@ class WebhooksController {
     return { received: true };
   }
 
+  /** Dispatches each Stripe event to its `@OnWebhookEvent` handlers, then answers with its own arguments. */
+  @Post('stripe-events/:account')
+  @VerifiedWebhook('stripe', { dispatch: true })
+  stripeEvents(@Param('account') account: string, @Body() body: { type: string }) {
+    return { account, type: body.type };
+  }
+
   @Post('signalwire')
   @HttpCode(200)
   @VerifiedWebhook('signalwire')
   signalwire(@Body() body: unknown) {
     deliveries.push({ provider: 'signalwire', body });
     return { received: true };
+  }
+}
+
+@Injectable()
+class StripeEvents {
+  @OnWebhookEvent('stripe', 'invoice.paid')
+  invoicePaid(event: { id: string }) {
+    deliveries.push({ provider: 'stripe:invoice.paid', body: event });
   }
 }
 
@@ -51,6 +66,7 @@ class WebhooksController {
     }),
   ],
   controllers: [WebhooksController],
+  providers: [StripeEvents],
 })
 class AppModule {}
 
@@ -91,6 +107,16 @@ describe('nestjs-webhook-security, installed from its tarball', () => {
       await postStripe(signWebhook('stripe', { secret: STRIPE_SECRET, body })).expect(200, { received: true });
       await postStripe(signWebhook('stripe', { secret: 'whsec_forged', body })).expect(401);
       expect(deliveries).toEqual([{ provider: 'stripe', body: event }]);
+    });
+
+    it('routes a signed Stripe event to its @OnWebhookEvent handler, and a forged one to none', async () => {
+      const event = { id: 'evt_2', object: 'event', type: 'invoice.paid', data: { object: {} } };
+      const body = JSON.stringify(event);
+      const post = (headers: Record<string, string>) =>
+        request(app.getHttpServer()).post('/webhooks/stripe-events/acct_1').set('content-type', 'application/json').set(headers).send(body);
+      await post(signWebhook('stripe', { secret: STRIPE_SECRET, body })).expect(200, { account: 'acct_1', type: 'invoice.paid' });
+      await post(signWebhook('stripe', { secret: 'whsec_forged', body })).expect(401);
+      expect(deliveries).toEqual([{ provider: 'stripe:invoice.paid', body: event }]);
     });
 
     it('verifies a SignalWire form post against the URL rebuilt from the request', async () => {
