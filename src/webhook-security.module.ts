@@ -217,6 +217,10 @@ function resolveProvider(
   if (toleranceSeconds !== undefined && !(Number.isFinite(toleranceSeconds) && toleranceSeconds > 0)) {
     throw WebhookSecurityConfigurationError.invalidOption(name, 'toleranceSeconds', 'a positive number of seconds');
   }
+  // Unsigned challenges compare it as is: an empty one would answer anyone, a padded one no sender.
+  if (provider.verifyToken !== undefined && blankSecret(provider.verifyToken) !== undefined) {
+    throw WebhookSecurityConfigurationError.invalidOption(name, 'verifyToken', 'the verify token itself, a non-empty string with no whitespace around it');
+  }
   const injectableVerifier = typeof verifier === 'function';
   const instance = injectableVerifier
     ? undefined
