@@ -54,6 +54,8 @@ export class WebhookEventLoader implements OnApplicationBootstrap {
         for (const { provider, types } of subscriptions) {
           this.checkProvider(provider, `@OnWebhookEvent('${provider}') on ${name}`, name);
           if (types !== '*' && types.length === 0) throw WebhookSecurityConfigurationError.emptyEventSubscription(name);
+          const unmatchable = types === '*' ? -1 : types.findIndex((type) => typeof type !== 'string' || type === '*' || type === '' || type.trim() !== type);
+          if (unmatchable !== -1) throw WebhookSecurityConfigurationError.unmatchableEventType(name, types[unmatchable]);
         }
         handlers.push(...mergeByProvider(name, subscriptions, call));
       }
