@@ -105,6 +105,14 @@ export class WebhookSecurityConfigurationError extends Error {
     return new WebhookSecurityConfigurationError(`@OnWebhookEvent on ${handler} lists no event type. Name one or more types, or '*' for every type.`);
   }
 
+  /** An `@OnWebhookEvent` type no delivery can have: empty, padded with whitespace, not a string, or `'*'` inside a list. */
+  static unmatchableEventType(handler: string, type: unknown): WebhookSecurityConfigurationError {
+    return new WebhookSecurityConfigurationError(
+      `@OnWebhookEvent on ${handler} names the event type ${JSON.stringify(type) ?? String(type)}, which no delivery can have. ` +
+        `Name each type as the provider writes it, with no whitespace around it, or '*' alone (not in a list) for every type.`,
+    );
+  }
+
   /** A static secret that is missing or empty, often an unset environment variable. */
   static missingSecret(provider: string): WebhookSecurityConfigurationError {
     return new WebhookSecurityConfigurationError(

@@ -217,6 +217,10 @@ function resolveProvider(
   if (toleranceSeconds !== undefined && !(Number.isFinite(toleranceSeconds) && toleranceSeconds > 0)) {
     throw WebhookSecurityConfigurationError.invalidOption(name, 'toleranceSeconds', 'a positive number of seconds');
   }
+  // Unsigned challenges compare it as is: an empty one would answer anyone, a padded one no sender.
+  if (provider.verifyToken !== undefined && blankSecret(provider.verifyToken) !== undefined) {
+    throw WebhookSecurityConfigurationError.invalidOption(name, 'verifyToken', 'the verify token itself, a non-empty string with no whitespace around it');
+  }
   const injectableVerifier = typeof verifier === 'function';
   const instance = injectableVerifier
     ? undefined
@@ -260,7 +264,7 @@ function resolveProvider(
 
 /**
  * The public origin, without a trailing slash, to which the request's path
- * and query are appended. It may hold a path prefix, but no query or fragment.
+ * and query are appended. It may hold a path prefix, but no query, fragment or whitespace.
  */
 function resolvePublicBaseUrl(name: string, publicBaseUrl: string | undefined): string | undefined {
   if (publicBaseUrl === undefined) return undefined;
@@ -270,11 +274,12 @@ function resolvePublicBaseUrl(name: string, publicBaseUrl: string | undefined): 
   } catch {
     // Reported below.
   }
-  if (!url || !/^https?:$/.test(url.protocol) || url.search !== '' || url.hash !== '' || publicBaseUrl.includes('?') || publicBaseUrl.includes('#')) {
+  // `new URL()` drops whitespace around the URL and tabs and newlines in it: the prefix as given would keep them.
+  if (!url || !/^https?:$/.test(url.protocol) || url.search !== '' || url.hash !== '' || /[?#\s]/.test(publicBaseUrl)) {
     throw WebhookSecurityConfigurationError.invalidOption(
       name,
       'publicBaseUrl',
-      "an absolute http(s) URL with no query or fragment, e.g. 'https://api.example.com'",
+      "an absolute http(s) URL with no query or fragment, and no whitespace, e.g. 'https://api.example.com'",
     );
   }
   return publicBaseUrl.replace(/\/+$/, '');

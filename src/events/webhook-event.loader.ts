@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { LOGGER_CONTEXT, RESOLVED_WEBHOOK_SECURITY_OPTIONS, WEBHOOK_PROVIDER_METADATA } from '../webhook-security.constants.js';
 import { WebhookSecurityConfigurationError } from '../webhook-security.exceptions.js';
 import type { ResolvedWebhookSecurityOptions } from '../webhook-security-options.interface.js';
 import type { WebhookEventSubscription } from './on-webhook-event.decorator.js';
+import { WebhookEventPipe } from './webhook-event.decorator.js';
 import { WebhookEventDispatcher, type WebhookEventHandler } from './webhook-event-dispatcher.js';
 import { WEBHOOK_DISPATCH_METADATA, WEBHOOK_EVENT_HANDLER_METADATA } from './webhook-events.constants.js';
 
@@ -18,8 +20,9 @@ import { WEBHOOK_DISPATCH_METADATA, WEBHOOK_EVENT_HANDLER_METADATA } from './web
  * no type, on one in a request-scoped or transient provider, and on a
  * dispatching route whose provider cannot read event types.
  *
- * It warns of a dispatching route of GitHub or Shopify without replay
- * protection: their event headers are not signed, and only replay protection,
+ * It warns of a dispatching route, or one given `@WebhookEvent()`, of
+ * GitHub or Shopify without replay protection: their event headers are not
+ * signed, and only replay protection,
  * whose delivery id for them is the hash of the signed body, stops a
  * captured body from being dispatched again under another event name.
  */
@@ -54,6 +57,8 @@ export class WebhookEventLoader implements OnApplicationBootstrap {
         for (const { provider, types } of subscriptions) {
           this.checkProvider(provider, `@OnWebhookEvent('${provider}') on ${name}`, name);
           if (types !== '*' && types.length === 0) throw WebhookSecurityConfigurationError.emptyEventSubscription(name);
+          const unmatchable = types === '*' ? -1 : types.findIndex((type) => typeof type !== 'string' || type === '*' || type === '' || type.trim() !== type);
+          if (unmatchable !== -1) throw WebhookSecurityConfigurationError.unmatchableEventType(name, types[unmatchable]);
         }
         handlers.push(...mergeByProvider(name, subscriptions, call));
       }
@@ -73,17 +78,29 @@ export class WebhookEventLoader implements OnApplicationBootstrap {
         if (Reflect.getMetadata(WEBHOOK_DISPATCH_METADATA, target) !== true) continue;
         const provider = Reflect.getMetadata(WEBHOOK_PROVIDER_METADATA, target) as string;
         this.checkProvider(provider, `@VerifiedWebhook('${provider}', { dispatch: true }) on ${route}`, route);
-        const { verifier, replay } = this.options.providers.get(provider)!;
-        const header = verifier.unsignedEventTypeHeader;
-        if (header && !replay && !warned.has(provider)) {
-          warned.add(provider);
-          this.logger.warn(
-            `'${provider}' routes events by ${header}, which its signature does not cover: turn replay on for '${provider}', ` +
-              `so that a signed body is dispatched once whatever event header comes with it.`,
-          );
-        }
+        this.warnOfUnsignedType(provider, warned);
+      }
+      // A route handed the event type by @WebhookEvent() reads the same unsigned header.
+      for (const method of this.scanner.getAllMethodNames(prototype)) {
+        const args = Object.values((Reflect.getMetadata(ROUTE_ARGS_METADATA, metatype, method) ?? {}) as Record<string, { pipes?: unknown[] }>);
+        if (!args.some((arg) => arg.pipes?.includes(WebhookEventPipe))) continue;
+        const provider = (Reflect.getMetadata(WEBHOOK_PROVIDER_METADATA, prototype[method]!) ??
+          Reflect.getMetadata(WEBHOOK_PROVIDER_METADATA, metatype)) as string;
+        if (this.options.providers.has(provider)) this.warnOfUnsignedType(provider, warned);
       }
     }
+  }
+
+  /** Warns, once per provider, when its event type comes from a header its signature does not cover and replay is off. */
+  private warnOfUnsignedType(provider: string, warned: Set<string>): void {
+    const { verifier, replay } = this.options.providers.get(provider)!;
+    const header = verifier.unsignedEventTypeHeader;
+    if (!header || replay || warned.has(provider)) return;
+    warned.add(provider);
+    this.logger.warn(
+      `'${provider}' routes events by ${header}, which its signature does not cover: turn replay on for '${provider}', ` +
+        `so that a signed body is dispatched once whatever event header comes with it.`,
+    );
   }
 
   /** Fails startup unless `provider` is configured and its verifier reads event types. */

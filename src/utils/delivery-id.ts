@@ -40,16 +40,22 @@ export function sharingParses<T>(read: () => T): T {
   }
 }
 
+/** UTF-8's byte order mark, which the app's JSON parser skips at the start of a body. */
+const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
+
 /**
  * The JSON value of `rawBody`, or `undefined` when it is not JSON. Parsed on
  * every call, except within {@link sharingParses}, where the same bytes are
- * parsed once.
+ * parsed once. A leading byte order mark is skipped, as body-parser and
+ * Fastify skip it, so the event, its type and its id are read as the
+ * handler's `@Body()` is.
  */
 export function parsedJson(rawBody: Buffer): { readonly value: unknown } | undefined {
   if (shared?.rawBody === rawBody) return shared.parsed ?? undefined;
+  const text = rawBody.subarray(0, BYTE_ORDER_MARK.length).equals(BYTE_ORDER_MARK) ? rawBody.subarray(BYTE_ORDER_MARK.length) : rawBody;
   let parsed: ParsedBody;
   try {
-    parsed = { value: JSON.parse(rawBody.toString('utf8')) };
+    parsed = { value: JSON.parse(text.toString('utf8')) };
   } catch {
     parsed = null;
   }
