@@ -98,6 +98,6 @@ function verifyJson(scheme: HmacSchemeVerifier, request: WebhookRequest, secrets
   if (first !== OPEN_BRACE && first !== OPEN_BRACKET) return rejected('no_matching_signature');
   const result = scheme.verify(request, secrets);
   if (!result.verified) return result;
-  // Parsed once: the delivery id, the event type and the event read this parse.
+  // Only a verified body is parsed: the parse that proves it one JSON document costs as much as the HMAC.
   return parsedJson(request.rawBody) ? result : rejected('no_matching_signature');
 }
