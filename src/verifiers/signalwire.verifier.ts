@@ -98,6 +98,6 @@ function verifyJson(scheme: HmacSchemeVerifier, request: WebhookRequest, secrets
   if (first !== OPEN_BRACE && first !== OPEN_BRACKET) return rejected('no_matching_signature');
   const result = scheme.verify(request, secrets);
   if (!result.verified) return result;
-  // Only a verified body is parsed: the parse that proves it one JSON document costs as much as the HMAC.
+  // Only a verified body is parsed, so an unsigned request never costs a parse.
   return parsedJson(request.rawBody) ? result : rejected('no_matching_signature');
 }
