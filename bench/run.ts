@@ -38,7 +38,7 @@ interface Settings {
 }
 
 const FULL: Settings = {
-  micro: { rounds: 4, samples: 11, sampleMs: 8, warmupMs: 30, sizes: MICRO_SIZES },
+  micro: { rounds: 4, samples: 11, sampleMs: 8, warmupMs: 20, settleMs: 400, warmupMaxMs: 1500, sizes: MICRO_SIZES },
   http: { rounds: 4, sizes: [1024, 64 * 1024], seconds: 2.5, warmupSeconds: 1.5, connections: 8 },
   memory: { rounds: 3, size: 1024 * 1024, seconds: 3, connections: 4 },
   guard: { rounds: 4, samples: 11, sampleMs: 8, warmupMs: 200, sizes: [1024, 64 * 1024, 1024 * 1024] },
@@ -47,7 +47,7 @@ const FULL: Settings = {
 };
 
 const QUICK: Settings = {
-  micro: { ...FULL.micro, rounds: 1, samples: 7, sampleMs: 5, warmupMs: 20 },
+  micro: { ...FULL.micro, rounds: 1, samples: 7, sampleMs: 5, warmupMs: 10, settleMs: 300, warmupMaxMs: 800 },
   http: { ...FULL.http, rounds: 1, seconds: 1, warmupSeconds: 0.5 },
   memory: { ...FULL.memory, rounds: 1, seconds: 2 },
   guard: { ...FULL.guard, rounds: 1, samples: 7, sampleMs: 5, warmupMs: 100 },

@@ -14,15 +14,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
 import { parse as parseQuery } from 'node:querystring';
-import { verify as octokitVerify } from '@octokit/webhooks-methods';
-import { EventWebhook } from '@sendgrid/eventwebhook';
-import { RestClient } from '@signalwire/compatibility-api';
-import { validateRequest as signalWireWebApiValidateRequest } from '@signalwire/web-api';
-import { verifyKey as discordVerifyKey } from 'discord-interactions';
-import { Webhook as StandardWebhook } from 'standardwebhooks';
-import Stripe from 'stripe';
-import { Webhook as SvixWebhook } from 'svix';
-import { validateRequest as twilioValidateRequest } from 'twilio/lib/webhooks/webhooks.js';
+import type { Webhook as StandardWebhook } from 'standardwebhooks';
 import { signWebhook } from '../../src/testing/index.js';
 import { MAX_FORM_BYTES } from '../../src/verifiers/form-post.verifier.js';
 import { BUILT_IN_VERIFIERS, type BuiltInScheme } from '../../src/verifiers/built-in-verifiers.js';
@@ -56,6 +48,9 @@ export interface PreparedCase {
   readonly options?: VerifierOptions;
 }
 
+/** The vendor SDKs' verify calls on a signed request, by SDK call name. */
+type SdkChecks = (headers: Headers, body: Buffer, secret: string) => Record<string, Check>;
+
 /** One row group of the micro benchmark: a built-in scheme on one kind of request. */
 export interface MicroCase {
   /** Row label. */
@@ -85,8 +80,12 @@ interface CaseSpec {
   expected(headers: Headers): Buffer;
   /** The signed content, with `body` as the raw bytes. */
   content(headers: Headers, body: Buffer): (string | Buffer)[];
-  /** The vendor SDKs' verify calls, given the signed request. */
-  sdks?(headers: Headers, body: Buffer, secret: string): Record<string, Check>;
+  /**
+   * Loads the vendor SDKs and gives their verify calls. Only the process
+   * that times the case loads them: every SDK in every process would add
+   * a second of start-up and a heap that costs more to collect.
+   */
+  sdks?(): Promise<SdkChecks>;
   /** The check by hand, when it is no HMAC (a token compared as is). @default HMAC over `content`, compared with `expected` */
   bare?(headers: Headers, secret: string): () => boolean;
 }
@@ -97,10 +96,14 @@ type Headers = Record<string, string>;
 /** Builds a micro case from its description, signing with the library's own signer. */
 function microCase(spec: CaseSpec): MicroCase {
   const secret = spec.secret ?? SECRET;
+  let sdks: SdkChecks | undefined;
   return {
     label: spec.label,
     scheme: spec.scheme,
     ...(spec.form && { maxSize: MAX_FORM_BYTES }),
+    async setup() {
+      sdks = await spec.sdks?.();
+    },
     prepare(size) {
       const body = spec.form ? formBody(size) : jsonBody(size);
       const format = spec.form ? 'form' : 'json';
@@ -123,7 +126,7 @@ function microCase(spec: CaseSpec): MicroCase {
             const digest = mac.digest();
             return digest.length === expected.length && timingSafeEqual(digest, expected);
           }),
-        sdks: spec.sdks?.(headers, body, secret) ?? {},
+        sdks: sdks?.(headers, body, secret) ?? {},
       };
     },
   };
@@ -148,7 +151,7 @@ function formSignedContent(body: Buffer): string {
 const parsedForm = (body: Buffer) => parseQuery(body.toString('utf8'), '&', '=', { maxKeys: 0 });
 
 /** A Standard Webhooks case: the same scheme under the `webhook-*` or the `svix-*` names. */
-function standardWebhooksCase(scheme: 'standardwebhooks' | 'svix', sdk: string, Webhook: typeof StandardWebhook): MicroCase {
+function standardWebhooksCase(scheme: 'standardwebhooks' | 'svix', sdk: string, load: () => Promise<typeof StandardWebhook>): MicroCase {
   return microCase({
     label: scheme,
     scheme,
@@ -160,9 +163,12 @@ function standardWebhooksCase(scheme: 'standardwebhooks' | 'svix', sdk: string, 
       return [`${headers[`${prefix}-id`]}.${headers[`${prefix}-timestamp`]}.`, body];
     },
     // The SDKs verify, then parse the JSON body and return it; that is their API.
-    sdks: (headers, body, secret) => {
-      const webhook = new Webhook(secret);
-      return { [sdk]: () => webhook.verify(body, headers) !== undefined };
+    sdks: async () => {
+      const Webhook = await load();
+      return (headers, body, secret) => {
+        const webhook = new Webhook(secret);
+        return { [sdk]: () => webhook.verify(body, headers) !== undefined };
+      };
     },
   });
 }
@@ -177,8 +183,8 @@ interface PublicKeyCaseSpec {
   readonly privateKey: KeyObject;
   /** The check by hand: `node:crypto`'s verify over the signed content, given the signed request. */
   bare(headers: Headers, body: Buffer): () => boolean;
-  /** The vendor SDKs' verify calls, given the signed request. */
-  sdks(headers: Headers, body: Buffer): Record<string, Check>;
+  /** Loads the vendor SDKs and gives their verify calls on the signed request. */
+  sdks(): Promise<(headers: Headers, body: Buffer) => Record<string, Check>>;
 }
 
 /**
@@ -188,9 +194,13 @@ interface PublicKeyCaseSpec {
  * `node:crypto`, and the vendor's SDK is timed beside it.
  */
 function publicKeyCase(spec: PublicKeyCaseSpec): MicroCase {
+  let sdks: Awaited<ReturnType<PublicKeyCaseSpec['sdks']>> | undefined;
   return {
     label: spec.label,
     scheme: spec.scheme,
+    async setup() {
+      sdks = await spec.sdks();
+    },
     prepare(size) {
       const body = jsonBody(size);
       const headers: Headers = {};
@@ -201,7 +211,7 @@ function publicKeyCase(spec: PublicKeyCaseSpec): MicroCase {
         request: { rawBody: body, headers: headers, url: URL, method: 'POST' },
         secret: spec.secret,
         bare: spec.bare(headers, body),
-        sdks: spec.sdks(headers, body),
+        sdks: sdks!(headers, body),
       };
     },
   };
@@ -423,9 +433,12 @@ const SDK_CASES: readonly MicroCase[] = [
     omit: ['x-signalwire-sha256-signature'],
     expected: (headers) => decoded(headers['x-signalwire-signature'], 'hex'),
     content: (_headers, body) => [URL, body],
-    sdks: (headers, body, secret) => ({
-      '@signalwire/web-api validateRequest': () => signalWireWebApiValidateRequest(secret, headers['x-signalwire-signature']!, URL, body.toString('utf8')),
-    }),
+    sdks: async () => {
+      const { validateRequest } = await import('@signalwire/web-api');
+      return (headers, body, secret) => ({
+        '@signalwire/web-api validateRequest': () => validateRequest(secret, headers['x-signalwire-signature']!, URL, body.toString('utf8')),
+      });
+    },
   }),
   microCase({
     label: 'signalwire form (cXML)',
@@ -435,30 +448,39 @@ const SDK_CASES: readonly MicroCase[] = [
     expected: (headers) => decoded(headers['x-signalwire-signature'], 'base64'),
     // By hand, the signed content is built once; the verifier parses the body on every call.
     content: (_headers, body) => [URL + formSignedContent(body)],
-    sdks: (headers, body, secret) => ({
-      '@signalwire/compatibility-api validateRequest': () =>
-        RestClient.validateRequest(secret, headers['x-signalwire-signature']!, URL, parsedForm(body), true),
-    }),
+    sdks: async () => {
+      const { RestClient } = await import('@signalwire/compatibility-api');
+      return (headers, body, secret) => ({
+        '@signalwire/compatibility-api validateRequest': () =>
+          RestClient.validateRequest(secret, headers['x-signalwire-signature']!, URL, parsedForm(body), true),
+      });
+    },
   }),
   microCase({
     label: 'stripe',
     scheme: 'stripe',
     expected: (headers) => decoded(headers['stripe-signature']?.split(',')[1], 'hex', 'v1='),
     content: (headers, body) => [`${headers['stripe-signature']!.split(',')[0]!.slice('t='.length)}.`, body],
-    sdks: (headers, body, secret) => ({
-      // constructEvent also parses the JSON body; verifyHeader only checks.
-      'stripe webhooks.constructEvent': () => Stripe.webhooks.constructEvent(body, headers['stripe-signature']!, secret) !== undefined,
-      'stripe webhooks.signature.verifyHeader': () => Stripe.webhooks.signature!.verifyHeader(body, headers['stripe-signature']!, secret, 300),
-    }),
+    sdks: async () => {
+      const { default: Stripe } = await import('stripe');
+      return (headers, body, secret) => ({
+        // constructEvent also parses the JSON body; verifyHeader only checks.
+        'stripe webhooks.constructEvent': () => Stripe.webhooks.constructEvent(body, headers['stripe-signature']!, secret) !== undefined,
+        'stripe webhooks.signature.verifyHeader': () => Stripe.webhooks.signature!.verifyHeader(body, headers['stripe-signature']!, secret, 300),
+      });
+    },
   }),
   microCase({
     label: 'github',
     scheme: 'github',
     expected: (headers) => decoded(headers['x-hub-signature-256'], 'hex', 'sha256='),
     content: (_headers, body) => [body],
-    sdks: (headers, body, secret) => ({
-      '@octokit/webhooks-methods verify': () => octokitVerify(secret, body.toString('utf8'), headers['x-hub-signature-256']!),
-    }),
+    sdks: async () => {
+      const { verify } = await import('@octokit/webhooks-methods');
+      return (headers, body, secret) => ({
+        '@octokit/webhooks-methods verify': () => verify(secret, body.toString('utf8'), headers['x-hub-signature-256']!),
+      });
+    },
   }),
   microCase({
     label: 'slack',
@@ -479,9 +501,12 @@ const SDK_CASES: readonly MicroCase[] = [
     form: true,
     expected: (headers) => decoded(headers['x-twilio-signature'], 'base64'),
     content: (_headers, body) => [URL + formSignedContent(body)],
-    sdks: (headers, body, secret) => ({
-      'twilio validateRequest': () => twilioValidateRequest(secret, headers['x-twilio-signature']!, URL, parsedForm(body)),
-    }),
+    sdks: async () => {
+      const { validateRequest } = await import('twilio/lib/webhooks/webhooks.js');
+      return (headers, body, secret) => ({
+        'twilio validateRequest': () => validateRequest(secret, headers['x-twilio-signature']!, URL, parsedForm(body)),
+      });
+    },
   }),
   publicKeyCase({
     label: 'discord',
@@ -495,9 +520,12 @@ const SDK_CASES: readonly MicroCase[] = [
       return () => cryptoVerify(null, Buffer.concat([timestamp, body]), DISCORD_KEYS.publicKey, signature);
     },
     // verifyKey imports the hex key with WebCrypto on each call: that is its API.
-    sdks: (headers, body) => ({
-      'discord-interactions verifyKey': () => discordVerifyKey(body, headers['x-signature-ed25519']!, headers['x-signature-timestamp']!, DISCORD_PUBLIC_KEY),
-    }),
+    sdks: async () => {
+      const { verifyKey } = await import('discord-interactions');
+      return (headers, body) => ({
+        'discord-interactions verifyKey': () => verifyKey(body, headers['x-signature-ed25519']!, headers['x-signature-timestamp']!, DISCORD_PUBLIC_KEY),
+      });
+    },
   }),
   publicKeyCase({
     label: 'sendgrid',
@@ -511,19 +539,22 @@ const SDK_CASES: readonly MicroCase[] = [
       return () => cryptoVerify('sha256', Buffer.concat([timestamp, body]), SENDGRID_KEYS.publicKey, signature);
     },
     // The SDK's key is converted once, as its users do; verifySignature reads the body as a string.
-    sdks: (headers, body) => {
-      const sdk = new EventWebhook();
-      const key = sdk.convertPublicKeyToECDSA(SENDGRID_KEYS.publicKey.export({ format: 'pem', type: 'spki' }).toString());
-      return {
-        '@sendgrid/eventwebhook verifySignature': () =>
-          sdk.verifySignature(key, body, headers['x-twilio-email-event-webhook-signature']!, headers['x-twilio-email-event-webhook-timestamp']!),
+    sdks: async () => {
+      const { EventWebhook } = await import('@sendgrid/eventwebhook');
+      return (headers, body) => {
+        const sdk = new EventWebhook();
+        const key = sdk.convertPublicKeyToECDSA(SENDGRID_KEYS.publicKey.export({ format: 'pem', type: 'spki' }).toString());
+        return {
+          '@sendgrid/eventwebhook verifySignature': () =>
+            sdk.verifySignature(key, body, headers['x-twilio-email-event-webhook-signature']!, headers['x-twilio-email-event-webhook-timestamp']!),
+        };
       };
     },
   }),
   paypalMicroCase(),
   plaidMicroCase(),
-  standardWebhooksCase('standardwebhooks', 'standardwebhooks Webhook.verify', StandardWebhook),
-  standardWebhooksCase('svix', 'svix Webhook.verify', SvixWebhook as unknown as typeof StandardWebhook),
+  standardWebhooksCase('standardwebhooks', 'standardwebhooks Webhook.verify', async () => (await import('standardwebhooks')).Webhook),
+  standardWebhooksCase('svix', 'svix Webhook.verify', async () => (await import('svix')).Webhook as unknown as typeof StandardWebhook),
 ];
 
 /** The cases above, and one read from its description for every other scheme described as data. */

@@ -1,9 +1,11 @@
 /**
  * One case of one round of the micro benchmark, run in its own process so
  * that no other verifier shares its JIT state: the verifier, its bare check
- * and its SDKs, on every body size, timed in short samples in shuffled order.
- * Prints `MicroRound` as JSON on stdout.
+ * and its SDKs, on every body size, warmed up together and then timed in
+ * short samples in shuffled order. Prints `MicroRound` as JSON on stdout.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { BUILT_IN_VERIFIERS } from '../../src/verifiers/built-in-verifiers.js';
 import type { WebhookRequest, WebhookVerifier } from '../../src/verifiers/webhook-verifier.interface.js';
 import { MICRO_SIZES } from '../lib/bodies.js';
@@ -18,8 +20,16 @@ export interface MicroSettings {
   readonly samples: number;
   /** Target duration of one sample, in milliseconds. */
   readonly sampleMs: number;
-  /** Untimed warm-up per function and size, in milliseconds. */
+  /** Least untimed warm-up per function and size, in milliseconds of this process's CPU time. */
   readonly warmupMs: number;
+  /**
+   * Least CPU time of the first size's warm-up, all functions together, in
+   * milliseconds: a process that has just loaded the SDKs is still compiling
+   * and collecting them on other threads for a few hundred milliseconds.
+   */
+  readonly settleMs: number;
+  /** Most CPU time of one size's warm-up, all functions together, in milliseconds, should they never stop getting faster. */
+  readonly warmupMaxMs: number;
   /** Body sizes, in bytes. @default MICRO_SIZES */
   readonly sizes?: readonly number[];
 }
@@ -56,17 +66,54 @@ async function timeCalls(key: string, check: Check, isAsync: boolean, n: number)
   return { cpu: ((user + system) * 1000) / n, wall: wall / n };
 }
 
-/** Runs `check` for about `warmupMs` and returns how many calls take about `sampleMs`. */
-async function warmUp(key: string, check: Check, isAsync: boolean): Promise<number> {
-  let calls = 1;
-  let perCall = (await timeCalls(key, check, isAsync, 1)).wall;
-  const until = process.hrtime.bigint() + BigInt(Math.round(settings.warmupMs * 1e6));
-  while (process.hrtime.bigint() < until) {
-    perCall = (await timeCalls(key, check, isAsync, calls)).wall;
-    calls = Math.min(calls * 2, Math.max(1, Math.round((settings.warmupMs * 1e6) / 8 / perCall)));
-  }
-  return Math.max(1, Math.round((settings.sampleMs * 1e6) / perCall));
+/** Calls per warm-up slice are aimed at this much CPU time, in nanoseconds. */
+const SLICE_NS = 2e6;
+/** Slices compared at a time: warm-up ends when the last this many are no faster than the ones before. */
+const WINDOW = 5;
+
+/**
+ * Warms every check up together, in slices in shuffled order, by this
+ * process's CPU time (on a loaded machine a wall-clock warm-up ends before
+ * the JIT has optimised anything), until each has had `warmupMs`. On the
+ * first size, which the JIT and the process's own start-up meet first, it
+ * goes on until the checks have had `settleMs` in all and none is still
+ * getting faster: the median of each one's last {@link WINDOW} slices is
+ * within 3% of the median of the {@link WINDOW} before, or `warmupMaxMs` has
+ * passed. Returns, per check, how many calls take about `sampleMs`.
+ */
+async function warmUp(checks: ReadonlyMap<string, Check>, isAsync: ReadonlyMap<string, boolean>, settle: boolean): Promise<Map<string, number>> {
+  const keys = [...checks.keys()];
+  const calls = new Map(keys.map((key) => [key, 1]));
+  const slices = new Map<string, number[]>(keys.map((key) => [key, []]));
+  const spent = new Map(keys.map((key) => [key, 0]));
+  const total = () => [...spent.values()].reduce((sum, ns) => sum + ns, 0);
+  const warm = () => [...spent.values()].every((ns) => ns >= settings.warmupMs * 1e6);
+  const settled = () =>
+    total() >= settings.settleMs * 1e6 &&
+    [...slices.values()].every(
+      (perCall) => perCall.length >= 2 * WINDOW && median(perCall.slice(-WINDOW)) >= 0.97 * median(perCall.slice(-2 * WINDOW, -WINDOW)),
+    );
+  do {
+    for (const key of shuffled(keys)) {
+      // Past its share, a slow check (an SDK on 1 MiB) is not run again while the fast ones catch up.
+      if (!settle && spent.get(key)! >= settings.warmupMs * 1e6) continue;
+      const n = calls.get(key)!;
+      const { cpu } = await timeCalls(key, checks.get(key)!, isAsync.get(key)!, n);
+      slices.get(key)!.push(cpu);
+      spent.set(key, spent.get(key)! + cpu * n);
+      calls.set(key, Math.min(n * 2, Math.max(1, Math.round(SLICE_NS / Math.max(cpu, 1)))));
+    }
+  } while (!(warm() && (!settle || settled())) && total() < settings.warmupMaxMs * 1e6);
+  return new Map([...slices].map(([key, perCall]) => [key, Math.max(1, Math.round((settings.sampleMs * 1e6) / Math.max(median(perCall.slice(-WINDOW)), 1)))]));
 }
+
+setFlagsFromString('--expose-gc');
+/**
+ * A full garbage collection, before each size's samples: what the warm-up
+ * left is collected, not charged to whichever check happens to fill the
+ * young generation first.
+ */
+const collectGarbage = runInNewContext('gc') as () => void;
 
 /** One verify call as the guard makes it, with the provider's list of secrets; awaited for a verifier that fetches keys. */
 function verifyCall(verifier: WebhookVerifier, request: WebhookRequest, secret: string): Check {
@@ -82,6 +129,7 @@ if (!microCase) throw new Error(`no micro case '${settings.label}'`);
 
 const round: MicroRound = { cpuNsPerCall: {}, wallNsPerCall: {} };
 await microCase.setup?.();
+let first = true;
 for (const size of settings.sizes ?? MICRO_SIZES) {
   if (microCase.maxSize !== undefined && size > microCase.maxSize) continue;
   const prepared = microCase.prepare(size);
@@ -91,13 +139,14 @@ for (const size of settings.sizes ?? MICRO_SIZES) {
     ...Object.entries(prepared.sdks).map(([name, sdk]): [string, Check] => [`sdk:${name}`, sdk]),
   ]);
   const isAsync = new Map<string, boolean>();
-  const calls = new Map<string, number>();
   for (const [key, check] of checks) {
-    const first = check();
-    isAsync.set(key, first instanceof Promise);
-    await first;
-    calls.set(key, await warmUp(key, check, isAsync.get(key)!));
+    const result = check();
+    isAsync.set(key, result instanceof Promise);
+    await result;
   }
+  const calls = await warmUp(checks, isAsync, first);
+  first = false;
+  collectGarbage();
 
   const samples = new Map<string, Sample[]>([...checks.keys()].map((key) => [key, []]));
   for (let sample = 0; sample < settings.samples; sample++) {

@@ -139,6 +139,8 @@ export class HmacSchemeVerifier implements WebhookVerifier {
   readonly signsUrl: boolean;
   private readonly headers: readonly string[];
   private readonly urlDecoding: RegExp | undefined;
+  /** `t=` for a timestamp read from the signature header's `t=…` entry. */
+  private readonly timestampKey: string | undefined;
   private readonly keys: (secrets: readonly string[]) => readonly (KeyObject | undefined)[];
   declare readonly handshake?: WebhookVerifier['handshake'];
   declare readonly challenge?: WebhookVerifier['challenge'];
@@ -156,6 +158,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     this.window = new TimestampWindow(options);
     this.headers = typeof scheme.header === 'string' ? [scheme.header] : scheme.header;
     this.urlDecoding = scheme.urlDecode?.length ? new RegExp(scheme.urlDecode.join('|'), 'g') : undefined;
+    this.timestampKey = scheme.timestamp && 'key' in scheme.timestamp ? `${scheme.timestamp.key}=` : undefined;
     const { secretEncoding = 'utf8', secretPrefix = '' } = scheme;
     this.keys = secretEncoding === 'utf8' && secretPrefix === '' ? secretKeys : perSecretList((secret) => hmacKey(secret, secretEncoding, secretPrefix));
     Object.assign(this, describedHandshakes(scheme, options));
@@ -266,10 +269,16 @@ export class HmacSchemeVerifier implements WebhookVerifier {
       return timestamp === undefined ? 'missing_header' : { entries, timestamp };
     }
     if ('first' in source) return entries.length === 0 ? 'malformed_header' : { entries: entries.slice(1), timestamp: entries[0] };
-    const key = `${source.key}=`;
-    const stamps = entries.filter((entry) => entry.startsWith(key));
-    if (stamps.length !== 1) return 'malformed_header';
-    return { entries: entries.filter((entry) => !entry.startsWith(key)), timestamp: stamps[0]!.slice(key.length) };
+    // One pass: the signatures, and the one `key=` entry.
+    const key = this.timestampKey!;
+    const signatures: string[] = [];
+    let timestamp: string | undefined;
+    let stamps = 0;
+    for (const entry of entries) {
+      if (!entry.startsWith(key)) signatures.push(entry);
+      else if (stamps++ === 0) timestamp = entry.slice(key.length);
+    }
+    return stamps === 1 ? { entries: signatures, timestamp } : 'malformed_header';
   }
 
   private decodeSignatures(entries: readonly string[]): Buffer[] {
