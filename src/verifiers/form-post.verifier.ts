@@ -75,8 +75,8 @@ const PLAIN_KEY = /^[A-Za-z0-9_.]+$/;
 export class FormPostVerifier implements WebhookVerifier {
   /** The URL is part of what is signed. */
   readonly signsUrl = true;
-  /** What each request accepted here was verified as, for its delivery id. */
-  private readonly verifiedContent = new WeakMap<WebhookRequest, string>();
+  /** What each request accepted here was verified over (URL and form content), hashed for its delivery id only when asked. */
+  private readonly verifiedContent = new WeakMap<WebhookRequest, readonly [string, string | Buffer]>();
 
   constructor(private readonly header: string) {}
 
@@ -105,7 +105,7 @@ export class FormPostVerifier implements WebhookVerifier {
       for (const key of keys) {
         for (const payload of payloads) {
           if (!safeEqual(hmac('sha1', key, [url, payload]), signature)) continue;
-          this.verifiedContent.set(request, signedContentId([url, payload]));
+          this.verifiedContent.set(request, [url, payload]);
           return VERIFIED;
         }
       }
@@ -121,7 +121,7 @@ export class FormPostVerifier implements WebhookVerifier {
    */
   deliveryId(request: WebhookRequest): string | undefined {
     const verified = this.verifiedContent.get(request);
-    if (verified !== undefined) return verified;
+    if (verified !== undefined) return signedContentId(verified);
     // Not verified by this instance: the URL as received, and the form in wire order.
     const payload = bodyHashOf(request.url) === undefined ? (readForm(request)?.[0] ?? '') : '';
     return signedContentId([request.url, payload]);
