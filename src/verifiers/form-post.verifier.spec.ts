@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks.js';
 import { webhookRequest } from '../../test/support/webhook-request.js';
-import { FormPostVerifier } from './form-post.verifier.js';
+import { FormPostVerifier, MAX_FORM_BYTES, MAX_FORM_PARAMETERS } from './form-post.verifier.js';
 
 const TOKEN = 'form-post-token';
 const URL = 'https://example.com/sms?tenant=a';
@@ -49,6 +49,29 @@ describe('FormPostVerifier', () => {
   it('skips empty pairs and reads a name without "=" as an empty value, as twilio-node signs them', () => {
     const signature = getExpectedTwilioSignature(TOKEN, URL, { To: '1', Flag: '', From: '2' });
     expect(verify('To=1&&Flag&From=2&', signature)).toEqual({ verified: true });
+  });
+
+  it(`reads a form of up to MAX_FORM_BYTES (${MAX_FORM_BYTES}) bytes and MAX_FORM_PARAMETERS (${MAX_FORM_PARAMETERS}) parameters, and no more`, () => {
+    const fits = `To=${'x'.repeat(MAX_FORM_BYTES - 3)}`;
+    expect(verify(fits, getExpectedTwilioSignature(TOKEN, URL, { To: fits.slice(3) }))).toEqual({ verified: true });
+    expect(verify(`${fits}x`, getExpectedTwilioSignature(TOKEN, URL, { To: `${fits.slice(3)}x` }))).toEqual({
+      verified: false,
+      reason: 'no_matching_signature',
+    });
+    const params = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`p${i}`, String(i)]));
+    const form = (count: number) => new URLSearchParams(params(count)).toString();
+    expect(verify(form(MAX_FORM_PARAMETERS), getExpectedTwilioSignature(TOKEN, URL, params(MAX_FORM_PARAMETERS)))).toEqual({ verified: true });
+    expect(verify(form(MAX_FORM_PARAMETERS + 1), getExpectedTwilioSignature(TOKEN, URL, params(MAX_FORM_PARAMETERS + 1)))).toEqual({
+      verified: false,
+      reason: 'no_matching_signature',
+    });
+  });
+
+  it(`reads a URL query of up to MAX_FORM_PARAMETERS (${MAX_FORM_PARAMETERS}) parameters, and no more`, () => {
+    const url = (count: number) => `https://example.com/sms?${Array.from({ length: count }, (_, i) => `q${i}=${i}`).join('&')}`;
+    expect(verify('To=1', getExpectedTwilioSignature(TOKEN, url(MAX_FORM_PARAMETERS), { To: '1' }), url(MAX_FORM_PARAMETERS))).toEqual({ verified: true });
+    const over = url(MAX_FORM_PARAMETERS + 1);
+    expect(verify('To=1', getExpectedTwilioSignature(TOKEN, over, { To: '1' }), over)).toEqual({ verified: false, reason: 'no_matching_signature' });
   });
 
   it('accepts a signature header with spaces around it', () => {
