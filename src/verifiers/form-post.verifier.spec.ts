@@ -74,6 +74,48 @@ describe('FormPostVerifier', () => {
     expect(verify('To=1', getExpectedTwilioSignature(TOKEN, over, { To: '1' }), over)).toEqual({ verified: false, reason: 'no_matching_signature' });
   });
 
+  it("counts only the query's pairs: an '&' in the path or the fragment does not count", () => {
+    for (const url of [`https://example.com/${'&'.repeat(MAX_FORM_PARAMETERS)}x`, `https://example.com/sms?q=1#${'&'.repeat(MAX_FORM_PARAMETERS)}`]) {
+      expect(verify('To=1', getExpectedTwilioSignature(TOKEN, url, { To: '1' }), url)).toEqual({ verified: true });
+    }
+    const fits = `https://example.com/sms&?${Array.from({ length: MAX_FORM_PARAMETERS }, () => 'q').join('&')}`;
+    expect(verify('To=1', getExpectedTwilioSignature(TOKEN, fits, { To: '1' }), fits)).toEqual({ verified: true });
+    for (const over of [
+      `https://example.com/sms?${Array.from({ length: MAX_FORM_PARAMETERS + 1 }, () => 'q').join('&')}`,
+      `https://example.com/sms?${'q&'.repeat(MAX_FORM_PARAMETERS)}`,
+    ]) {
+      expect(verify('To=1', getExpectedTwilioSignature(TOKEN, over, { To: '1' }), over)).toEqual({ verified: false, reason: 'no_matching_signature' });
+    }
+  });
+
+  it('reads bodySHA256 from the query only, never from the path', () => {
+    const body = '{"a":1}';
+    const url = `https://example.com/hooks&bodySHA256=${createHash('sha256').update(body).digest('hex')}`;
+    expect(verify(body, getExpectedTwilioSignature(TOKEN, url, {}), url, { 'content-type': 'application/json' })).toEqual({
+      verified: false,
+      reason: 'no_matching_signature',
+    });
+  });
+
+  it('signs the URL alone for a URL with bodySHA256, whatever the body', () => {
+    const url = `${URL}&bodySHA256=${createHash('sha256').update('To=1').digest('hex')}`;
+    expect(verifier.sign({ secret: TOKEN, body: 'To=1', url })).toEqual({ [HEADER]: getExpectedTwilioSignature(TOKEN, url, {}) });
+  });
+
+  it('signs the URL alone for a body that is not a form', () => {
+    expect(verifier.sign({ secret: TOKEN, body: '{"a":1}', url: URL })).toEqual({ [HEADER]: getExpectedTwilioSignature(TOKEN, URL, {}) });
+  });
+
+  it('rejects a pair sent twice even when the signature covers it twice', () => {
+    expect(verify('To=1&To=1', signatureOver(URL, 'To1To1'))).toEqual({ verified: false, reason: 'no_matching_signature' });
+  });
+
+  it('rejects, never throws on, a URL that is not scheme://host/path', () => {
+    const signature = getExpectedTwilioSignature(TOKEN, URL, { To: '1' });
+    for (const url of ['urn:example:sms', 'https://a:b:c/sms', 'sms'])
+      expect(verify('To=1', signature, url)).toEqual({ verified: false, reason: 'no_matching_signature' });
+  });
+
   it('accepts a signature header with spaces around it', () => {
     const signature = getExpectedTwilioSignature(TOKEN, URL, { To: '1' });
     expect(verify('To=1', ` ${signature} `)).toEqual({ verified: true });
@@ -94,6 +136,7 @@ describe('FormPostVerifier', () => {
   it('rejects a form whose first name in signed order is not a plain name', () => {
     for (const [body, reading] of [
       ['-b=1', '-b1'],
+      ['a-b=1', 'a-b1'],
       ['To=1&%2Fx=2', '/x2To1'],
     ]) {
       expect(verify(body, signatureOver(URL, reading))).toEqual({ verified: false, reason: 'no_matching_signature' });
@@ -104,6 +147,7 @@ describe('FormPostVerifier', () => {
     for (const [received, normalised] of [
       ['https://example.com/a/../sms', 'https://example.com/sms'],
       ['https://example.com/a/./sms', 'https://example.com/a/sms'],
+      ['https://example.com/sms\\', 'https://example.com/sms/'],
     ]) {
       const signature = getExpectedTwilioSignature(TOKEN, normalised, { To: '1' });
       expect(verify('To=1', signature, received)).toEqual({ verified: false, reason: 'no_matching_signature' });
