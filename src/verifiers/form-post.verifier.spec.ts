@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks.js';
+import { getExpectedTwilioSignature, validateRequest } from 'twilio/lib/webhooks/webhooks.js';
 import { webhookRequest } from '../../test/support/webhook-request.js';
 import { FormPostVerifier, MAX_FORM_BYTES, MAX_FORM_PARAMETERS } from './form-post.verifier.js';
 
@@ -108,6 +108,13 @@ describe('FormPostVerifier', () => {
 
   it('rejects a pair sent twice even when the signature covers it twice', () => {
     expect(verify('To=1&To=1', signatureOver(URL, 'To1To1'))).toEqual({ verified: false, reason: 'no_matching_signature' });
+  });
+
+  it('tries an IPv6 host with its port removed and with the default port, as twilio-node does', () => {
+    const signature = getExpectedTwilioSignature(TOKEN, 'https://[::1]/sms', { To: '1' });
+    expect(validateRequest(TOKEN, signature, 'https://[::1]:8443/sms', { To: '1' })).toBe(true);
+    expect(verify('To=1', signature, 'https://[::1]:8443/sms')).toEqual({ verified: true });
+    expect(verify('To=1', getExpectedTwilioSignature(TOKEN, 'https://[::1]:443/sms', { To: '1' }), 'https://[::1]/sms')).toEqual({ verified: true });
   });
 
   it('rejects, never throws on, a URL that is not scheme://host/path', () => {
