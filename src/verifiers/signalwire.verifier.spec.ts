@@ -193,6 +193,53 @@ describe('SignalWireVerifier', () => {
     expect(verifier.verify(asForm, [SWML.key])).toEqual({ verified: false, reason: 'no_matching_signature' });
   });
 
+  it('accepts a JSON array body, and a hex SHA-1 header written with spaces around it', () => {
+    const body = '[{"call_id":"abc"}]';
+    const sha1 = createHmac('sha1', SWML.key)
+      .update(SWML.url + body)
+      .digest('hex');
+    expect(webApiValidateRequest(SWML.key, sha1, SWML.url, body)).toBe(true);
+    expect(verify(body, { 'x-signalwire-signature': sha1 }, SWML.url, [SWML.key])).toEqual({ verified: true });
+    expect(verify(SWML.body, { 'x-signalwire-signature': ` ${SWML.sha1} ` }, SWML.url, [SWML.key])).toEqual({ verified: true });
+  });
+
+  it('names a JSON signature header that is not hex as malformed, before reading the body as JSON', () => {
+    for (const body of [SWML.body, '{"a":']) {
+      expect(verify(body, { 'x-signalwire-signature': 'zz'.repeat(20) }, SWML.url, [SWML.key])).toEqual({ verified: false, reason: 'malformed_header' });
+      expect(verify(body, { 'x-signalwire-sha256-signature': 'zz'.repeat(32) }, SWML.url, [SWML.key])).toEqual({ verified: false, reason: 'malformed_header' });
+    }
+  });
+
+  describe('deliveryId: a hash of what the signature covers', () => {
+    const sha256 = (...parts: string[]) => {
+      const hash = createHash('sha256');
+      for (const part of parts) hash.update(part);
+      return `signed:${hash.digest('base64url')}`;
+    };
+
+    it('is the URL and body of a JSON delivery, whichever of its headers are sent, spaces around the SHA-1 included', () => {
+      const sha1 = verifier.sign({ secret: SHA256.key, body: SHA256.body, url: SHA256.url })['x-signalwire-signature']!;
+      for (const headers of [
+        { 'x-signalwire-signature': sha1 },
+        { 'x-signalwire-signature': ` ${sha1} ` },
+        { 'x-signalwire-sha256-signature': SHA256.signature },
+        { 'x-signalwire-signature': sha1, 'x-signalwire-sha256-signature': SHA256.signature },
+      ]) {
+        const request = webhookRequest(SHA256.body, headers, SHA256.url);
+        expect(verifier.verify(request, [SHA256.key])).toEqual({ verified: true });
+        expect(verifier.deliveryId(request)).toBe(sha256(SHA256.url, SHA256.body));
+      }
+    });
+
+    it('is the URL and the form content, keys sorted, of a form post', () => {
+      const url = 'https://example.com/laml';
+      const signature = verifier.sign({ secret: 'key', body: 'To=1&From=2', url, format: 'form' })['x-signalwire-signature']!;
+      const request = webhookRequest('To=1&From=2', { 'content-type': 'application/x-www-form-urlencoded', 'x-signalwire-signature': signature }, url);
+      expect(verifier.verify(request, ['key'])).toEqual({ verified: true });
+      expect(verifier.deliveryId(request)).toBe(sha256(url, 'From2To1'));
+    });
+  });
+
   it('rejects a JSON signature over a body that is not one JSON object or array', () => {
     for (const body of ['-x{"a":1}', '{"a":1}}', ' {"a":1}', '"a"']) {
       const sha1 = createHmac('sha1', SWML.key)

@@ -125,6 +125,32 @@ describe('StandardWebhooksVerifier', () => {
     expect(verify(BODY, HEADERS, [next, SECRET])).toEqual({ verified: true });
   });
 
+  it('rejects svix-* headers without a signature, and a v1 entry without a comma', () => {
+    expect(verify(BODY, { 'svix-id': ID, 'svix-timestamp': TIMESTAMP })).toEqual({ verified: false, reason: 'missing_header' });
+    expect(verify(BODY, { ...HEADERS, 'webhook-signature': 'v1' })).toEqual({ verified: false, reason: 'malformed_header' });
+  });
+
+  it('names the secret it needs when asked to sign with something else', () => {
+    for (const secret of ['not-a-key', 'whsec_%%%']) {
+      expect(() => verifier.sign({ secret, body: BODY })).toThrow('Standard Webhooks signs with a whsec_<base64> secret; a whpk_ public key cannot sign.');
+    }
+  });
+
+  it('reads a padded whsec_ secret as the standardwebhooks SDK does', () => {
+    for (const secret of [`whsec_${Buffer.alloc(16, 7).toString('base64')}`, `whsec_${Buffer.alloc(17, 7).toString('base64')}`]) {
+      expect(secret).toMatch(/=$/);
+      const signed = { ...HEADERS, 'webhook-signature': new Webhook(secret).sign(ID, new Date(SIGNED_AT_MS), BODY) };
+      expect(verify(BODY, signed, [secret])).toEqual({ verified: true });
+    }
+  });
+
+  it("gives the message id as delivery id, and the body's type as event type", () => {
+    expect(verifier.deliveryId(webhookRequest(BODY, HEADERS))).toBe(ID);
+    expect(verifier.deliveryId(webhookRequest(BODY, { 'svix-id': 'msg_svix', 'svix-timestamp': TIMESTAMP, 'svix-signature': SIGNATURE }))).toBe('msg_svix');
+    expect(verifier.deliveryId(webhookRequest(BODY, { ...HEADERS, 'svix-id': 'msg_svix' }))).toBe(ID);
+    expect(verifier.eventType(webhookRequest('{"type":"user.created"}', HEADERS))).toBe('user.created');
+  });
+
   it('rejects a header with no entry of a known version', () => {
     for (const signature of ['v2,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=', 'v1b,abc v0,def', 'g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=']) {
       expect(verify(BODY, { ...HEADERS, 'webhook-signature': signature })).toEqual({ verified: false, reason: 'unknown_key_version' });
