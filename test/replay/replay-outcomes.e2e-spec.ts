@@ -223,6 +223,17 @@ describe.each(ADAPTERS)('Replay outcomes on %s', (adapter) => {
       expect(await deliver('/webhooks/fullup', { id })).toEqual({ status: 200, text: handled(id) });
     });
 
+    it('keeps a claim the store answered in time once claimTimeoutMs has passed', async () => {
+      const store = new SlowStore();
+      await start({ store, claimTimeoutMs: 50 });
+      const id = eventId();
+      expect(await deliver('/webhooks/fullup', { id })).toEqual({ status: 200, text: handled(id) });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(await deliver('/webhooks/fullup', { id })).toEqual({ status: 200, text: '' });
+      expect([store.claims, store.releases]).toEqual([2, 0]);
+      expect(t.log.attempts).toEqual([id]);
+    });
+
     it('runs the handler unchecked, with a warning, under failOpen', async () => {
       await start({ store: new HangingStore(), claimTimeoutMs: 100, failOpen: true });
       const id = eventId();

@@ -63,6 +63,13 @@ class SettlingStore extends MemoryReplayStore {
   }
 }
 
+/** A memory store whose settle() fails, as a store whose connection dropped after the claim would. */
+class UnsettlingStore extends MemoryReplayStore {
+  override settle(): Promise<void> {
+    return Promise.reject(new Error('Connection to redis://:store-password@10.0.0.5:6379 is closed.'));
+  }
+}
+
 let n = 0;
 const eventId = () => `evt_${process.pid}_${n++}`;
 
@@ -346,6 +353,24 @@ describe.each(ADAPTERS)('Replay protection on %s', (adapter) => {
           /^Replay store failed to release a failed delivery from 'fullup' \(whr:[\w-]{22}\); its retries count as duplicates until the claim expires: Error$/,
         ),
       });
+      expect(JSON.stringify(t.logger.lines)).not.toContain('store-password');
+    });
+
+    it('logs a claim that could not be settled with a warning, answers the success, and keeps the claim', async () => {
+      await start({ replay: { store: new UnsettlingStore() } });
+      const id = eventId();
+      const ok = JSON.stringify({ id });
+      expect(await deliver('fullup', ok)).toEqual({ status: 200, text: JSON.stringify({ handled: id }) });
+      for (let attempt = 0; attempt < 40 && !t.logger.lines.some(({ level }) => level === 'warn'); attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(t.logger.lines).toContainEqual({
+        level: 'warn',
+        message: expect.stringMatching(
+          /^Replay store failed to settle a delivery from 'fullup' \(whr:[\w-]{22}\); the claim stays with its token until it expires: Error$/,
+        ),
+      });
+      expect(await deliver('fullup', ok)).toEqual({ status: 200, text: '' });
       expect(JSON.stringify(t.logger.lines)).not.toContain('store-password');
     });
   });
