@@ -23,16 +23,18 @@ describe('releaseOnFailure', () => {
   afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   /** A release that waits for `finishRelease()`, or settles at once with `immediately`. */
-  const release = (immediately = false) => () => {
-    events.push('release');
-    if (immediately) return Promise.resolve().then(() => void events.push('released'));
-    return new Promise<void>((resolve) => {
-      finishRelease = () => {
-        events.push('released');
-        resolve();
-      };
-    });
-  };
+  const release =
+    (immediately = false) =>
+    () => {
+      events.push('release');
+      if (immediately) return Promise.resolve().then(() => void events.push('released'));
+      return new Promise<void>((resolve) => {
+        finishRelease = () => {
+          events.push('released');
+          resolve();
+        };
+      });
+    };
   const settle = () => void events.push('settle');
 
   /** Sends a request and records `status body` once the whole response is in. */

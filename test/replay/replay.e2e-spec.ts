@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { sign as githubSign } from '@octokit/webhooks-methods';
 import Stripe from 'stripe';
 import {
@@ -41,14 +41,16 @@ class RecordingStore implements ReplayStore {
   }
 }
 
-/** A memory store that records which keys were settled and released. */
+/** A memory store that records which keys were claimed (and the previous layout's key checked), settled and released. */
 class SettlingStore extends MemoryReplayStore {
   readonly keys: string[] = [];
+  readonly previousKeys: (string | undefined)[] = [];
   readonly settled: string[] = [];
   readonly released: string[] = [];
 
   override claim(key: string, token: string, ttlMs: number, previousKey?: string): Promise<boolean> {
     this.keys.push(key);
+    this.previousKeys.push(previousKey);
     return super.claim(key, token, ttlMs, previousKey);
   }
 
@@ -298,6 +300,26 @@ describe.each(ADAPTERS)('Replay protection on %s', (adapter) => {
       expect(store.settled).toEqual([store.keys[0]]);
       expect(store.released).toEqual([store.keys[1]]);
       expect(await deliver('fullup', ok)).toEqual({ status: 200, text: '' });
+    });
+
+    it('refuses a delivery the previous release recorded under its key layout, unless checkPreviousKeys is false', async () => {
+      // The previous layout: <prefix><provider>:<base64url SHA-256 of the delivery id>; Noyo's id is `event:<event.id>`.
+      const previousKey = (id: string) => `webhook-replay:noyo:${createHash('sha256').update(`event:${id}`).digest('base64url')}`;
+      const [recorded, unchecked] = [eventId(), eventId()];
+      const store = new SettlingStore();
+      await store.claim(previousKey(recorded), randomUUID(), 60_000);
+      await store.claim(previousKey(unchecked), randomUUID(), 60_000);
+      await start({ replay: { store } });
+      const body = (id: string) => JSON.stringify({ data: { id: 'd1' }, event: { id } });
+      expect(await deliver('noyo', body(recorded))).toEqual({ status: 200, text: '' });
+      expect(t.log.attempts).toEqual([]);
+      expect(store.previousKeys.at(-1)).toBe(previousKey(recorded));
+      await t.app.close();
+
+      await start({ replay: { store, checkPreviousKeys: false } });
+      expect((await deliver('noyo', body(unchecked))).status).toBe(200);
+      expect(t.log.handled).toEqual([unchecked]);
+      expect(store.previousKeys.at(-1)).toBeUndefined();
     });
 
     it('provides the module-wide store under the ReplayStore token', async () => {
