@@ -116,8 +116,9 @@ describe('releaseOnFailure', () => {
     expect(events.filter((event) => event === 'release')).toEqual(['release']);
   });
 
-  it('keeps a wrapper that the application put on end() after it', async () => {
+  it('keeps a wrapper that the application put on end() after it, and decides once for the calls that come through it', async () => {
     for (const status of [200, 500]) {
+      events = [];
       answer = (response) => {
         releaseOnFailure(response, release(true), settle);
         const wrapped = response.end;
@@ -126,9 +127,11 @@ describe('releaseOnFailure', () => {
         } as ServerResponse['end'];
         response.statusCode = status;
         response.write('a');
-        response.end('b');
+        // Once the first call has decided (and, for a failure, the release has settled).
+        setTimeout(() => response.end('b'), 20);
       };
       expect(await get()).toBe(`${status} ab (wrapped)`);
+      expect(events).toEqual(status === 200 ? ['settle', '200 ab (wrapped)'] : ['release', 'released', '500 ab (wrapped)']);
     }
   });
 
