@@ -17,6 +17,17 @@ describeReplayStoreContract('MemoryReplayStore', async () => {
   };
 });
 
+describe('MemoryReplayStore previous keys', () => {
+  it('refuses a claim while its previous key is live, and takes it from the moment that key expires', async () => {
+    const clock = manualClock();
+    const store = new MemoryReplayStore({ clock: clock.now });
+    await store.claim('previous', 't', 1000);
+    await expect(store.claim('new', 't', 1000, 'previous')).resolves.toBe(false);
+    clock.elapse(1000);
+    await expect(store.claim('new', 't', 1000, 'previous')).resolves.toBe(true);
+  });
+});
+
 describe('MemoryReplayStore bounds', () => {
   it('holds at most maxEntries keys, dropping expired ones first', async () => {
     const clock = manualClock();
@@ -122,6 +133,7 @@ describe('MemoryReplayStore bounds', () => {
       const warnings = logger.lines.filter((line) => line.level === 'warn').map((line) => line.message);
       expect(warnings).toHaveLength(2);
       expect(warnings[0]).toMatch(/full \(maxEntries 2\): 1 delivery id\(s\) still within their TTL were forgotten/);
+      expect(warnings[0]).toMatch(/so a replay of those would run again\. Raise maxEntries, or use a shared store such as RedisReplayStore\.$/);
       expect(warnings[1]).toMatch(/: 3 delivery id\(s\)/);
       expect(warnings.join('\n')).not.toMatch(/\b[a-f]\b'/);
     } finally {
