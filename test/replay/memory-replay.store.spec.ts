@@ -56,6 +56,23 @@ describe('MemoryReplayStore bounds', () => {
     await expect(store.claim('long', 't', 60_000)).resolves.toBe(false);
   });
 
+  it('remembers the earliest expiry among live keys, wherever they sit, so the next sweep frees room before a live key goes', async () => {
+    const clock = manualClock();
+    const store = new MemoryReplayStore({ maxEntries: 4, clock: clock.now });
+    for (const [key, ttl] of [
+      ['long-1', 1000],
+      ['short', 10],
+      ['medium', 50],
+      ['long-2', 1000],
+    ] as const)
+      await store.claim(key, 't', ttl);
+    clock.elapse(20);
+    await expect(store.claim('x', 't', 1000)).resolves.toBe(true); // short goes; medium, live, expires first
+    clock.elapse(40);
+    await expect(store.claim('y', 't', 1000)).resolves.toBe(true); // medium has expired: it goes, not long-1
+    await expect(store.claim('long-1', 't', 1000)).resolves.toBe(false);
+  });
+
   it('still finds a short-lived key that expired after a sweep found every key live', async () => {
     const clock = manualClock();
     const store = new MemoryReplayStore({ maxEntries: 3, clock: clock.now });
