@@ -17,6 +17,17 @@ describeReplayStoreContract('MemoryReplayStore', async () => {
   };
 });
 
+describe('MemoryReplayStore previous keys', () => {
+  it('refuses a claim while its previous key is live, and takes it from the moment that key expires', async () => {
+    const clock = manualClock();
+    const store = new MemoryReplayStore({ clock: clock.now });
+    await store.claim('previous', 't', 1000);
+    await expect(store.claim('new', 't', 1000, 'previous')).resolves.toBe(false);
+    clock.elapse(1000);
+    await expect(store.claim('new', 't', 1000, 'previous')).resolves.toBe(true);
+  });
+});
+
 describe('MemoryReplayStore bounds', () => {
   it('holds at most maxEntries keys, dropping expired ones first', async () => {
     const clock = manualClock();
@@ -43,6 +54,23 @@ describe('MemoryReplayStore bounds', () => {
     await expect(store.claim('new', 't', 60_000)).resolves.toBe(true);
     expect(store.size).toBe(2);
     await expect(store.claim('long', 't', 60_000)).resolves.toBe(false);
+  });
+
+  it('remembers the earliest expiry among live keys, wherever they sit, so the next sweep frees room before a live key goes', async () => {
+    const clock = manualClock();
+    const store = new MemoryReplayStore({ maxEntries: 4, clock: clock.now });
+    for (const [key, ttl] of [
+      ['long-1', 1000],
+      ['short', 10],
+      ['medium', 50],
+      ['long-2', 1000],
+    ] as const)
+      await store.claim(key, 't', ttl);
+    clock.elapse(20);
+    await expect(store.claim('x', 't', 1000)).resolves.toBe(true); // short goes; medium, live, expires first
+    clock.elapse(40);
+    await expect(store.claim('y', 't', 1000)).resolves.toBe(true); // medium has expired: it goes, not long-1
+    await expect(store.claim('long-1', 't', 1000)).resolves.toBe(false);
   });
 
   it('still finds a short-lived key that expired after a sweep found every key live', async () => {
@@ -122,6 +150,7 @@ describe('MemoryReplayStore bounds', () => {
       const warnings = logger.lines.filter((line) => line.level === 'warn').map((line) => line.message);
       expect(warnings).toHaveLength(2);
       expect(warnings[0]).toMatch(/full \(maxEntries 2\): 1 delivery id\(s\) still within their TTL were forgotten/);
+      expect(warnings[0]).toMatch(/so a replay of those would run again\. Raise maxEntries, or use a shared store such as RedisReplayStore\.$/);
       expect(warnings[1]).toMatch(/: 3 delivery id\(s\)/);
       expect(warnings.join('\n')).not.toMatch(/\b[a-f]\b'/);
     } finally {

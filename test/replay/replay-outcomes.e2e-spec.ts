@@ -1,3 +1,4 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { request } from 'node:http';
 import { INTERCEPTORS_METADATA } from '@nestjs/common/constants.js';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
@@ -7,6 +8,7 @@ import {
   WebhookSignatureGuard,
   type ReplayOptions,
   type ReplayStore,
+  type WebhookReplayMessage,
   type WebhookSecurityModuleOptions,
 } from '../../src/index.js';
 import { signWebhook } from '../../src/testing/index.js';
@@ -56,7 +58,11 @@ class HangingStore implements ReplayStore {
     return new Promise((resolve) => this.pending.push(() => resolve(this.inner.claim(key, token, ttlMs))));
   }
 
+  /** Set to make every release fail, as a store whose connection dropped would. */
+  failRelease = false;
+
   release(key: string, token: string): Promise<void> {
+    if (this.failRelease) return Promise.reject(new Error('Connection is closed.'));
     return this.inner.release(key, token);
   }
 
@@ -223,6 +229,17 @@ describe.each(ADAPTERS)('Replay outcomes on %s', (adapter) => {
       expect(await deliver('/webhooks/fullup', { id })).toEqual({ status: 200, text: handled(id) });
     });
 
+    it('keeps a claim the store answered in time once claimTimeoutMs has passed', async () => {
+      const store = new SlowStore();
+      await start({ store, claimTimeoutMs: 50 });
+      const id = eventId();
+      expect(await deliver('/webhooks/fullup', { id })).toEqual({ status: 200, text: handled(id) });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(await deliver('/webhooks/fullup', { id })).toEqual({ status: 200, text: '' });
+      expect([store.claims, store.releases]).toEqual([2, 0]);
+      expect(t.log.attempts).toEqual([id]);
+    });
+
     it('runs the handler unchecked, with a warning, under failOpen', async () => {
       await start({ store: new HangingStore(), claimTimeoutMs: 100, failOpen: true });
       const id = eventId();
@@ -247,6 +264,62 @@ describe.each(ADAPTERS)('Replay outcomes on %s', (adapter) => {
 
     it.each([0, -1, Number.NaN, 2 ** 31])('stops startup on claimTimeoutMs: %p', async (claimTimeoutMs) => {
       await expect(start({ claimTimeoutMs })).rejects.toThrow(/'trophy': replay\.claimTimeoutMs must be a positive number of milliseconds/);
+    });
+  });
+
+  describe('on the replay diagnostics channel', () => {
+    const channel = diagnosticsChannel.channel('nestjs-webhook-security:replay');
+    let messages: WebhookReplayMessage[];
+    const record = (message: unknown) => messages.push(message as WebhookReplayMessage);
+    beforeEach(() => {
+      messages = [];
+      channel.subscribe(record);
+    });
+    afterEach(() => channel.unsubscribe(record));
+    const decisions = () => messages.map(({ decision, operation, errorType }) => [decision, operation, errorType].filter(Boolean).join(' '));
+    const errors = () => t.logger.lines.filter(({ level }) => level === 'error').map(({ message }) => message);
+
+    it('publishes store_timeout for a claim not answered in time, and nothing for the late claim it then releases', async () => {
+      const store = new HangingStore();
+      await start({ store, claimTimeoutMs: 100 });
+      const id = eventId();
+      expect((await deliver('/webhooks/fullup', { id })).status).toBe(503);
+      store.answer();
+      await until(() => store.inner.size === 0);
+      expect(await deliver('/webhooks/fullup', { id })).toEqual({ status: 200, text: handled(id) });
+      expect(decisions()).toEqual(['store_timeout claim ReplayStoreTimeoutError', 'claimed claim']);
+      expect(messages[0]).toMatchObject({ provider: 'fullup', failOpen: false, hasDeliveryId: true });
+      expect(errors()).toEqual(["Replay store failed for 'fullup'; answering 503: TimeoutError: no answer within 100 ms"]);
+    });
+
+    it('publishes store_error for a release that failed', async () => {
+      const store = new HangingStore();
+      store.answer();
+      store.failRelease = true;
+      await start({ store });
+      expect((await deliver('/webhooks/fullup', { id: eventId(), failOnce: true })).status).toBe(500);
+      expect(decisions()).toEqual(['claimed claim', 'store_error release Error']);
+    });
+
+    it('logs a late claim whose release failed', async () => {
+      const store = new HangingStore();
+      store.failRelease = true;
+      await start({ store, claimTimeoutMs: 100 });
+      expect((await deliver('/webhooks/fullup', { id: eventId() })).status).toBe(503);
+      store.answer();
+      await until(() => errors().length === 2);
+      expect(errors()[1]).toMatch(
+        /^Replay store failed to release a failed delivery from 'fullup' \(whr:[\w-]{22}\); its retries count as duplicates until the claim expires: Error$/,
+      );
+      expect(decisions()).toEqual(['store_timeout claim ReplayStoreTimeoutError']);
+    });
+
+    it('publishes no_delivery_id for a delivery without an id', async () => {
+      const verifier = { verify: () => ({ verified: true }), deliveryId: () => undefined };
+      const providers = Object.fromEntries(Object.entries(SECRETS).map(([name, secret]) => [name, { secret }]));
+      await start({}, { providers: { ...providers, fullup: { secret: 's', verifier } } });
+      expect((await deliver('/webhooks/fullup', { id: eventId() })).status).toBe(200);
+      expect(messages).toEqual([expect.objectContaining({ provider: 'fullup', decision: 'no_delivery_id', hasDeliveryId: false })]);
     });
   });
 

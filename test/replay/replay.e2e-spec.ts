@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { sign as githubSign } from '@octokit/webhooks-methods';
 import Stripe from 'stripe';
 import {
@@ -41,14 +41,16 @@ class RecordingStore implements ReplayStore {
   }
 }
 
-/** A memory store that records which keys were settled and released. */
+/** A memory store that records which keys were claimed (and the previous layout's key checked), settled and released. */
 class SettlingStore extends MemoryReplayStore {
   readonly keys: string[] = [];
+  readonly previousKeys: (string | undefined)[] = [];
   readonly settled: string[] = [];
   readonly released: string[] = [];
 
   override claim(key: string, token: string, ttlMs: number, previousKey?: string): Promise<boolean> {
     this.keys.push(key);
+    this.previousKeys.push(previousKey);
     return super.claim(key, token, ttlMs, previousKey);
   }
 
@@ -60,6 +62,13 @@ class SettlingStore extends MemoryReplayStore {
   override settle(key: string, token: string): Promise<void> {
     this.settled.push(key);
     return super.settle(key, token);
+  }
+}
+
+/** A memory store whose settle() fails, as a store whose connection dropped after the claim would. */
+class UnsettlingStore extends MemoryReplayStore {
+  override settle(): Promise<void> {
+    return Promise.reject(new Error('Connection to redis://:store-password@10.0.0.5:6379 is closed.'));
   }
 }
 
@@ -293,6 +302,26 @@ describe.each(ADAPTERS)('Replay protection on %s', (adapter) => {
       expect(await deliver('fullup', ok)).toEqual({ status: 200, text: '' });
     });
 
+    it('refuses a delivery the previous release recorded under its key layout, unless checkPreviousKeys is false', async () => {
+      // The previous layout: <prefix><provider>:<base64url SHA-256 of the delivery id>; Noyo's id is `event:<event.id>`.
+      const previousKey = (id: string) => `webhook-replay:noyo:${createHash('sha256').update(`event:${id}`).digest('base64url')}`;
+      const [recorded, unchecked] = [eventId(), eventId()];
+      const store = new SettlingStore();
+      await store.claim(previousKey(recorded), randomUUID(), 60_000);
+      await store.claim(previousKey(unchecked), randomUUID(), 60_000);
+      await start({ replay: { store } });
+      const body = (id: string) => JSON.stringify({ data: { id: 'd1' }, event: { id } });
+      expect(await deliver('noyo', body(recorded))).toEqual({ status: 200, text: '' });
+      expect(t.log.attempts).toEqual([]);
+      expect(store.previousKeys.at(-1)).toBe(previousKey(recorded));
+      await t.app.close();
+
+      await start({ replay: { store, checkPreviousKeys: false } });
+      expect((await deliver('noyo', body(unchecked))).status).toBe(200);
+      expect(t.log.handled).toEqual([unchecked]);
+      expect(store.previousKeys.at(-1)).toBeUndefined();
+    });
+
     it('provides the module-wide store under the ReplayStore token', async () => {
       const store = new MemoryReplayStore();
       await start({ replay: { store } });
@@ -346,6 +375,24 @@ describe.each(ADAPTERS)('Replay protection on %s', (adapter) => {
           /^Replay store failed to release a failed delivery from 'fullup' \(whr:[\w-]{22}\); its retries count as duplicates until the claim expires: Error$/,
         ),
       });
+      expect(JSON.stringify(t.logger.lines)).not.toContain('store-password');
+    });
+
+    it('logs a claim that could not be settled with a warning, answers the success, and keeps the claim', async () => {
+      await start({ replay: { store: new UnsettlingStore() } });
+      const id = eventId();
+      const ok = JSON.stringify({ id });
+      expect(await deliver('fullup', ok)).toEqual({ status: 200, text: JSON.stringify({ handled: id }) });
+      for (let attempt = 0; attempt < 40 && !t.logger.lines.some(({ level }) => level === 'warn'); attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(t.logger.lines).toContainEqual({
+        level: 'warn',
+        message: expect.stringMatching(
+          /^Replay store failed to settle a delivery from 'fullup' \(whr:[\w-]{22}\); the claim stays with its token until it expires: Error$/,
+        ),
+      });
+      expect(await deliver('fullup', ok)).toEqual({ status: 200, text: '' });
       expect(JSON.stringify(t.logger.lines)).not.toContain('store-password');
     });
   });
