@@ -145,7 +145,7 @@ describe('FormPostVerifier', () => {
       ['-b=1', '-b1'],
       ['a-b=1', 'a-b1'],
       ['To=1&%2Fx=2', '/x2To1'],
-    ]) {
+    ] as const) {
       expect(verify(body, signatureOver(URL, reading))).toEqual({ verified: false, reason: 'no_matching_signature' });
     }
   });
@@ -155,7 +155,7 @@ describe('FormPostVerifier', () => {
       ['https://example.com/a/../sms', 'https://example.com/sms'],
       ['https://example.com/a/./sms', 'https://example.com/a/sms'],
       ['https://example.com/sms\\', 'https://example.com/sms/'],
-    ]) {
+    ] as const) {
       const signature = getExpectedTwilioSignature(TOKEN, normalised, { To: '1' });
       expect(verify('To=1', signature, received)).toEqual({ verified: false, reason: 'no_matching_signature' });
     }

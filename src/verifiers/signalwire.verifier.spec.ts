@@ -224,7 +224,7 @@ describe('SignalWireVerifier', () => {
         { 'x-signalwire-signature': ` ${sha1} ` },
         { 'x-signalwire-sha256-signature': SHA256.signature },
         { 'x-signalwire-signature': sha1, 'x-signalwire-sha256-signature': SHA256.signature },
-      ]) {
+      ] as Record<string, string>[]) {
         const request = webhookRequest(SHA256.body, headers, SHA256.url);
         expect(verifier.verify(request, [SHA256.key])).toEqual({ verified: true });
         expect(verifier.deliveryId(request)).toBe(sha256(SHA256.url, SHA256.body));

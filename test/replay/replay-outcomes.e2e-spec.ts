@@ -10,6 +10,7 @@ import {
   type ReplayStore,
   type WebhookReplayMessage,
   type WebhookSecurityModuleOptions,
+  type WebhookVerifier,
 } from '../../src/index.js';
 import { signWebhook } from '../../src/testing/index.js';
 import { ADAPTERS } from '../app/create-app.js';
@@ -91,6 +92,17 @@ describe.each(ADAPTERS)('Replay outcomes on %s', (adapter) => {
     return post(`${t.baseUrl}${path}`, body, signWebhook('fullup', { secret: SECRETS.fullup, body }));
   };
   const handled = (id: string) => JSON.stringify({ handled: id });
+
+  /** A claim the store answers only after claimTimeoutMs: 503, the late claim released, then the retry runs. */
+  const timedOutThenRetried = async () => {
+    const store = new HangingStore();
+    await start({ store, claimTimeoutMs: 100 });
+    const id = eventId();
+    expect((await deliver('/webhooks/fullup', { id })).status).toBe(503);
+    store.answer();
+    await until(() => store.inner.size === 0);
+    expect(await deliver('/webhooks/fullup', { id })).toEqual({ status: 200, text: handled(id) });
+  };
 
   describe('the claim is kept only when the response is a 2xx', () => {
     it('releases it when the handler throws an HttpException, so the retry runs', async () => {
@@ -220,13 +232,7 @@ describe.each(ADAPTERS)('Replay outcomes on %s', (adapter) => {
     });
 
     it('releases a claim that lands after its time-out, so the retry of the 503 runs', async () => {
-      const store = new HangingStore();
-      await start({ store, claimTimeoutMs: 100 });
-      const id = eventId();
-      expect((await deliver('/webhooks/fullup', { id })).status).toBe(503);
-      store.answer();
-      await until(() => store.inner.size === 0);
-      expect(await deliver('/webhooks/fullup', { id })).toEqual({ status: 200, text: handled(id) });
+      await timedOutThenRetried();
     });
 
     it('keeps a claim the store answered in time once claimTimeoutMs has passed', async () => {
@@ -280,13 +286,7 @@ describe.each(ADAPTERS)('Replay outcomes on %s', (adapter) => {
     const errors = () => t.logger.lines.filter(({ level }) => level === 'error').map(({ message }) => message);
 
     it('publishes store_timeout for a claim not answered in time, and nothing for the late claim it then releases', async () => {
-      const store = new HangingStore();
-      await start({ store, claimTimeoutMs: 100 });
-      const id = eventId();
-      expect((await deliver('/webhooks/fullup', { id })).status).toBe(503);
-      store.answer();
-      await until(() => store.inner.size === 0);
-      expect(await deliver('/webhooks/fullup', { id })).toEqual({ status: 200, text: handled(id) });
+      await timedOutThenRetried();
       expect(decisions()).toEqual(['store_timeout claim ReplayStoreTimeoutError', 'claimed claim']);
       expect(messages[0]).toMatchObject({ provider: 'fullup', failOpen: false, hasDeliveryId: true });
       expect(errors()).toEqual(["Replay store failed for 'fullup'; answering 503: TimeoutError: no answer within 100 ms"]);
@@ -315,7 +315,7 @@ describe.each(ADAPTERS)('Replay outcomes on %s', (adapter) => {
     });
 
     it('publishes no_delivery_id for a delivery without an id', async () => {
-      const verifier = { verify: () => ({ verified: true }), deliveryId: () => undefined };
+      const verifier: WebhookVerifier = { verify: () => ({ verified: true }), deliveryId: () => undefined };
       const providers = Object.fromEntries(Object.entries(SECRETS).map(([name, secret]) => [name, { secret }]));
       await start({}, { providers: { ...providers, fullup: { secret: 's', verifier } } });
       expect((await deliver('/webhooks/fullup', { id: eventId() })).status).toBe(200);
