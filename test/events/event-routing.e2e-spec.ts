@@ -109,6 +109,18 @@ class ClassArgumentsController {
   }
 }
 
+/** Routes declared on a base class, dispatching through the decorator on the controller that extends it. */
+class BaseWebhooksController {
+  @Post('stripe')
+  stripe(@Body() body: { type: string }) {
+    return { type: body.type };
+  }
+}
+
+@Controller('inherited')
+@VerifiedWebhook('stripe', { dispatch: true })
+class InheritedRoutesController extends BaseWebhooksController {}
+
 /** The route's own @HttpCode wins, above or below the decorator. */
 @Controller('own-status')
 class OwnStatusController {
@@ -307,6 +319,14 @@ describe.each(ADAPTERS)('Event routing on %s', (adapter) => {
       const onClass = await send('stripe', stripeEvent('invoice.paid'), undefined, '/class-arguments/globex');
       expect(onClass.status).toBe(201);
       expect(onClass.body).toEqual({ tenant: 'globex', type: 'invoice.paid' });
+      expect(t.log.handlers).toEqual(['billing.invoicePaid', 'billing.invoiceAny', 'audit.everyStripeEvent']);
+    });
+
+    it('dispatches on routes a controller inherits, when the decorator is on the controller', async () => {
+      t = await createEventsApp(WebhookSecurityModule.forRoot({ providers: eventProviders() }), adapter, { controllers: [InheritedRoutesController] });
+      const response = await send('stripe', stripeEvent('invoice.paid'), undefined, '/inherited/stripe');
+      expect(response.status).toBe(201);
+      expect(response.body).toEqual({ type: 'invoice.paid' });
       expect(t.log.handlers).toEqual(['billing.invoicePaid', 'billing.invoiceAny', 'audit.everyStripeEvent']);
     });
 
