@@ -45,10 +45,8 @@ export function dispatchDecorator(provider: string): ClassDecorator & MethodDeco
   return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
     if (key === undefined || !descriptor) {
       Reflect.defineMetadata(WEBHOOK_DISPATCH_METADATA, true, target);
-      const prototype = (target as { prototype: Record<string, unknown> }).prototype;
-      for (const name of Object.getOwnPropertyNames(prototype)) {
-        const method = Object.getOwnPropertyDescriptor(prototype, name)?.value as unknown;
-        if (typeof method !== 'function' || Reflect.getMetadata(PATH_METADATA, method) === undefined) continue;
+      const prototype = (target as { prototype: object }).prototype;
+      for (const [name, method] of routeMethods(prototype)) {
         // A method's own @VerifiedWebhook names its provider, as for the guard.
         if (Reflect.getMetadata(WEBHOOK_DISPATCH_METADATA, method) !== true) {
           addDispatchParameter(prototype, name, method, (Reflect.getMetadata(WEBHOOK_PROVIDER_METADATA, method) as string | undefined) ?? provider);
@@ -61,6 +59,22 @@ export function dispatchDecorator(provider: string): ClassDecorator & MethodDeco
     addDispatchParameter(target, key, method, provider);
     if (Reflect.getMetadata(HTTP_CODE_METADATA, method) === undefined) Reflect.defineMetadata(HTTP_CODE_METADATA, 200, method);
   };
+}
+
+/** The route methods of a controller's prototype, its own and those it inherits, as Nest finds them. */
+function routeMethods(prototype: object): Map<string, object & { readonly length: number }> {
+  const methods = new Map<string, object & { readonly length: number }>();
+  const seen = new Set<string>();
+  for (let host = prototype; host !== Object.prototype; host = Object.getPrototypeOf(host) as object) {
+    for (const name of Object.getOwnPropertyNames(host)) {
+      // The nearest definition of a name is the one the controller has.
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const method = Object.getOwnPropertyDescriptor(host, name)?.value as unknown;
+      if (typeof method === 'function' && Reflect.getMetadata(PATH_METADATA, method) !== undefined) methods.set(name, method);
+    }
+  }
+  return methods;
 }
 
 /** Adds the dispatching parameter to `method`, after every parameter it declares or Nest fills. */
