@@ -1,5 +1,6 @@
 import { Injectable, createParamDecorator, type ExecutionContext, type PipeTransform } from '@nestjs/common';
 import { HTTP_CODE_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { MetadataScanner } from '@nestjs/core';
 import { WEBHOOK_PROVIDER_METADATA } from '../webhook-security.constants.js';
 import { WebhookEventDispatcher } from './webhook-event-dispatcher.js';
 import { WEBHOOK_DISPATCH_METADATA } from './webhook-events.constants.js';
@@ -61,18 +62,12 @@ export function dispatchDecorator(provider: string): ClassDecorator & MethodDeco
   };
 }
 
-/** The route methods of a controller's prototype, its own and those it inherits, as Nest finds them. */
+/** The route methods of a controller's prototype, its own and those it inherits, as Nest's router finds them. */
 function routeMethods(prototype: object): Map<string, object & { readonly length: number }> {
   const methods = new Map<string, object & { readonly length: number }>();
-  const seen = new Set<string>();
-  for (let host = prototype; host !== Object.prototype; host = Object.getPrototypeOf(host) as object) {
-    for (const name of Object.getOwnPropertyNames(host)) {
-      // The nearest definition of a name is the one the controller has.
-      if (seen.has(name)) continue;
-      seen.add(name);
-      const method = Object.getOwnPropertyDescriptor(host, name)?.value as unknown;
-      if (typeof method === 'function' && Reflect.getMetadata(PATH_METADATA, method) !== undefined) methods.set(name, method);
-    }
+  for (const name of new MetadataScanner().getAllMethodNames(prototype)) {
+    const method = (prototype as Record<string, object & { readonly length: number }>)[name]!;
+    if (Reflect.getMetadata(PATH_METADATA, method) !== undefined) methods.set(name, method);
   }
   return methods;
 }
