@@ -21,7 +21,9 @@ export const EVENTS_PROVIDER = 'fullupEvents';
  * `@VerifiedWebhook` route whose provider has replay protection on, loaded
  * with a new delivery on every request; `guardedDispatch` is a
  * `@VerifiedWebhook(name, { dispatch: true })` route whose deliveries go to
- * one `@OnWebhookEvent` handler; `guardedOtel` is the `guarded` route
+ * one `@OnWebhookEvent` handler; `guardedDispatchUnparsed` is the same route
+ * with the app's JSON parser skipping it (`SKIPS_JSON_PARSER`), as
+ * `docs/events.md` sets up a dispatching route; `guardedOtel` is the `guarded` route
  * of a second server that runs with the OpenTelemetry SDK and webhook
  * telemetry on (`--otel`).
  */
@@ -31,8 +33,12 @@ export const ROUTES = {
   guardOnly: '/webhooks/guard-only',
   guardedReplay: '/webhooks/guarded-replay',
   guardedDispatch: '/webhooks/guarded-dispatch',
+  guardedDispatchUnparsed: '/webhooks/dispatch-unparsed',
   guardedOtel: '/webhooks/guarded',
 } as const;
+
+/** The path of the route the app's JSON parser skips: its deliveries are parsed by the dispatch alone. */
+export const SKIPS_JSON_PARSER = ROUTES.guardedDispatchUnparsed;
 
 /** Name of a route under load. */
 export type Route = keyof typeof ROUTES;
@@ -63,6 +69,13 @@ export class BenchController {
   @HttpCode(200)
   @VerifiedWebhook(EVENTS_PROVIDER, { dispatch: true })
   guardedDispatch(@Body() _event: unknown) {
+    return { received: true };
+  }
+
+  @Post('dispatch-unparsed')
+  @HttpCode(200)
+  @VerifiedWebhook(EVENTS_PROVIDER, { dispatch: true })
+  guardedDispatchUnparsed() {
     return { received: true };
   }
 
