@@ -92,6 +92,22 @@ export class WebhookSecurityConfigurationError extends Error {
     );
   }
 
+  /** A route marked to dispatch (by a class it extends) that has no dispatching parameter. */
+  static undispatchedRoute(provider: string, route: string, controller: string): WebhookSecurityConfigurationError {
+    return new WebhookSecurityConfigurationError(
+      `${route} is verified as '${provider}' with { dispatch: true }, which did not reach it: ` +
+        'a decorator on a class reaches the routes that class declares or inherits, not those of a class that extends it. ' +
+        `Put @VerifiedWebhook('${provider}', { dispatch: true }) on ${controller}, or on the method.`,
+    );
+  }
+
+  /** An `@OnWebhookEvent` on a static method, which discovery, looking at instances, never finds. */
+  static staticEventHandler(handler: string): WebhookSecurityConfigurationError {
+    return new WebhookSecurityConfigurationError(
+      `@OnWebhookEvent on static ${handler}: handlers are methods of provider or controller instances. Make it an instance method.`,
+    );
+  }
+
   /** An `@OnWebhookEvent` handler in a provider that is not a singleton. */
   static scopedEventHandler(handler: string): WebhookSecurityConfigurationError {
     return new WebhookSecurityConfigurationError(

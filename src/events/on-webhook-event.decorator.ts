@@ -1,3 +1,4 @@
+import { WebhookSecurityConfigurationError } from '../webhook-security.exceptions.js';
 import { WEBHOOK_EVENT_HANDLER_METADATA } from './webhook-events.constants.js';
 import type { SelectedEventType, WebhookEventContext, WebhookEventPayload, WebhookEventSelector } from './webhook-event-map.interface.js';
 
@@ -48,7 +49,7 @@ type AcceptingHandler<M, E, C> = M extends (event: infer A, context: infer B, ..
  * `action` is signed).
  *
  * A `provider` that is not configured, or whose verifier cannot name event
- * types, fails at startup.
+ * types, fails at startup; a static method, where it is declared.
  *
  * @example
  * ```ts
@@ -69,7 +70,8 @@ export function OnWebhookEvent<P extends string, const S extends WebhookEventSel
     provider,
     types: type === '*' ? '*' : typeof type === 'string' ? [type] : [...(type as readonly string[])],
   };
-  return (_target, _key, descriptor) => {
+  return (target, key, descriptor) => {
+    if (typeof target === 'function') throw WebhookSecurityConfigurationError.staticEventHandler(`${target.name}.${String(key)}()`);
     const method = descriptor.value as object;
     const existing = (Reflect.getMetadata(WEBHOOK_EVENT_HANDLER_METADATA, method) ?? []) as WebhookEventSubscription[];
     Reflect.defineMetadata(WEBHOOK_EVENT_HANDLER_METADATA, [...existing, subscription], method);

@@ -2,14 +2,8 @@ import { Injectable, createParamDecorator, type ExecutionContext, type PipeTrans
 import { HTTP_CODE_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { MetadataScanner } from '@nestjs/core';
 import { WEBHOOK_PROVIDER_METADATA } from '../webhook-security.constants.js';
-import { WebhookEventDispatcher } from './webhook-event-dispatcher.js';
+import { WebhookEventDispatcher, WebhookRequestSource } from './webhook-event-dispatcher.js';
 import { WEBHOOK_DISPATCH_METADATA } from './webhook-events.constants.js';
-
-/** What the dispatching parameter hands its pipe: the request, and the provider its route names. */
-interface DispatchSource {
-  readonly request: object;
-  readonly provider: string;
-}
 
 /**
  * Dispatches the verified delivery to its `@OnWebhookEvent` handlers and
@@ -19,19 +13,19 @@ interface DispatchSource {
  * dispatch releases the claim), and inside the app's interceptors.
  */
 @Injectable()
-export class WebhookDispatchPipe implements PipeTransform<DispatchSource, Promise<undefined>> {
+export class WebhookDispatchPipe implements PipeTransform<WebhookRequestSource, Promise<undefined>> {
   constructor(private readonly dispatcher: WebhookEventDispatcher) {}
 
-  async transform({ request, provider }: DispatchSource): Promise<undefined> {
+  async transform(source: WebhookRequestSource): Promise<undefined> {
+    const { request, provider } = this.dispatcher.requestOf(source);
     await this.dispatcher.dispatch(request, provider);
     return undefined;
   }
 }
 
-const dispatchSource = createParamDecorator((provider: string, context: ExecutionContext): DispatchSource => ({
-  request: context.getArgByIndex<object>(0),
-  provider,
-}));
+const dispatchSource = createParamDecorator(
+  (provider: string, context: ExecutionContext) => new WebhookRequestSource(context.getArgByIndex<object>(0), provider),
+);
 
 /**
  * What `{ dispatch: true }` adds to `@VerifiedWebhook(provider)`: the mark the

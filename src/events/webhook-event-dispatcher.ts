@@ -39,6 +39,22 @@ interface Delivery {
 /** Said when the dispatcher meets a request the guard did not verify. */
 const NOT_VERIFIED_FIX = 'webhook events are read only on routes marked @VerifiedWebhook(name), after the signature is verified.';
 
+/** Said when a pipe (a global one) handed on something else than a library parameter's value. */
+const CHANGED_SOURCE_FIX =
+  "a pipe changed the value of a parameter this library fills (@WebhookEvent(), or { dispatch: true }'s): let global pipes pass values of metadata.type 'custom' through unchanged.";
+
+/**
+ * What the library's parameters hand their pipes: the request, and the
+ * provider its route names. A class, so that a copy made by another pipe
+ * is told apart from it.
+ */
+export class WebhookRequestSource {
+  constructor(
+    readonly request: object,
+    readonly provider: string | undefined,
+  ) {}
+}
+
 /** Longest event type quoted in a log line. */
 const MAX_LOGGED_TYPE = 100;
 
@@ -130,6 +146,13 @@ export class WebhookEventDispatcher {
       const delivery = this.deliveryOf(request, provider);
       return Object.assign(eventContext(delivery, delivery.eventType), { event: this.eventOf(delivery) });
     });
+  }
+
+  /** The request and provider of `source`; a 500 naming the fix when a pipe replaced it. */
+  requestOf(source: unknown): WebhookRequestSource {
+    if (source instanceof WebhookRequestSource) return source;
+    this.logger.error(CHANGED_SOURCE_FIX);
+    throw new WebhookSecurityMisconfiguredException(CHANGED_SOURCE_FIX);
   }
 
   /**

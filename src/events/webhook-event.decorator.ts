@@ -1,31 +1,29 @@
 import { Injectable, createParamDecorator, type ExecutionContext, type PipeTransform } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { WEBHOOK_PROVIDER_METADATA } from '../webhook-security.constants.js';
-import { WebhookEventDispatcher } from './webhook-event-dispatcher.js';
+import { WebhookEventDispatcher, WebhookRequestSource } from './webhook-event-dispatcher.js';
 import type { VerifiedWebhookEvent } from './webhook-event-map.interface.js';
 
 const reflector = new Reflector();
 
-/** The request and the provider of its route, which the pipe turns into the event. */
-interface EventSource {
-  readonly request: object;
-  readonly provider: string | undefined;
-}
-
 /** Reads the verified event of the request through the dispatcher, which knows the provider's verifier. */
 @Injectable()
-export class WebhookEventPipe implements PipeTransform<EventSource, VerifiedWebhookEvent> {
+export class WebhookEventPipe implements PipeTransform<WebhookRequestSource, VerifiedWebhookEvent> {
   constructor(private readonly dispatcher: WebhookEventDispatcher) {}
 
-  transform({ request, provider }: EventSource): VerifiedWebhookEvent {
+  transform(source: WebhookRequestSource): VerifiedWebhookEvent {
+    const { request, provider } = this.dispatcher.requestOf(source);
     return this.dispatcher.verifiedEvent(request, provider);
   }
 }
 
-const eventSource = createParamDecorator((_data: unknown, context: ExecutionContext): EventSource => ({
-  request: context.switchToHttp().getRequest<object>(),
-  provider: reflector.getAllAndOverride<string | undefined>(WEBHOOK_PROVIDER_METADATA, [context.getHandler(), context.getClass()]),
-}));
+const eventSource = createParamDecorator(
+  (_data: unknown, context: ExecutionContext) =>
+    new WebhookRequestSource(
+      context.switchToHttp().getRequest<object>(),
+      reflector.getAllAndOverride<string | undefined>(WEBHOOK_PROVIDER_METADATA, [context.getHandler(), context.getClass()]),
+    ),
+);
 
 /**
  * The verified event of a `@VerifiedWebhook` route: the body parsed from the

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { LOGGER_CONTEXT, RESOLVED_WEBHOOK_SECURITY_OPTIONS, WEBHOOK_PROVIDER_METADATA } from '../webhook-security.constants.js';
 import { WebhookSecurityConfigurationError } from '../webhook-security.exceptions.js';
 import type { ResolvedWebhookSecurityOptions } from '../webhook-security-options.interface.js';
 import type { WebhookEventSubscription } from './on-webhook-event.decorator.js';
+import { WebhookDispatchPipe } from './webhook-dispatch.pipe.js';
 import { WebhookEventPipe } from './webhook-event.decorator.js';
 import { WebhookEventDispatcher, type WebhookEventHandler } from './webhook-event-dispatcher.js';
 import { WEBHOOK_DISPATCH_METADATA, WEBHOOK_EVENT_HANDLER_METADATA } from './webhook-events.constants.js';
@@ -17,8 +18,9 @@ import { WEBHOOK_DISPATCH_METADATA, WEBHOOK_EVENT_HANDLER_METADATA } from './web
  *
  * Startup fails, with a message that names the fix, on a handler whose
  * provider is not configured or cannot read event types, on one that lists
- * no type, on one in a request-scoped or transient provider, and on a
- * dispatching route whose provider cannot read event types.
+ * no type, on one in a request-scoped or transient provider, on a
+ * dispatching route whose provider cannot read event types, and on a route
+ * that a `{ dispatch: true }` on a class it extends never reached.
  *
  * It warns of a dispatching route, or one given `@WebhookEvent()`, of
  * GitHub or Shopify without replay protection: their event headers are not
@@ -66,27 +68,35 @@ export class WebhookEventLoader implements OnApplicationBootstrap {
     this.dispatcher.register(handlers);
   }
 
-  /** Fails startup when a route dispatches events of a provider whose verifier cannot read them. */
+  /**
+   * Fails startup when a route dispatches events of a provider whose verifier
+   * cannot read them, or is marked to dispatch but has no dispatching
+   * parameter (its controller extends the class that was given the mark).
+   */
   private checkDispatchingRoutes(): void {
     const warned = new Set<string>();
     for (const { metatype } of this.discovery.getControllers()) {
       if (typeof metatype !== 'function') continue;
       const prototype = metatype.prototype as Record<string, object>;
-      const targets: [string, object][] = [[metatype.name, metatype]];
-      for (const method of this.scanner.getAllMethodNames(prototype)) targets.push([`${metatype.name}.${method}()`, prototype[method]!]);
-      for (const [route, target] of targets) {
-        if (Reflect.getMetadata(WEBHOOK_DISPATCH_METADATA, target) !== true) continue;
-        const provider = Reflect.getMetadata(WEBHOOK_PROVIDER_METADATA, target) as string;
-        this.checkProvider(provider, `@VerifiedWebhook('${provider}', { dispatch: true }) on ${route}`, route);
-        this.warnOfUnsignedType(provider, warned);
+      const byClass = Reflect.getMetadata(WEBHOOK_DISPATCH_METADATA, metatype) === true;
+      if (byClass) {
+        const provider = Reflect.getMetadata(WEBHOOK_PROVIDER_METADATA, metatype) as string;
+        this.checkProvider(provider, `@VerifiedWebhook('${provider}', { dispatch: true }) on ${metatype.name}`, metatype.name);
       }
-      // A route handed the event type by @WebhookEvent() reads the same unsigned header.
       for (const method of this.scanner.getAllMethodNames(prototype)) {
+        const target = prototype[method]!;
+        const route = `${metatype.name}.${method}()`;
         const args = Object.values((Reflect.getMetadata(ROUTE_ARGS_METADATA, metatype, method) ?? {}) as Record<string, { pipes?: unknown[] }>);
-        if (!args.some((arg) => arg.pipes?.includes(WebhookEventPipe))) continue;
-        const provider = (Reflect.getMetadata(WEBHOOK_PROVIDER_METADATA, prototype[method]!) ??
-          Reflect.getMetadata(WEBHOOK_PROVIDER_METADATA, metatype)) as string;
-        if (this.options.providers.has(provider)) this.warnOfUnsignedType(provider, warned);
+        const provider = (Reflect.getMetadata(WEBHOOK_PROVIDER_METADATA, target) ?? Reflect.getMetadata(WEBHOOK_PROVIDER_METADATA, metatype)) as string;
+        if (Reflect.getMetadata(WEBHOOK_DISPATCH_METADATA, target) === true || (byClass && Reflect.getMetadata(PATH_METADATA, target) !== undefined)) {
+          this.checkProvider(provider, `@VerifiedWebhook('${provider}', { dispatch: true }) on ${route}`, route);
+          if (!args.some((arg) => arg.pipes?.includes(WebhookDispatchPipe)))
+            throw WebhookSecurityConfigurationError.undispatchedRoute(provider, route, metatype.name);
+          this.warnOfUnsignedType(provider, warned);
+        } else if (args.some((arg) => arg.pipes?.includes(WebhookEventPipe)) && this.options.providers.has(provider)) {
+          // A route handed the event type by @WebhookEvent() reads the same unsigned header.
+          this.warnOfUnsignedType(provider, warned);
+        }
       }
     }
   }

@@ -14,8 +14,8 @@ export type DeliveryIdSource = { readonly header: string } | { readonly json: Js
 
 /**
  * Where a scheme's event type is: a header, a string in the JSON body, or
- * both, joined with `.` (`issues` and `opened` give `issues.opened`; a part
- * that is absent is left out).
+ * both, joined with `.` (`issues` and `opened` give `issues.opened`; a body
+ * part that is absent is left out, while without the header there is no type).
  */
 export interface EventTypeSource {
   /** The header, or several names of it, of which the first present is read. */
@@ -77,12 +77,14 @@ export function describedDeliveryId(source: DeliveryIdSource, request: WebhookRe
   return id === undefined ? undefined : `event:${id}`;
 }
 
-/** The event type a description names: the parts found, joined with `.`; `undefined` when none is. */
+/** The event type a description names: the parts found, joined with `.`; `undefined` when none is, or its header is absent. */
 export function describedEventType(source: EventTypeSource | undefined, request: WebhookRequest): string | undefined {
   if (!source) return undefined;
   const header = [source.header ?? []].flat().reduce<string | undefined>((found, name) => found ?? readHeader(request.headers, name), undefined);
   // Unsigned, a header must not be able to write a whole `issues.opened`: one with a dot names no type.
   if (header?.includes('.')) return undefined;
+  // Nor may its absence let the body's part (a sender-chosen `action`) name the type alone.
+  if (source.header !== undefined && header === undefined) return undefined;
   const parts = [header, source.json === undefined ? undefined : jsonString(request.rawBody, source.json)].filter((part) => part !== undefined);
   return parts.length === 0 ? undefined : parts.join('.');
 }
