@@ -1,4 +1,10 @@
-import { InternalServerErrorException, PayloadTooLargeException, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
+import {
+  InternalServerErrorException,
+  PayloadTooLargeException,
+  ServiceUnavailableException,
+  UnauthorizedException,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
 import { closestName } from './utils/closest-name.js';
 
 /**
@@ -35,6 +41,19 @@ export class WebhookPayloadTooLargeException extends PayloadTooLargeException {
 export class WebhookSecurityMisconfiguredException extends InternalServerErrorException {
   constructor(readonly fix: string) {
     super(`Webhook verification is misconfigured: ${fix}`);
+  }
+}
+
+/**
+ * The 415 when a parser the app registered took a body of a content type
+ * other than JSON or a form and kept no copy of its bytes (Fastify's own
+ * `text/plain` parser, an `app.use(text())`): anyone can send that type, so
+ * it is the request's fault here, while the message and the error log name
+ * the fix for a sender that does send it.
+ */
+export class WebhookMediaTypeUnverifiableException extends UnsupportedMediaTypeException {
+  constructor(readonly fix: string) {
+    super(`This content type cannot be verified here: ${fix}`);
   }
 }
 
@@ -224,14 +243,37 @@ const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json$/;
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 /**
+ * The answer when the raw bytes are gone: a 500 for JSON or a form, which an
+ * app without `{ rawBody: true }` never keeps, so that no delivery verifies;
+ * a 415 for any other content type. Both name the fix.
+ */
+export function rawBodyUnavailable(
+  adapter: 'express' | 'fastify',
+  contentType: string | undefined,
+): WebhookSecurityMisconfiguredException | WebhookMediaTypeUnverifiableException {
+  const fix = rawBodyFix(adapter, contentType);
+  return isParsedByNest(mediaTypeOf(contentType)) ? new WebhookSecurityMisconfiguredException(fix) : new WebhookMediaTypeUnverifiableException(fix);
+}
+
+/** The media type of a `Content-Type` header, lower-cased, without parameters. */
+function mediaTypeOf(contentType: string | undefined): string {
+  return contentType?.split(';')[0]!.trim().toLowerCase() ?? '';
+}
+
+/** JSON and forms: the types Nest's own parsers read, keeping the bytes with `{ rawBody: true }`. */
+function isParsedByNest(media: string): boolean {
+  return media === FORM_TYPE || JSON_TYPE.test(media);
+}
+
+/**
  * Log and response text for the case where the raw bytes are gone: the fix
  * for the adapter the app runs on and the content type that was parsed. A
  * content type is quoted only when it is a plain media type.
  */
 export function rawBodyFix(adapter: 'express' | 'fastify', contentType: string | undefined): string {
-  const media = contentType?.split(';')[0]!.trim().toLowerCase() ?? '';
+  const media = mediaTypeOf(contentType);
   const quoted = PLAIN_MEDIA_TYPE.test(media) ? media : undefined;
-  const parsedByNest = media === FORM_TYPE || JSON_TYPE.test(media);
+  const parsedByNest = isParsedByNest(media);
   if (adapter === 'fastify') {
     const create = 'NestFactory.create(AppModule, new FastifyAdapter(), { rawBody: true })';
     if (parsedByNest) return `the raw request body is unavailable because Fastify's parser read it. Create the app with ${create}.`;

@@ -24,7 +24,7 @@ import { WebhookHandshakeResponse } from './webhook-handshake.response.js';
 import {
   InvalidWebhookSignatureException,
   WebhookKeysUnavailableException,
-  rawBodyFix,
+  rawBodyUnavailable,
   WebhookPayloadTooLargeException,
   WebhookSecurityMisconfiguredException,
 } from './webhook-security.exceptions.js';
@@ -115,15 +115,15 @@ export class WebhookSignatureGuard implements CanActivate {
       throw new BadRequestException('The request body could not be read');
     }
     if (rawBody === 'unavailable') {
-      // A misconfiguration that unsigned requests can trigger at will: logged once per route.
-      const fix = rawBodyFix(request.stream === platformRequest ? 'express' : 'fastify', request.headers['content-type']);
+      // Unsigned requests can trigger it at will: logged once per route.
+      const unavailable = rawBodyUnavailable(request.stream === platformRequest ? 'express' : 'fastify', request.headers['content-type']);
       const handler = context.getHandler();
       if (!this.rawBodyLogged.has(handler)) {
         this.rawBodyLogged.add(handler);
-        this.logger.error(`${routeOf(request)}: ${fix}`);
+        this.logger.error(`${routeOf(request)}: ${unavailable.fix}`);
       }
       this.notifyFailure({ provider: provider.name, reason: 'raw_body_unavailable', request: request.request });
-      throw new WebhookSecurityMisconfiguredException(fix);
+      throw unavailable;
     }
     if (rawBody === 'too_large') throw this.rejection(request, provider, 'body_too_large');
     return this.verify(context, platformRequest, provider, rawBody, secrets ?? (await this.secretsFor(request, provider)));

@@ -16,7 +16,7 @@ export const REPLAY_CHANNEL = 'nestjs-webhook-security:replay';
 export type WebhookVerificationOutcome =
   /** The signature matched: the request goes on to the handler. */
   | 'verified'
-  /** The request was refused for a {@link VerificationFailureReason}: 401, or 413 for `body_too_large`, 500 for `raw_body_unavailable`. */
+  /** The request was refused for a {@link VerificationFailureReason}: 401, or 413 for `body_too_large`, 500 or 415 for `raw_body_unavailable`. */
   | 'rejected'
   /** The guard could not decide: a secret lookup failed (503) or the body could not be read (400). */
   | 'error';
