@@ -209,9 +209,9 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     const key = hmacKey(input.secret, this.scheme.secretEncoding ?? 'utf8', this.scheme.secretPrefix ?? '');
     if (!key) throw new TypeError(`The '${this.headers[0]}' scheme cannot use this secret: ${this.checkSecret(input.secret)}.`);
     const signature = (this.scheme.prefix ?? '') + encodeSignature(hmac(this.scheme.algorithm, key, content), this.scheme.encoding);
-    const separator = this.scheme.separator ?? '';
-    if (source && 'key' in source) headers[this.headers[0]!] = `${source.key}=${timestamp}${separator}${signature}`;
-    else if (source && 'first' in source) headers[this.headers[0]!] = `${timestamp}${separator}${signature}`;
+    // A timestamp in the signature header's list comes with a separator: checkScheme requires one.
+    if (source && 'key' in source) headers[this.headers[0]!] = `${source.key}=${timestamp}${this.scheme.separator!}${signature}`;
+    else if (source && 'first' in source) headers[this.headers[0]!] = `${timestamp}${this.scheme.separator!}${signature}`;
     else headers[this.headers[0]!] = signature;
     return headers;
   }
@@ -374,8 +374,8 @@ function checkScheme(scheme: HmacSchemeOptions): void {
   if (scheme.secretEncoding !== undefined && !SECRET_ENCODINGS.includes(scheme.secretEncoding)) {
     throw problem("a secretEncoding: 'utf8', 'hex' or 'base64'");
   }
-  const prefixes = [scheme.secretPrefix ?? ''].flat();
-  if (prefixes.length === 0 || !prefixes.every((prefix) => typeof prefix === 'string')) {
+  const prefixes = [scheme.secretPrefix].flat();
+  if (scheme.secretPrefix !== undefined && (prefixes.length === 0 || !prefixes.every((prefix) => typeof prefix === 'string'))) {
     throw problem('a secretPrefix that is text, or a non-empty list of them');
   }
   checkMetadata(scheme, name, scheme.id?.header ?? null);
@@ -396,7 +396,6 @@ function parseTemplate(scheme: HmacSchemeOptions): (string | { field: Field })[]
   const name = schemeName(scheme);
   const parts = (scheme.signedContent ?? '{body}')
     .split(TEMPLATE_FIELD)
-    .filter((part) => part !== '')
     .map((part) => (TEMPLATE_FIELD.test(part) ? { field: part.slice(1, -1) as Field } : part));
   const signed = new Set(parts.flatMap((part) => (typeof part === 'string' ? [] : [part.field])));
   for (const field of ['timestamp', 'id'] as const) {
