@@ -70,16 +70,16 @@ describe('header families', () => {
 });
 
 describe('{method} and URL decoding', () => {
-  const verifier = verifierOf({
-    header: 'x-sig',
-    algorithm: 'sha256',
-    encoding: 'hex',
-    signedContent: '{method}{url}{body}',
-    urlDecode: ['%3A', '%2F'],
-  });
   const request = (url: string, signature: string, method?: string) => ({ ...webhookRequest(BODY, { 'x-sig': signature }, url), method });
 
   it('signs the method, POST when none is given, and the URL with the listed escapes decoded', () => {
+    const verifier = verifierOf({
+      header: 'x-sig',
+      algorithm: 'sha256',
+      encoding: 'hex',
+      signedContent: '{method}{url}{body}',
+      urlDecode: ['%3A', '%2F'],
+    });
     const signature = hex('key', `PUThttps://example.com/a?u=http://x/y${BODY}`);
     expect(verifier.verify(request('https://example.com/a?u=http%3A%2F%2Fx%2Fy', signature, 'PUT'), ['key'])).toEqual({ verified: true });
     expect(verifier.verify(request('https://example.com/a?u=http%3A%2F%2Fx%2Fy', signature, 'POST'), ['key'])).toEqual(rejected('no_matching_signature'));
@@ -234,6 +234,12 @@ describe('signature entries', () => {
     expect(verifier.verify(webhookRequest(BODY, { 'x-sig': `sha256=${hex('key', BODY)}` }), ['key'])).toEqual({ verified: true });
   });
 
+  it('skips an entry without the prefix, even one that holds the right HMAC', () => {
+    const verifier = verifierOf({ header: 'x-sig', algorithm: 'sha256', encoding: 'hex', separator: ',', prefix: 'v1=' });
+    expect(verifier.verify(webhookRequest(BODY, { 'x-sig': `v0=${hex('key', BODY)}` }), ['key'])).toEqual(rejected('malformed_header'));
+    expect(verifier.verify(webhookRequest(BODY, { 'x-sig': `v0=${hex('key', BODY)},v1=${hex('key', BODY)}` }), ['key'])).toEqual({ verified: true });
+  });
+
   it('reads a first-entry timestamp only from a header that lists one', () => {
     const verifier = verifierOf({
       header: 'x-sig',
@@ -268,15 +274,26 @@ describe('signature entries', () => {
 });
 
 describe('the signed content', () => {
-  it('signs the text around the body, an unset URL as empty, and POST for a request without a method', () => {
+  it('signs the body as the bytes received, not as text', () => {
+    const body = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
+    const verifier = verifierOf({ header: 'x-sig', algorithm: 'sha256', encoding: 'hex', signedContent: 'v0:{body}' });
+    const signature = createHmac('sha256', 'key').update('v0:').update(body).digest('hex');
+    expect(verifier.verify(webhookRequest(body, { 'x-sig': signature }), ['key'])).toEqual({ verified: true });
+    expect(verifier.sign({ secret: 'key', body })).toEqual({ 'x-sig': signature });
+  });
+
+  it('signs the text around the body, an empty URL as given, and POST for a request without a method', () => {
     const verifier = verifierOf({ header: 'x-sig', algorithm: 'sha256', encoding: 'hex', signedContent: '<{method} {url}>{body}</{method}>' });
-    const request = (signature: string, method?: string) => ({ ...webhookRequest(BODY, { 'x-sig': signature }), url: undefined, method });
+    const request = (signature: string, method?: string) => ({ ...webhookRequest(BODY, { 'x-sig': signature }), url: '', method });
     const post = hex('key', `<POST >${BODY}</POST>`);
     expect(verifier.verify(request(post, ''), ['key'])).toEqual({ verified: true });
     expect(verifier.verify(request(hex('key', `<PUT >${BODY}</PUT>`), 'PUT'), ['key'])).toEqual({ verified: true });
     expect(verifier.verify(request(hex('key', `<POST >${BODY}`), ''), ['key'])).toEqual(rejected('no_matching_signature'));
     expect(verifier.sign({ secret: 'key', body: BODY, url: 'https://example.com' })).toEqual({
       'x-sig': hex('key', `<POST https://example.com>${BODY}</POST>`),
+    });
+    expect(verifier.sign({ secret: 'key', body: BODY, url: 'https://example.com', method: 'PUT' })).toEqual({
+      'x-sig': hex('key', `<PUT https://example.com>${BODY}</PUT>`),
     });
   });
 
@@ -329,8 +346,9 @@ describe('secrets', () => {
 describe('startup checks, each naming its fix', () => {
   const base = { header: 'x-sig', algorithm: 'sha256', encoding: 'hex' } as const;
   const ts = { signedContent: '{timestamp}.{body}' };
-  it.each<[string, object, string]>([
+  it.each<[string, object | null, string]>([
     ['no scheme at all', { header: undefined }, 'A declarative signature scheme needs a header name, or a non-empty list of them.'],
+    ['a scheme of null, as JSON may give', null, 'A declarative signature scheme needs a header name, or a non-empty list of them.'],
     ['an empty header name', { header: ['x-a', ' '] }, "The signature scheme of header 'x-a' needs a header name, or a non-empty list of them."],
     ['a header name that is no text', { header: ['x-a', 5] }, "The signature scheme of header 'x-a' needs a header name, or a non-empty list of them."],
     ['an unknown algorithm', { algorithm: 'md5' }, "The signature scheme of header 'x-sig' needs an algorithm: 'sha1', 'sha256' or 'sha512'."],
@@ -342,6 +360,17 @@ describe('startup checks, each naming its fix', () => {
       'an unknown timestamp format',
       { ...ts, timestamp: { header: 'x-ts', format: 'seconds' } },
       "The signature scheme of header 'x-sig' needs a timestamp format: 'unix', 'unix-ms' or 'iso'.",
+    ],
+    ['a timestamp of null', { ...ts, timestamp: null }, "The signature scheme of header 'x-sig' needs a timestamp format: 'unix', 'unix-ms' or 'iso'."],
+    [
+      'a timestamp header name that is no text',
+      { ...ts, timestamp: { header: 5, format: 'unix' } },
+      "The signature scheme of header 'x-sig' needs a timestamp as { header: '...', format }, { key: 't', format } or { first: true, format }.",
+    ],
+    [
+      'a timestamp key that is no text',
+      { ...ts, separator: ',', timestamp: { key: 5, format: 'unix' } },
+      "The signature scheme of header 'x-sig' needs a timestamp as { header: '...', format }, { key: 't', format } or { first: true, format }.",
     ],
     [
       'an empty timestamp header name',
@@ -382,7 +411,8 @@ describe('startup checks, each naming its fix', () => {
       "The signature scheme of header 'x-sig' reads the id header but does not sign it, so anyone could change it. Add {id} to signedContent as the sender signs it, or remove `id` from the scheme.",
     ],
   ])('stops the app on %s', (_name, change, message) => {
-    expect(() => new HmacSchemeVerifier({ ...base, ...change } as HmacSchemeOptions)).toThrow(new WebhookSecurityConfigurationError(message));
+    const scheme = change === null ? null : { ...base, ...change };
+    expect(() => new HmacSchemeVerifier(scheme as HmacSchemeOptions)).toThrow(new WebhookSecurityConfigurationError(message));
   });
 
   it('accepts every field at its edge', () => {
