@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { flipByte, webhookRequest } from '../../test/support/webhook-request.js';
 import { WebhookSecurityConfigurationError } from '../webhook-security.exceptions.js';
 import { MAX_SIGNATURES_PER_HEADER } from '../utils/headers.js';
@@ -70,16 +70,16 @@ describe('header families', () => {
 });
 
 describe('{method} and URL decoding', () => {
-  const verifier = verifierOf({
-    header: 'x-sig',
-    algorithm: 'sha256',
-    encoding: 'hex',
-    signedContent: '{method}{url}{body}',
-    urlDecode: ['%3A', '%2F'],
-  });
   const request = (url: string, signature: string, method?: string) => ({ ...webhookRequest(BODY, { 'x-sig': signature }, url), method });
 
   it('signs the method, POST when none is given, and the URL with the listed escapes decoded', () => {
+    const verifier = verifierOf({
+      header: 'x-sig',
+      algorithm: 'sha256',
+      encoding: 'hex',
+      signedContent: '{method}{url}{body}',
+      urlDecode: ['%3A', '%2F'],
+    });
     const signature = hex('key', `PUThttps://example.com/a?u=http://x/y${BODY}`);
     expect(verifier.verify(request('https://example.com/a?u=http%3A%2F%2Fx%2Fy', signature, 'PUT'), ['key'])).toEqual({ verified: true });
     expect(verifier.verify(request('https://example.com/a?u=http%3A%2F%2Fx%2Fy', signature, 'POST'), ['key'])).toEqual(rejected('no_matching_signature'));
@@ -158,5 +158,271 @@ describe('startup checks of the new fields', () => {
 
   it('accepts a delivery id from the signed id header', () => {
     expect(() => new HmacSchemeVerifier({ ...base, signedContent: '{id}.{body}', id: { header: 'x-id' }, deliveryId: { header: 'X-Id' } })).not.toThrow();
+  });
+});
+
+// Each verifier below is built inside its test, so that a change to the constructor or the startup checks shows.
+describe('JSON-only bodies', () => {
+  const json = { header: 'x-sig', algorithm: 'sha256', encoding: 'hex', body: 'json' } as const satisfies HmacSchemeOptions;
+  const verifyAs = (scheme: HmacSchemeOptions, body: string) => verifierOf(scheme).verify(webhookRequest(body, { 'x-sig': hex('key', body) }), ['key']);
+
+  it('accepts an object or an array, after any blank bytes', () => {
+    expect(verifyAs(json, BODY)).toEqual({ verified: true });
+    expect(verifyAs(json, '[1]')).toEqual({ verified: true });
+    for (const blank of [' ', '\t', '\n', '\r']) expect(verifyAs(json, `${blank}${BODY}`)).toEqual({ verified: true });
+  });
+
+  it('rejects any other body as malformed, even correctly signed; without body: json, any bytes are verified', () => {
+    for (const body of ['not json', '"text"', '', ' \r\n\t', 'x{}']) expect(verifyAs(json, body)).toEqual(rejected('malformed_body'));
+    expect(verifyAs({ header: 'x-sig', algorithm: 'sha256', encoding: 'hex' }, 'not json')).toEqual({ verified: true });
+  });
+});
+
+describe('a signed id header', () => {
+  const scheme = { header: 'x-sig', algorithm: 'sha256', encoding: 'hex', signedContent: '{id}.{body}', id: { header: 'x-id' } } as const;
+
+  it('verifies the id as signed, and rejects a request without it', () => {
+    const verifier = verifierOf(scheme);
+    const signature = hex('key', `msg_1.${BODY}`);
+    expect(verifier.verify(webhookRequest(BODY, { 'x-sig': signature, 'x-id': 'msg_1' }), ['key'])).toEqual({ verified: true });
+    expect(verifier.verify(webhookRequest(BODY, { 'x-sig': signature, 'x-id': 'msg_2' }), ['key'])).toEqual(rejected('no_matching_signature'));
+    expect(verifier.verify(webhookRequest(BODY, { 'x-sig': signature }), ['key'])).toEqual(rejected('missing_header'));
+    expect(verifier.deliveryId(webhookRequest(BODY, { 'x-sig': signature, 'x-id': 'msg_1' }))).toBe('msg_1');
+  });
+
+  it('signs the id given, or a new msg_ id', () => {
+    const verifier = verifierOf(scheme);
+    expect(verifier.sign({ secret: 'key', body: BODY, id: 'msg_1' })).toEqual({ 'x-sig': hex('key', `msg_1.${BODY}`), 'x-id': 'msg_1' });
+    const signed = verifier.sign({ secret: 'key', body: BODY });
+    expect(signed['x-id']).toMatch(/^msg_[0-9a-f-]{36}$/);
+    expect(signed['x-sig']).toBe(hex('key', `${signed['x-id']}.${BODY}`));
+  });
+});
+
+describe('a timestamp header of its own', () => {
+  const scheme = {
+    header: 'x-sig',
+    algorithm: 'sha256',
+    encoding: 'hex',
+    signedContent: 'v0:{timestamp}:{body}',
+    timestamp: { header: 'x-ts', format: 'unix' },
+  } as const;
+  const ts = String(NOW / 1000);
+
+  it('verifies it, rejects a request without it, and writes it when signing', () => {
+    const verifier = verifierOf(scheme);
+    const signature = hex('key', `v0:${ts}:${BODY}`);
+    expect(verifier.verify(webhookRequest(BODY, { 'x-sig': signature, 'x-ts': ts }), ['key'])).toEqual({ verified: true });
+    expect(verifier.verify(webhookRequest(BODY, { 'x-sig': signature }), ['key'])).toEqual(rejected('missing_header'));
+    expect(verifier.sign({ secret: 'key', body: BODY, timestamp: NOW / 1000 })).toEqual({ 'x-sig': signature, 'x-ts': ts });
+  });
+
+  it('gives a request the id of what its signature covers, timestamp included', () => {
+    const verifier = verifierOf(scheme);
+    const id = (timestamp: string) => verifier.deliveryId(webhookRequest(BODY, { 'x-sig': 'ab', 'x-ts': timestamp }));
+    const sha256 = (content: string) => `signed:${createHash('sha256').update(content).digest('base64url')}`;
+    expect(id(ts)).toBe(sha256(`v0:${ts}:${BODY}`));
+    expect(id('1700000000')).toBe(sha256(`v0:1700000000:${BODY}`));
+  });
+});
+
+describe('signature entries', () => {
+  it('names a header with no signature that decodes as malformed', () => {
+    const verifier = verifierOf({ header: 'x-sig', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' });
+    expect(verifier.verify(webhookRequest(BODY, { 'x-sig': `sha256=${hex('key', BODY).slice(2)}` }), ['key'])).toEqual(rejected('malformed_header'));
+    expect(verifier.verify(webhookRequest(BODY, { 'x-sig': hex('key', BODY) }), ['key'])).toEqual(rejected('malformed_header'));
+    expect(verifier.verify(webhookRequest(BODY, { 'x-sig': `sha256=${hex('key', BODY)}` }), ['key'])).toEqual({ verified: true });
+  });
+
+  it('skips an entry without the prefix, even one that holds the right HMAC', () => {
+    const verifier = verifierOf({ header: 'x-sig', algorithm: 'sha256', encoding: 'hex', separator: ',', prefix: 'v1=' });
+    expect(verifier.verify(webhookRequest(BODY, { 'x-sig': `v0=${hex('key', BODY)}` }), ['key'])).toEqual(rejected('malformed_header'));
+    expect(verifier.verify(webhookRequest(BODY, { 'x-sig': `v0=${hex('key', BODY)},v1=${hex('key', BODY)}` }), ['key'])).toEqual({ verified: true });
+  });
+
+  it('reads a first-entry timestamp only from a header that lists one', () => {
+    const verifier = verifierOf({
+      header: 'x-sig',
+      algorithm: 'sha256',
+      encoding: 'hex',
+      separator: ',',
+      signedContent: '{timestamp}.{body}',
+      timestamp: { first: true, format: 'unix' },
+    });
+    expect(verifier.verify(webhookRequest(BODY, { 'x-sig': ' , ' }), ['key'])).toEqual(rejected('malformed_header'));
+  });
+
+  it('reads a key=value timestamp entry by its key at the start of an entry', () => {
+    const verifier = verifierOf({
+      header: 'x-sig',
+      algorithm: 'sha256',
+      encoding: 'hex',
+      separator: ',',
+      signedContent: '{timestamp}.{body}',
+      timestamp: { key: 't', format: 'unix' },
+    });
+    const ts = String(NOW / 1000);
+    expect(verifier.verify(webhookRequest(BODY, { 'x-sig': `t=${ts},${hex('key', `${ts}.${BODY}`)}` }), ['key'])).toEqual({ verified: true });
+    expect(verifier.verify(webhookRequest(BODY, { 'x-sig': `${ts}=t,${hex('key', `${ts}.${BODY}`)}` }), ['key'])).toEqual(rejected('malformed_header'));
+  });
+
+  it(`accepts exactly ${MAX_SIGNATURES_PER_HEADER} entries across a family`, () => {
+    const verifier = verifierOf({ header: ['x-sig-1', 'x-sig-2'], algorithm: 'sha256', encoding: 'base64', separator: ',' });
+    const five = Array.from({ length: 5 }, () => base64('key', BODY)).join(',');
+    expect(verifier.verify(webhookRequest(BODY, { 'x-sig-1': five, 'x-sig-2': five }), ['key'])).toEqual({ verified: true });
+  });
+});
+
+describe('the signed content', () => {
+  it('signs the body as the bytes received, not as text', () => {
+    const body = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
+    const verifier = verifierOf({ header: 'x-sig', algorithm: 'sha256', encoding: 'hex', signedContent: 'v0:{body}' });
+    const signature = createHmac('sha256', 'key').update('v0:').update(body).digest('hex');
+    expect(verifier.verify(webhookRequest(body, { 'x-sig': signature }), ['key'])).toEqual({ verified: true });
+    expect(verifier.sign({ secret: 'key', body })).toEqual({ 'x-sig': signature });
+  });
+
+  it('signs the text around the body, an empty URL as given, and POST for a request without a method', () => {
+    const verifier = verifierOf({ header: 'x-sig', algorithm: 'sha256', encoding: 'hex', signedContent: '<{method} {url}>{body}</{method}>' });
+    const request = (signature: string, method?: string) => ({ ...webhookRequest(BODY, { 'x-sig': signature }), url: '', method });
+    const post = hex('key', `<POST >${BODY}</POST>`);
+    expect(verifier.verify(request(post, ''), ['key'])).toEqual({ verified: true });
+    expect(verifier.verify(request(hex('key', `<PUT >${BODY}</PUT>`), 'PUT'), ['key'])).toEqual({ verified: true });
+    expect(verifier.verify(request(hex('key', `<POST >${BODY}`), ''), ['key'])).toEqual(rejected('no_matching_signature'));
+    expect(verifier.sign({ secret: 'key', body: BODY, url: 'https://example.com' })).toEqual({
+      'x-sig': hex('key', `<POST https://example.com>${BODY}</POST>`),
+    });
+    expect(verifier.sign({ secret: 'key', body: BODY, url: 'https://example.com', method: 'PUT' })).toEqual({
+      'x-sig': hex('key', `<PUT https://example.com>${BODY}</PUT>`),
+    });
+  });
+
+  it('signs the URL only when the template names it', () => {
+    const verifier = verifierOf({ header: 'x-sig', algorithm: 'sha256', encoding: 'hex', signedContent: '{url}|{body}' });
+    expect(verifier.signsUrl).toBe(true);
+    expect(verifier.verify(webhookRequest(BODY, { 'x-sig': hex('key', `https://example.com/webhooks|${BODY}`) }), ['key'])).toEqual({ verified: true });
+    expect(verifierOf({ header: 'x-sig', algorithm: 'sha256', encoding: 'hex', signedContent: 'url|{body}' }).signsUrl).toBe(false);
+  });
+
+  it('refuses to sign without the URL the scheme signs, or with a secret it cannot use', () => {
+    const verifier = verifierOf({ header: 'x-sig', algorithm: 'sha256', encoding: 'hex', signedContent: '{url}{body}' });
+    expect(() => verifier.sign({ secret: 'key', body: BODY })).toThrow(
+      new TypeError("The 'x-sig' scheme signs the URL: pass the full URL the request goes to as `url`."),
+    );
+    const hexKeyed = verifierOf({ header: 'x-sig', algorithm: 'sha256', encoding: 'hex', secretEncoding: 'hex' });
+    expect(() => hexKeyed.sign({ secret: 'xyz', body: BODY })).toThrow(new TypeError("The 'x-sig' scheme cannot use this secret: a hex of the key."));
+  });
+});
+
+describe('secrets', () => {
+  const scheme = { header: 'x-sig', algorithm: 'sha256', encoding: 'hex' } as const;
+
+  it('signs and verifies with the UTF-8 bytes of a secret, after its prefix', () => {
+    const plain = verifierOf(scheme);
+    expect(plain.sign({ secret: 'key', body: BODY })).toEqual({ 'x-sig': hex('key', BODY) });
+    expect(plain.checkSecret('')).toBe('a secret');
+    const prefixed = verifierOf({ ...scheme, secretPrefix: ['whsec_', 'wh_'] });
+    expect(prefixed.verify(webhookRequest(BODY, { 'x-sig': hex('key', BODY) }), ['wh_key'])).toEqual({ verified: true });
+    expect(prefixed.verify(webhookRequest(BODY, { 'x-sig': hex('', BODY) }), ['wh_'])).toEqual(rejected('no_matching_signature'));
+    expect(prefixed.checkSecret('wh_')).toBe('whsec_ or wh_ followed by the secret');
+    expect(prefixed.checkSecret('key')).toBe('whsec_ or wh_ followed by the secret');
+  });
+
+  it('reads a hex key of whole bytes, in either case', () => {
+    const hexKeyed = verifierOf({ ...scheme, secretEncoding: 'hex' });
+    expect(hexKeyed.verify(webhookRequest(BODY, { 'x-sig': hex(Buffer.from('a1b2c3', 'hex'), BODY) }), ['A1b2C3'])).toEqual({ verified: true });
+    for (const secret of ['a1b2c', 'zza1b2', 'a1b2zz', 'a1 b2', '']) expect(hexKeyed.checkSecret(secret)).toBe('a hex of the key');
+  });
+
+  it('reads a base64 key with or without padding, and nothing else', () => {
+    const base64Keyed = verifierOf({ ...scheme, secretEncoding: 'base64' });
+    for (const secret of ['AAECAw==', 'AAECAwQ=', 'AAECAwQF', 'AA+/']) {
+      expect(base64Keyed.verify(webhookRequest(BODY, { 'x-sig': hex(Buffer.from(secret, 'base64'), BODY) }), [secret])).toEqual({ verified: true });
+    }
+    for (const secret of ['AAECA', '*AAA', 'AAA*', 'A*AA', 'AAA===', 'AAECAw']) expect(base64Keyed.checkSecret(secret)).toBe('a base64 of the key');
+  });
+});
+
+describe('startup checks, each naming its fix', () => {
+  const base = { header: 'x-sig', algorithm: 'sha256', encoding: 'hex' } as const;
+  const ts = { signedContent: '{timestamp}.{body}' };
+  it.each<[string, object | null, string]>([
+    ['no scheme at all', { header: undefined }, 'A declarative signature scheme needs a header name, or a non-empty list of them.'],
+    ['a scheme of null, as JSON may give', null, 'A declarative signature scheme needs a header name, or a non-empty list of them.'],
+    ['an empty header name', { header: ['x-a', ' '] }, "The signature scheme of header 'x-a' needs a header name, or a non-empty list of them."],
+    ['a header name that is no text', { header: ['x-a', 5] }, "The signature scheme of header 'x-a' needs a header name, or a non-empty list of them."],
+    ['an unknown algorithm', { algorithm: 'md5' }, "The signature scheme of header 'x-sig' needs an algorithm: 'sha1', 'sha256' or 'sha512'."],
+    ['an unknown encoding', { encoding: 'binary' }, "The signature scheme of header 'x-sig' needs an encoding: 'hex', 'base64' or 'base64url'."],
+    ['a prefix that is no text', { prefix: 1 }, "The signature scheme of header 'x-sig' needs a prefix that is text."],
+    ['an empty separator', { separator: '' }, "The signature scheme of header 'x-sig' needs a non-empty separator, or none for a single signature."],
+    ['a separator that is no text', { separator: 1 }, "The signature scheme of header 'x-sig' needs a non-empty separator, or none for a single signature."],
+    [
+      'an unknown timestamp format',
+      { ...ts, timestamp: { header: 'x-ts', format: 'seconds' } },
+      "The signature scheme of header 'x-sig' needs a timestamp format: 'unix', 'unix-ms' or 'iso'.",
+    ],
+    ['a timestamp of null', { ...ts, timestamp: null }, "The signature scheme of header 'x-sig' needs a timestamp format: 'unix', 'unix-ms' or 'iso'."],
+    [
+      'a timestamp header name that is no text',
+      { ...ts, timestamp: { header: 5, format: 'unix' } },
+      "The signature scheme of header 'x-sig' needs a timestamp as { header: '...', format }, { key: 't', format } or { first: true, format }.",
+    ],
+    [
+      'a timestamp key that is no text',
+      { ...ts, separator: ',', timestamp: { key: 5, format: 'unix' } },
+      "The signature scheme of header 'x-sig' needs a timestamp as { header: '...', format }, { key: 't', format } or { first: true, format }.",
+    ],
+    [
+      'an empty timestamp header name',
+      { ...ts, timestamp: { header: '', format: 'unix' } },
+      "The signature scheme of header 'x-sig' needs a timestamp as { header: '...', format }, { key: 't', format } or { first: true, format }.",
+    ],
+    [
+      'a timestamp { first: false }',
+      { ...ts, separator: ',', timestamp: { first: false, format: 'unix' } },
+      "The signature scheme of header 'x-sig' needs a timestamp as { header: '...', format }, { key: 't', format } or { first: true, format }.",
+    ],
+    [
+      'a key timestamp read from a family',
+      { ...ts, header: ['x-a', 'x-b'], separator: ',', timestamp: { key: 't', format: 'unix' } },
+      "The signature scheme of header 'x-a' needs a separator, and a single header, to read the timestamp from the signature header's list.",
+    ],
+    ['an id without its header', { signedContent: '{id}{body}', id: {} }, "The signature scheme of header 'x-sig' needs an id header name."],
+    ['an id of an empty header name', { signedContent: '{id}{body}', id: { header: '' } }, "The signature scheme of header 'x-sig' needs an id header name."],
+    ['an id that is null', { signedContent: '{id}{body}', id: null }, "The signature scheme of header 'x-sig' needs an id header name."],
+    [
+      'urlDecode with one valid escape and one not',
+      { urlDecode: ['%3A', '%G1'], signedContent: '{url}{body}' },
+      "The signature scheme of header 'x-sig' needs urlDecode as a list of ASCII percent-escapes, e.g. ['%3A', '%2F'].",
+    ],
+    [
+      'a secretPrefix list with an entry that is no text',
+      { secretPrefix: ['whsec_', 5] },
+      "The signature scheme of header 'x-sig' needs a secretPrefix that is text, or a non-empty list of them.",
+    ],
+    [
+      'a template that signs an id the scheme does not read',
+      { signedContent: '{id}.{body}' },
+      "The signature scheme of header 'x-sig' signs {id} but names no id header. Add `id: { header: '...' }` to the scheme.",
+    ],
+    [
+      'an id read but not signed',
+      { id: { header: 'x-id' } },
+      "The signature scheme of header 'x-sig' reads the id header but does not sign it, so anyone could change it. Add {id} to signedContent as the sender signs it, or remove `id` from the scheme.",
+    ],
+  ])('stops the app on %s', (_name, change, message) => {
+    const scheme = change === null ? null : { ...base, ...change };
+    expect(() => new HmacSchemeVerifier(scheme as HmacSchemeOptions)).toThrow(new WebhookSecurityConfigurationError(message));
+  });
+
+  it('accepts every field at its edge', () => {
+    const accepted: HmacSchemeOptions[] = [
+      { ...base, header: Array.from({ length: MAX_SIGNATURES_PER_HEADER }, (_, i) => `x-${i}`) },
+      { ...base, prefix: 'v1=', separator: ',', body: 'json', secretPrefix: 'whsec_', secretEncoding: 'utf8' },
+      { ...base, signedContent: '{timestamp}.{body}', separator: ',', timestamp: { first: true, format: 'iso' } },
+      { ...base, signedContent: '{timestamp}.{body}', separator: ',', timestamp: { key: 't', format: 'unix-ms' } },
+      { ...base, signedContent: '{url}{body}', urlDecode: ['%3A', '%2f'] },
+    ];
+    for (const scheme of accepted) expect(() => new HmacSchemeVerifier(scheme)).not.toThrow();
   });
 });
