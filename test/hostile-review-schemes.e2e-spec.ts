@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
-import { VerifiedWebhook, WebhookSecurityModule, type HmacSchemeOptions } from '../src/index.js';
+import { VerifiedWebhook, WebhookSecurityModule } from '../src/index.js';
 import { createApp } from './app/create-app.js';
 
 const SECRET = 'acme-template-secret';
@@ -18,7 +18,7 @@ class TemplateController {
 
 const BASE = { header: 'x-acme-signature', algorithm: 'sha256', encoding: 'hex', timestamp: { header: 'x-acme-time', format: 'unix' } } as const;
 const start = (signedContent: string) =>
-  createApp(WebhookSecurityModule.forRoot({ providers: { acme: { secret: SECRET, scheme: { ...BASE, signedContent } as HmacSchemeOptions } } }), {
+  createApp(WebhookSecurityModule.forRoot({ providers: { acme: { secret: SECRET, scheme: { ...BASE, signedContent } } } }), {
     controllers: [TemplateController],
   });
 
