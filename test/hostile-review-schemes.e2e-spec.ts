@@ -57,3 +57,42 @@ describe('The signed-content template of a declarative scheme', () => {
     }
   });
 });
+
+@Controller('basic')
+class BasicController {
+  @Post()
+  @HttpCode(200)
+  @VerifiedWebhook('hook')
+  hook(@Body() body: unknown) {
+    return body;
+  }
+}
+
+/*
+ * HTTP Basic credentials configured as ':' (a user and a password both
+ * empty, as `${process.env.USER ?? ''}:${process.env.PASSWORD ?? ''}` gives
+ * with neither set) would let anyone in with `Basic Og==`.
+ */
+describe('A Basic scheme whose secret names neither a user nor a password', () => {
+  const startBasic = (secret: string) =>
+    createApp(WebhookSecurityModule.forRoot({ providers: { hook: { secret, scheme: { kind: 'basic' } } } }), { controllers: [BasicController] });
+
+  it('stops the app at startup', async () => {
+    await expect(startBasic(':')).rejects.toThrow("Webhook provider 'hook'");
+  });
+
+  it.each(['user:', ':password', 'user:pass:word'])('still accepts %s, and lets in only those credentials', async (secret) => {
+    const t = await startBasic(secret);
+    try {
+      const post = (credentials: string) =>
+        request(t.app.getHttpServer())
+          .post('/basic')
+          .set({ 'content-type': 'application/json', authorization: `Basic ${Buffer.from(credentials).toString('base64')}` })
+          .send('{"ok":true}');
+      await post(secret).expect(200, { ok: true });
+      await post(':').expect(401);
+    } finally {
+      await t.app.close();
+    }
+  });
+});
