@@ -38,7 +38,7 @@ import type { ResolvedWebhookProvider, ResolvedWebhookSecurityOptions, WebhookVe
  * - 401 for a missing, malformed or wrong signature or a stale timestamp,
  *   with the same body for every reason; the reason goes to the warn log.
  * - 413 for a body over `maxBodyBytes` that the guard had to read itself.
- * - 415 for a form or JSON body that declares a charset other than UTF-8:
+ * - 415 for a form, JSON or text body that declares a charset other than UTF-8:
  *   the app's parser would decode the signed bytes into other values.
  * - 500 when the raw bytes are gone (no `rawBody: true`, or on Fastify a
  *   content type its own parser read), with an error log, once per route,
@@ -158,7 +158,7 @@ export class WebhookSignatureGuard implements CanActivate {
   ): boolean | Promise<boolean> {
     if (!isUtf8Charset(platformRequest.headers['content-type'])) {
       this.logger.warn(`Rejected webhook from '${provider.name}' on ${routeOf(toWebhookHttpRequest(platformRequest))}: charset other than UTF-8`);
-      throw new UnsupportedMediaTypeException('Only UTF-8 form and JSON bodies are accepted');
+      throw new UnsupportedMediaTypeException('Only UTF-8 form, JSON and text bodies are accepted');
     }
     // The URL is built, and the Host header checked, only for a verifier that reads it.
     const webhook: WebhookRequest =
@@ -325,17 +325,18 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as Promise<T>)?.then === 'function';
 }
 
-const FORM_OR_JSON = /^\s*(?:application\/x-www-form-urlencoded|application\/json|[\w.+-]+\/[\w.+-]+\+json)\s*(?:;|$)/i;
+const FORM_JSON_OR_TEXT = /^\s*(?:application\/x-www-form-urlencoded|application\/json|[\w.+-]+\/[\w.+-]+\+json|text\/[\w.+-]+)\s*(?:;|$)/i;
 const CHARSET = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/gi;
 
 /**
- * False when a form or JSON content type declares a charset other than UTF-8
- * (any case, quoted or not). Under another charset, Express's form parser
- * decodes the signed bytes into values that were not signed (`caf%C3%A9`
- * becomes "cafÃ©" under iso-8859-1). Other types, and none, are left to the app.
+ * False when a form, JSON or text content type declares a charset other than
+ * UTF-8 (any case, quoted or not). Under another charset, Express's parsers
+ * decode the signed bytes into values that were not signed (`caf%C3%A9`
+ * becomes "cafÃ©" under iso-8859-1, and text `+AHs-` becomes `{` under utf-7).
+ * Other types, and none, are left to the app.
  */
 function isUtf8Charset(contentType: string | undefined): boolean {
-  if (contentType === undefined || !FORM_OR_JSON.test(contentType)) return true;
+  if (contentType === undefined || !FORM_JSON_OR_TEXT.test(contentType)) return true;
   for (const [, quoted, token] of contentType.matchAll(CHARSET)) {
     if ((quoted ?? token ?? '').toLowerCase() !== 'utf-8') return false;
   }

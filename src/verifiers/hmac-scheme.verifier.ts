@@ -81,7 +81,7 @@ export interface HmacSchemeOptions extends SchemeMetadata {
   readonly separator?: string;
   /**
    * What is signed: a template over `{id}`, `{timestamp}`, `{method}`, `{url}`
-   * and `{body}`, with the header values taken verbatim, the method as
+   * and `{body}`, which it must sign, with the header values taken verbatim, the method as
    * received (`POST`), the URL as the sender called it and the body as the
    * exact bytes received.
    * @default '{body}'
@@ -405,6 +405,15 @@ function parseTemplate(scheme: HmacSchemeOptions): (string | { field: Field })[]
     .split(TEMPLATE_FIELD)
     .map((part) => (TEMPLATE_FIELD.test(part) ? { field: part.slice(1, -1) as Field } : part));
   const signed = new Set(parts.flatMap((part) => (typeof part === 'string' ? [] : [part.field])));
+  // A misspelt field would be signed as literal text; a template without {body} would pass bytes nobody signed.
+  const unknown = parts.map((part) => (typeof part === 'string' ? /\{[^{}]*\}/.exec(part)?.[0] : undefined)).find(Boolean);
+  if (unknown !== undefined || !signed.has('body')) {
+    const problem = unknown === undefined ? 'it does not sign {body}' : `${unknown} is no field`;
+    throw WebhookSecurityConfigurationError.invalidScheme(
+      name,
+      `a signedContent over {id}, {timestamp}, {method}, {url} and {body} that signs {body} (${problem})`,
+    );
+  }
   for (const field of ['timestamp', 'id'] as const) {
     if (signed.has(field) && !scheme[field]) throw WebhookSecurityConfigurationError.templateFieldWithoutHeader(name, field);
     if (!signed.has(field) && scheme[field]) throw WebhookSecurityConfigurationError.headerNotSigned(name, field);

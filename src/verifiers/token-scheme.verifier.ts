@@ -93,8 +93,8 @@ export class TokenVerifier implements WebhookVerifier {
     return describedEventType(this.scheme.eventType, request);
   }
 
-  /** A Basic secret is `user:password`. */
+  /** A Basic secret is `user:password`, not both empty: `:` would let in anyone who sends `Basic Og==`. */
   checkSecret(secret: string): string | undefined {
-    return this.scheme.kind === 'basic' && !secret.includes(':') ? 'the Basic credentials as user:password' : undefined;
+    return this.scheme.kind === 'basic' && (!secret.includes(':') || secret === ':') ? 'the Basic credentials as user:password' : undefined;
   }
 }
