@@ -40,9 +40,10 @@ import type { ResolvedWebhookProvider, ResolvedWebhookSecurityOptions, WebhookVe
  * - 413 for a body over `maxBodyBytes` that the guard had to read itself.
  * - 415 for a form, JSON or text body that declares a charset other than UTF-8:
  *   the app's parser would decode the signed bytes into other values.
- * - 500 when the raw bytes are gone (no `rawBody: true`, or on Fastify a
- *   content type its own parser read), with an error log, once per route,
- *   that says how to fix it.
+ * - 415 as well when the raw bytes of another content type are gone (on
+ *   Fastify, `text/plain`, which its own parser read), and 500 when those of
+ *   JSON or a form are (no `rawBody: true`), each with an error log, once
+ *   per route, that says how to fix it.
  * - 503 when a secret function or resolver fails, so that the sender retries.
  *
  * With `replay` on for the provider, it then claims the delivery in the
