@@ -426,3 +426,24 @@ describe('startup checks, each naming its fix', () => {
     for (const scheme of accepted) expect(() => new HmacSchemeVerifier(scheme)).not.toThrow();
   });
 });
+
+describe('the signed-content template at startup', () => {
+  const base = { header: 'x-sig', algorithm: 'sha256', encoding: 'hex' } as const;
+  const problem = (detail: string) => `a signedContent over {id}, {timestamp}, {method}, {url} and {body} that signs {body} (${detail})`;
+
+  it('refuses a template that does not sign the body', () => {
+    for (const signedContent of ['', 'v0', '{method}{url}']) {
+      expect(() => verifierOf({ ...base, signedContent })).toThrow(problem('it does not sign {body}'));
+    }
+  });
+
+  it('refuses text in braces that is no field, naming the first', () => {
+    expect(() => verifierOf({ ...base, signedContent: '{payload}{body}' })).toThrow(problem('{payload} is no field'));
+    expect(() => verifierOf({ ...base, signedContent: '{body}.{} {Body}' })).toThrow(problem('{} is no field'));
+  });
+
+  it('accepts literal text around the fields, braces not closing a field included', () => {
+    const verifier = verifierOf({ ...base, signedContent: 'v0:{method}:{body}:{' });
+    expect(verifier.verify(webhookRequest(BODY, { 'x-sig': hex('key', `v0:POST:${BODY}:{`) }), ['key'])).toEqual({ verified: true });
+  });
+});
