@@ -180,6 +180,13 @@ class PathsController {
     return this.record('keysDown', body);
   }
 
+  @Post('lookup')
+  @HttpCode(200)
+  @VerifiedWebhook('lookupDown')
+  lookup(@Body() body: unknown) {
+    return this.record('lookupDown', body);
+  }
+
   @Post('handshake')
   @HttpCode(200)
   @VerifiedWebhook('handshake')
@@ -238,6 +245,12 @@ const pathProviders: WebhookSecurityModuleOptions['providers'] = {
   },
   asyncVerifier: { secret: SECRET, verifier: { verify: async (webhook, secrets) => bodyHmac(webhook, secrets) } },
   keysDown: { secret: SECRET, verifier: { verify: () => ({ verified: false, reason: 'key_unavailable' }) } },
+  lookupDown: {
+    scheme: BODY_ONLY,
+    secret: () => {
+      throw new TypeError('tenant table unreachable');
+    },
+  },
   handshake: {
     secret: SECRET,
     verifier: {
@@ -387,6 +400,13 @@ describe('the paths of the guard, over HTTP', () => {
       expect(ran()).toEqual(['asyncVerifier']);
     });
 
+    it('answers 503 when a secret function throws, with an error log, so that the sender retries', async () => {
+      const res = await post('/paths/lookup', signed()).expect(503);
+      expect(res.body).toMatchObject({ message: 'Webhook secret lookup failed' });
+      expect(lines('error')).toEqual(["Secret lookup for 'lookupDown' on POST /paths/lookup failed: TypeError"]);
+      expect(ran()).toEqual([]);
+    });
+
     it('answers 503 when the signing keys cannot be fetched, with an error log, so that the sender retries', async () => {
       await post('/paths/keys', signed()).expect(503);
       expect(lines('error')).toEqual(["Signing keys of 'keysDown' could not be fetched for POST /paths/keys; answering 503 so that the sender retries"]);
@@ -416,9 +436,9 @@ describe('the paths of the guard, over HTTP', () => {
       expect(ran()).toEqual([]);
     });
 
-    it('gets 401 when the verifier refuses it, with the reason in the warning', async () => {
-      await get('/paths/challenge?token=wrong&echo=abc').expect(401);
-      await get('/paths/challenge?echo=abc').expect(401);
+    it('gets 401 when the verifier refuses it, with the reason in the warning, even with a body signature', async () => {
+      await get('/paths/challenge?token=wrong&echo=abc').set(signed('')).expect(401);
+      await get('/paths/challenge?echo=abc').set(signed('')).expect(401);
       expect(lines('warn')).toEqual([
         "Rejected webhook from 'challenge' on GET /paths/challenge: no_matching_signature",
         "Rejected webhook from 'challenge' on GET /paths/challenge: no_matching_signature",
