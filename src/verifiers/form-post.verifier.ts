@@ -248,11 +248,11 @@ function* urlVariants(url: string): Generator<string> {
   const seen = new Set([url]);
   let normalized: string | undefined;
   try {
-    const written = new URL(url).toString();
-    if (pathOf(written) === pathOf(url)) normalized = written;
+    normalized = new URL(url).toString();
   } catch {
     // Not a URL that `new URL()` reads: only the port variants of the URL as received.
   }
+  if (normalized !== undefined && pathOf(normalized) !== pathOf(url)) normalized = undefined;
   const fallbacks = normalized === undefined ? [] : portVariants(normalized);
   const legacy = fallbacks.flatMap((variant) => withLegacyQuery(variant) ?? []);
   for (const variant of [...portVariants(url), ...fallbacks, ...legacy]) {
