@@ -154,7 +154,7 @@ it('settles the read of a request destroyed mid-body without an error: answered 
   const answered = once(server, ANSWERED);
   const socket = connect(port, '127.0.0.1');
   socket.on('error', () => {});
-  // Destroyed by the app, as a timeout would, once the guard is reading the body: a `close` with no `error`.
+  // Destroyed by code of the app once the guard is reading the body: a `close` with no `error`.
   server.once('request', (request: IncomingMessage) => request.once('resume', () => request.destroy()));
   socket.write(`${head(LIMIT)}${BODY.slice(0, 10)}`);
   expect(await answered).toEqual([400]);
