@@ -17,10 +17,14 @@ const BODY = '{"id":"evt_1","amount":100}';
 const ANSWERED = 'test:answered';
 /** A request with this header reaches the routes only after its `close` event, as behind slow middleware. */
 const HOLD_UNTIL_CLOSED = 'x-test-hold-until-closed';
+/** A request with this header reaches the routes after a middleware read its first chunk, as a parser that kept no copy. */
+const READ_FIRST_CHUNK = 'x-test-read-first-chunk';
 
 let server: Server;
 let port: number;
 let log: DeliveryLog;
+/** `request.rawBody` when the app last answered. */
+let rawBodyAnswered: unknown;
 let close: () => Promise<void>;
 
 beforeAll(async () => {
@@ -35,9 +39,10 @@ beforeAll(async () => {
     providers: [DeliveryLog],
   }).compile();
   const app = moduleRef.createNestApplication({ rawBody: true, logger: new CapturingLogger() });
-  app.use((_request: IncomingMessage, response: ServerResponse, next: () => void) => {
+  app.use((request: IncomingMessage & { rawBody?: unknown }, response: ServerResponse, next: () => void) => {
     const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
     response.end = ((...args: unknown[]) => {
+      rawBodyAnswered = request.rawBody;
       server.emit(ANSWERED, response.statusCode);
       return end(...args);
     }) as ServerResponse['end'];
@@ -46,6 +51,13 @@ beforeAll(async () => {
   app.use((request: IncomingMessage, _response: ServerResponse, next: () => void) => {
     if (request.headers[HOLD_UNTIL_CLOSED] === undefined) return next();
     request.once('close', () => setImmediate(next));
+  });
+  app.use((request: IncomingMessage, _response: ServerResponse, next: () => void) => {
+    if (request.headers[READ_FIRST_CHUNK] === undefined) return next();
+    request.once('data', () => {
+      request.pause();
+      next();
+    });
   });
   server = app.getHttpServer() as Server;
   await app.listen(0, '127.0.0.1');
@@ -102,11 +114,13 @@ const chunked = (body: string, signedBody = body) =>
   `fullup-signature: ${signWebhook('fullup', { secret: SECRETS.fullup, body: signedBody })['fullup-signature']}\r\n\r\n` +
   `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`;
 
-it('answers 413 to a signed body without Content-Length once it passes maxBodyBytes', async () => {
+it('answers 413 to a signed body without Content-Length once it passes maxBodyBytes, and leaves request.rawBody unset', async () => {
   const body = `{"pad":"${'a'.repeat(LIMIT + 1 - 10)}"}`;
   expect(Buffer.byteLength(body)).toBe(LIMIT + 1);
   expect(await firstStatusLine(chunked(body))).toMatch(/^HTTP\/1\.1 413 /);
   expect(log.deliveries).toEqual([]);
+  // What an exception filter of the app would find there.
+  expect(rawBodyAnswered).toBeUndefined();
 });
 
 it('reads a body without Content-Length of exactly maxBodyBytes, to the handler: 200', async () => {
@@ -133,5 +147,28 @@ it('answers 400 to a request whose client left before the guard ran, its close e
   socket.on('error', () => {});
   socket.write(`${head(LIMIT, `${HOLD_UNTIL_CLOSED}: 1\r\n`)}${BODY.slice(0, 10)}`, () => socket.destroy());
   expect(await answered).toEqual([400]);
+  expect(log.deliveries).toEqual([]);
+});
+
+it('settles the read of a request destroyed mid-body without an error: answered 400, the handler never runs', async () => {
+  const answered = once(server, ANSWERED);
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  // Destroyed by code of the app once the guard is reading the body: a `close` with no `error`.
+  server.once('request', (request: IncomingMessage) => request.once('resume', () => request.destroy()));
+  socket.write(`${head(LIMIT)}${BODY.slice(0, 10)}`);
+  expect(await answered).toEqual([400]);
+  expect(log.deliveries).toEqual([]);
+});
+
+it('answers 500 naming the fix when a middleware read part of the body and kept no copy, and never runs the handler', async () => {
+  const headers = {
+    'content-type': 'application/octet-stream',
+    [READ_FIRST_CHUNK]: '1',
+    ...signWebhook('fullup', { secret: SECRETS.fullup, body: BODY }),
+  };
+  const response = await fetch(`http://127.0.0.1:${port}/webhooks/fullup`, { method: 'POST', headers, body: BODY });
+  expect(response.status).toBe(500);
+  expect(await response.text()).toContain('the raw request body is unavailable because a body parser the app registered consumed it');
   expect(log.deliveries).toEqual([]);
 });

@@ -257,3 +257,22 @@ describe('Express behind a proxy that terminates TLS', () => {
     expect(t.log.deliveries).toEqual([]);
   });
 });
+
+describe('Express with a middleware that rewrites the path before routing', () => {
+  let t: UrlSigningApp;
+  afterEach(() => t?.app.close());
+  const BODY = 'CallSid=CA1&From=%2B14158675309';
+
+  it('verifies the URL the sender posted to, not the rewritten one: 200', async () => {
+    // As an app mounted under /api behind a proxy that forwards the full path.
+    t = await startUrlSigningApp('express', {}, (app) =>
+      app.use((request: { url: string }, _response: unknown, next: () => void) => {
+        if (request.url.startsWith('/api/')) request.url = request.url.slice('/api'.length);
+        next();
+      }),
+    );
+    const headers = { ...FORM_TYPE, ...signWebhook('twilio', { secret: SECRETS.twilio, body: BODY, url: `http://127.0.0.1:${t.port}/api/forms/twilio?x=1` }) };
+    expect((await send(t.port, '/api/forms/twilio?x=1', headers, BODY)).status).toBe(200);
+    expect(t.log.deliveries.map((d) => [d.route, d.rawBody])).toEqual([['twilio', BODY]]);
+  });
+});

@@ -1,4 +1,4 @@
-import { decodeSignature, secretKeys } from './signature.js';
+import { decodeSignature, safeEqual, secretKeys } from './signature.js';
 
 describe('secretKeys', () => {
   const bytes = (keys: readonly { export(): Buffer }[]) => keys.map((key) => key.export().toString('utf8'));
@@ -19,6 +19,8 @@ describe('secretKeys', () => {
     expect(bytes(secretKeys(secrets))).toEqual(['newer-secret']);
     secrets.push('newest-secret');
     expect(bytes(secretKeys(secrets))).toEqual(['newer-secret', 'newest-secret']);
+    secrets[1] = 'rotated-secret';
+    expect(bytes(secretKeys(secrets))).toEqual(['newer-secret', 'rotated-secret']);
   });
 });
 
@@ -75,5 +77,14 @@ describe('decodeSignature', () => {
     expect(decodeSignature(Buffer.alloc(20).toString('hex'), 'hex', 32)).toBeUndefined();
     expect(decodeSignature(Buffer.alloc(64).toString('base64'), 'base64', 32)).toBeUndefined();
     expect(decodeSignature(Buffer.alloc(20).toString('base64'), 'base64', 20)).toEqual(Buffer.alloc(20));
+  });
+});
+
+describe('safeEqual', () => {
+  it('compares bytes, and answers false, never throws, for lengths that differ', () => {
+    expect(safeEqual(Buffer.from('abc'), Buffer.from('abc'))).toBe(true);
+    expect(safeEqual(Buffer.from('abc'), Buffer.from('abd'))).toBe(false);
+    expect(safeEqual(Buffer.from('abc'), Buffer.from('abcd'))).toBe(false);
+    expect(safeEqual(Buffer.alloc(0), Buffer.from('a'))).toBe(false);
   });
 });

@@ -41,18 +41,11 @@ export function perSecretList<T>(build: (secret: string) => T): (secrets: readon
 }
 
 function sameEntries(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return a.length === b.length && a.every((entry, i) => entry === b[i]);
 }
 
 /** The secrets as HMAC keys, each of its UTF-8 bytes, built once per list of secrets. */
-export const secretKeys: (secrets: readonly string[]) => readonly KeyObject[] = perSecretList((secret) => createSecretKey(secret, 'utf8'));
-
-/** Length of a signature of `bytes` bytes written in `encoding`, with base64 padding. */
-function encodedLength(bytes: number, encoding: SignatureEncoding): number {
-  return encoding === 'hex' ? bytes * 2 : Math.ceil(bytes / 3) * 4;
-}
+export const secretKeys: (secrets: readonly string[]) => readonly KeyObject[] = perSecretList((secret) => createSecretKey(Buffer.from(secret)));
 
 /**
  * Decodes a signature strictly: the exact length for the digest and only the
@@ -64,7 +57,7 @@ export function decodeSignature(value: string, encoding: SignatureEncoding, byte
     if (value.length !== bytes * 2 || !HEX.test(value)) return undefined;
     return Buffer.from(value, 'hex');
   }
-  const padded = encodedLength(bytes, encoding);
+  const padded = Math.ceil(bytes / 3) * 4;
   const unpadded = Math.ceil((bytes * 4) / 3);
   if (value.length !== padded && value.length !== unpadded) return undefined;
   if (!(encoding === 'base64' ? BASE64 : BASE64URL).test(value)) return undefined;

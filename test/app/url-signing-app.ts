@@ -89,8 +89,13 @@ export interface UrlSigningApp {
 /**
  * A listening app on 127.0.0.1 with the schemes that sign the URL (Twilio,
  * SignalWire), one that does not (Fullup), and a per-tenant secret function.
+ * `prepare` runs before the app listens, e.g. to add a middleware ahead of the routes.
  */
-export async function startUrlSigningApp(adapter: Adapter, options: Omit<WebhookSecurityModuleOptions, 'providers'> = {}): Promise<UrlSigningApp> {
+export async function startUrlSigningApp(
+  adapter: Adapter,
+  options: Omit<WebhookSecurityModuleOptions, 'providers'> = {},
+  prepare?: (app: INestApplication) => void,
+): Promise<UrlSigningApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       WebhookSecurityModule.forRoot({
@@ -111,6 +116,7 @@ export async function startUrlSigningApp(adapter: Adapter, options: Omit<Webhook
     adapter === 'fastify'
       ? moduleRef.createNestApplication(new FastifyAdapter(), { rawBody: true, logger })
       : moduleRef.createNestApplication({ rawBody: true, logger });
+  prepare?.(app);
   await app.listen(0, '127.0.0.1');
   const port = ((app.getHttpServer() as Server).address() as { port: number }).port;
   return { app, port, log: app.get(FormLog), logger };
