@@ -61,19 +61,26 @@ const providers: WebhookSecurityModuleOptions['providers'] = {
   },
 };
 
+/** Clears what the app recorded and logged, before each test. */
+function forgetDeliveries(t: TestApp): void {
+  t.log.deliveries.length = 0;
+  t.logger.lines.length = 0;
+}
+
+/** Posts `body` as JSON with `headers` to the app's `path`. */
+function postJson(t: TestApp, path: string, headers: Record<string, string>, body: string) {
+  return request(t.app.getHttpServer()).post(path).set('content-type', 'application/json').set(headers).send(body);
+}
+
 describe('the guard, over HTTP', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createApp(WebhookSecurityModule.forRoot({ providers }), { controllers: [EdgeController] });
   });
   afterAll(() => t.app.close());
-  beforeEach(() => {
-    t.log.deliveries.length = 0;
-    t.logger.lines.length = 0;
-  });
+  beforeEach(() => forgetDeliveries(t));
 
-  const post = (path: string, headers: Record<string, string>, body = BODY) =>
-    request(t.app.getHttpServer()).post(path).set('content-type', 'application/json').set(headers).send(body);
+  const post = (path: string, headers: Record<string, string>, body = BODY) => postJson(t, path, headers, body);
   const warnings = () => t.logger.lines.filter((line) => line.level === 'warn').map((line) => line.message);
 
   describe('secrets from a secret function', () => {
@@ -291,13 +298,9 @@ describe('the paths of the guard, over HTTP', () => {
     port = (t.app.getHttpServer().address() as { port: number }).port;
   });
   afterAll(() => t.app.close());
-  beforeEach(() => {
-    t.log.deliveries.length = 0;
-    t.logger.lines.length = 0;
-  });
+  beforeEach(() => forgetDeliveries(t));
 
-  const post = (path: string, headers: Record<string, string>, body = BODY) =>
-    request(t.app.getHttpServer()).post(path).set('content-type', 'application/json').set(headers).send(body);
+  const post = (path: string, headers: Record<string, string>, body = BODY) => postJson(t, path, headers, body);
   const signed = (body = BODY) => ({ 'x-edge-signature': hmacHex(SECRET, body) });
   const lines = (level: string) => t.logger.lines.filter((line) => line.level === level).map((line) => line.message);
   const ran = () => t.log.deliveries.map((d) => d.provider);

@@ -240,27 +240,17 @@ describe('signature entries', () => {
     expect(verifier.verify(webhookRequest(BODY, { 'x-sig': `v0=${hex('key', BODY)},v1=${hex('key', BODY)}` }), ['key'])).toEqual({ verified: true });
   });
 
+  /** A scheme whose timestamp is an entry of its signature header's list. */
+  const listingTimestamp = (timestamp: HmacSchemeOptions['timestamp']) =>
+    verifierOf({ header: 'x-sig', algorithm: 'sha256', encoding: 'hex', separator: ',', signedContent: '{timestamp}.{body}', timestamp });
+
   it('reads a first-entry timestamp only from a header that lists one', () => {
-    const verifier = verifierOf({
-      header: 'x-sig',
-      algorithm: 'sha256',
-      encoding: 'hex',
-      separator: ',',
-      signedContent: '{timestamp}.{body}',
-      timestamp: { first: true, format: 'unix' },
-    });
+    const verifier = listingTimestamp({ first: true, format: 'unix' });
     expect(verifier.verify(webhookRequest(BODY, { 'x-sig': ' , ' }), ['key'])).toEqual(rejected('malformed_header'));
   });
 
   it('reads a key=value timestamp entry by its key at the start of an entry', () => {
-    const verifier = verifierOf({
-      header: 'x-sig',
-      algorithm: 'sha256',
-      encoding: 'hex',
-      separator: ',',
-      signedContent: '{timestamp}.{body}',
-      timestamp: { key: 't', format: 'unix' },
-    });
+    const verifier = listingTimestamp({ key: 't', format: 'unix' });
     const ts = String(NOW / 1000);
     expect(verifier.verify(webhookRequest(BODY, { 'x-sig': `t=${ts},${hex('key', `${ts}.${BODY}`)}` }), ['key'])).toEqual({ verified: true });
     expect(verifier.verify(webhookRequest(BODY, { 'x-sig': `${ts}=t,${hex('key', `${ts}.${BODY}`)}` }), ['key'])).toEqual(rejected('malformed_header'));
