@@ -6,6 +6,7 @@ import {
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import { closestName } from './utils/closest-name.js';
+import { mediaType } from './utils/headers.js';
 
 /**
  * The 401 for every rejected signature. Its body is the same whatever the
@@ -252,12 +253,7 @@ export function rawBodyUnavailable(
   contentType: string | undefined,
 ): WebhookSecurityMisconfiguredException | WebhookMediaTypeUnverifiableException {
   const fix = rawBodyFix(adapter, contentType);
-  return isParsedByNest(mediaTypeOf(contentType)) ? new WebhookSecurityMisconfiguredException(fix) : new WebhookMediaTypeUnverifiableException(fix);
-}
-
-/** The media type of a `Content-Type` header, lower-cased, without parameters. */
-function mediaTypeOf(contentType: string | undefined): string {
-  return contentType?.split(';')[0]!.trim().toLowerCase() ?? '';
+  return isParsedByNest(mediaType(contentType) ?? '') ? new WebhookSecurityMisconfiguredException(fix) : new WebhookMediaTypeUnverifiableException(fix);
 }
 
 /** JSON and forms: the types Nest's own parsers read, keeping the bytes with `{ rawBody: true }`. */
@@ -271,7 +267,7 @@ function isParsedByNest(media: string): boolean {
  * content type is quoted only when it is a plain media type.
  */
 export function rawBodyFix(adapter: 'express' | 'fastify', contentType: string | undefined): string {
-  const media = mediaTypeOf(contentType);
+  const media = mediaType(contentType) ?? '';
   const quoted = PLAIN_MEDIA_TYPE.test(media) ? media : undefined;
   const parsedByNest = isParsedByNest(media);
   if (adapter === 'fastify') {

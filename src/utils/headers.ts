@@ -41,3 +41,8 @@ export function splitList(value: string, separator: string | undefined): string[
   }
   return entries.length > MAX_SIGNATURES_PER_HEADER ? undefined : entries;
 }
+
+/** The media type of a `Content-Type` header, lower-cased, without parameters: `application/json`. */
+export function mediaType(contentType: string | undefined): string | undefined {
+  return contentType?.split(';')[0]!.trim().toLowerCase();
+}

@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { parse, stringify } from 'node:querystring';
 import { signedContentId } from '../utils/delivery-id.js';
-import { readHeader } from '../utils/headers.js';
+import { mediaType, readHeader } from '../utils/headers.js';
 import { DIGEST_BYTES, decodeSignature, encodeSignature, hmac, safeEqual, secretKeys } from '../utils/signature.js';
 import { VERIFIED, rejected, type SignInput, type VerificationResult, type WebhookRequest, type WebhookVerifier } from './webhook-verifier.interface.js';
 
@@ -165,11 +165,6 @@ function bodyHashOf(url: string): string | undefined {
   const last = query === -1 ? null : BODY_HASH_PAIR.exec(url.slice(query));
   if (!last) return undefined;
   return url.indexOf('bodySHA256=', query) === url.length - last[0].length + 1 ? last[1] : undefined;
-}
-
-/** The media type of a Content-Type header, lower-cased, without parameters. */
-function mediaType(contentType: string | undefined): string | undefined {
-  return contentType?.split(';')[0]!.trim().toLowerCase();
 }
 
 /**
