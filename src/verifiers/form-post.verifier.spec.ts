@@ -40,6 +40,14 @@ describe('FormPostVerifier', () => {
     });
   });
 
+  it("decodes '+' as a space in a name or value with no percent-escape, and leaves plain text as sent", () => {
+    // Signatures from twilio-node (the vendor's SDK), over the decoded parameters.
+    const signature = getExpectedTwilioSignature(TOKEN, URL, { AccountSid: 'AC1', 'Body Text': 'hello world', To: '+1555' });
+    expect(verify('AccountSid=AC1&Body+Text=hello+world&To=%2B1555', signature)).toEqual({ verified: true });
+    expect(verify('AccountSid=AC1&Body%20Text=hello%20world&To=%2B1555', signature)).toEqual({ verified: true });
+    expect(verify('AccountSid=AC1%2B&Body+Text=hello+world&To=%2B1555', signature)).toEqual({ verified: false, reason: 'no_matching_signature' });
+  });
+
   it('reads an empty body as the empty form, whatever its Content-Type', () => {
     const signature = getExpectedTwilioSignature(TOKEN, URL, {});
     expect(verify('', signature, URL, {})).toEqual({ verified: true });

@@ -146,7 +146,7 @@ function queryOf(url: string): string {
 }
 
 /** True when `text` holds at most {@link MAX_FORM_PARAMETERS} `&`-separated pairs. Stops counting at the limit. */
-function withinParameterLimit(text: string | Buffer): boolean {
+function withinParameterLimit(text: string): boolean {
   let at = -1;
   for (let separators = 0; separators < MAX_FORM_PARAMETERS; separators++) {
     at = text.indexOf('&', at + 1);
@@ -193,20 +193,27 @@ function readForm(request: WebhookRequest): readonly (string | Buffer)[] | null 
  * differently by the app's own form parser than by the signature check.
  */
 function formPayloads(rawBody: Buffer): string[] | null {
-  if (rawBody.length > MAX_FORM_BYTES || !withinParameterLimit(rawBody) || !isUtf8(rawBody)) return null;
+  if (rawBody.length > MAX_FORM_BYTES || !isUtf8(rawBody)) return null;
+  const pairs = rawBody.toString('utf8').split('&', MAX_FORM_PARAMETERS + 1);
+  if (pairs.length > MAX_FORM_PARAMETERS) return null;
   const params = new Map<string, string[]>();
-  for (const pair of rawBody.toString('utf8').split('&')) {
+  let inSortedOrder = true;
+  for (const pair of pairs) {
     if (pair === '') continue;
     const equals = pair.indexOf('=');
     const key = decodeFormComponent(equals === -1 ? pair : pair.slice(0, equals));
     const value = decodeFormComponent(equals === -1 ? '' : pair.slice(equals + 1));
     if (key === undefined || value === undefined) return null;
     const values = params.get(key);
-    if (!values) params.set(key, [value]);
+    if (!values) {
+      params.set(key, [value]);
+      continue;
+    }
     // A pair sent twice would reach the handler twice (or as an array) while
     // the de-duplicated content signs it once: it is not what was signed.
-    else if (values.includes(value)) return null;
-    else values.push(value);
+    if (values.includes(value)) return null;
+    if (value < values[values.length - 1]!) inSortedOrder = false;
+    values.push(value);
   }
   const keys = [...params.keys()].sort();
   // Stryker disable next-line ConditionalExpression,EqualityOperator: with no keys, PLAIN_KEY tests 'undefined', a plain name.
@@ -216,11 +223,17 @@ function formPayloads(rawBody: Buffer): string[] | null {
     for (const key of keys) for (const value of order(params.get(key)!)) text += key + value;
     return text;
   };
-  return [...new Set([join((values) => values), join((values) => [...values].sort())])];
+  const wireOrder = join((values) => values);
+  return inSortedOrder ? [wireOrder] : [wireOrder, join((values) => [...values].sort())];
 }
 
-/** A form key or value decoded (`+` is a space), or `undefined` for a malformed or non-UTF-8 escape. */
+/**
+ * A form key or value decoded (`+` is a space), or `undefined` for a
+ * malformed or non-UTF-8 escape. Text with neither `%` nor `+` is its own
+ * decoding.
+ */
 function decodeFormComponent(text: string): string | undefined {
+  if (!text.includes('%') && !text.includes('+')) return text;
   try {
     return decodeURIComponent(text.replaceAll('+', ' '));
   } catch {
