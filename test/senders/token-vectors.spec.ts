@@ -76,6 +76,44 @@ describe('TokenVerifier descriptions', () => {
     expect(() => new TokenVerifier({ kind: 'token', header: 'x-token', deliveryId: { json: [] } })).toThrow(/deliveryId\.json/);
   });
 
+  it('fail at startup, naming the fix, for no description, a header name that is empty, blank or not text, or a token without its header', () => {
+    for (const scheme of [undefined, null]) {
+      expect(() => new TokenVerifier(scheme as never)).toThrow(
+        new WebhookSecurityConfigurationError("A declarative signature scheme needs a kind: 'token' or 'basic'."),
+      );
+    }
+    for (const header of ['', '  ']) {
+      expect(() => new TokenVerifier({ kind: 'basic', header })).toThrow(
+        /^(A declarative signature scheme|The signature scheme of header ' +') needs a header name\.$/,
+      );
+    }
+    expect(() => new TokenVerifier({ kind: 'token', header: 42 as never })).toThrow(
+      new WebhookSecurityConfigurationError('A declarative signature scheme needs a header name.'),
+    );
+    expect(() => new TokenVerifier({ kind: 'token' })).toThrow(
+      new WebhookSecurityConfigurationError('A declarative signature scheme needs the header that carries the token.'),
+    );
+  });
+
+  it('read a token from the header named, and Basic credentials from Authorization unless another header is named', () => {
+    const token = new TokenVerifier({ kind: 'token', header: 'X-Hook-Token' });
+    expect(token.verify(webhookRequest(body, { 'x-hook-token': 'hook-secret' }), ['hook-secret'])).toEqual({ verified: true });
+    expect(token.verify(webhookRequest(body, { authorization: 'hook-secret' }), ['hook-secret'])).toEqual({ verified: false, reason: 'missing_header' });
+    const credentials = `Basic ${Buffer.from('user:password').toString('base64')}`;
+    const basic = new TokenVerifier({ kind: 'basic' });
+    expect(basic.verify(webhookRequest(body, { authorization: credentials }), ['user:password'])).toEqual({ verified: true });
+    const named = new TokenVerifier({ kind: 'basic', header: 'X-Hook-Authorization' });
+    expect(named.verify(webhookRequest(body, { 'x-hook-authorization': credentials }), ['user:password'])).toEqual({ verified: true });
+    expect(named.verify(webhookRequest(body, { authorization: credentials }), ['user:password'])).toEqual({ verified: false, reason: 'missing_header' });
+  });
+
+  it('take any token at startup, and Basic credentials that name a user or a password', () => {
+    expect(new BUILT_IN_VERIFIERS.gitlab().checkSecret?.('a token without a colon')).toBeUndefined();
+    const basic = new TokenVerifier({ kind: 'basic' });
+    for (const secret of [':', 'no-colon']) expect(basic.checkSecret!(secret)).toBe('the Basic credentials as user:password');
+    for (const secret of ['user:', ':password', 'user:password']) expect(basic.checkSecret!(secret)).toBeUndefined();
+  });
+
   it('read a delivery id from a header, the body, or else a hash of the body', () => {
     const gitlab = new BUILT_IN_VERIFIERS.gitlab();
     expect(gitlab.deliveryId!(webhookRequest(body, { 'x-gitlab-event-uuid': 'uuid-1', 'x-gitlab-event': 'Push Hook' }))).toBe('uuid-1');
