@@ -49,6 +49,7 @@ describe('Postmark: HTTP Basic credentials', () => {
   it("accepts RFC 7617's example, with the scheme name in any case", () => {
     expect(verify('Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==')).toEqual({ verified: true });
     expect(verify('basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==')).toEqual({ verified: true });
+    expect(verify('Basic   QWxhZGRpbjpvcGVuIHNlc2FtZQ==  ')).toEqual({ verified: true });
     expect(verifier.sign!({ secret, body })).toEqual({ authorization: 'Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==' });
   });
 
@@ -57,6 +58,8 @@ describe('Postmark: HTTP Basic credentials', () => {
     expect(verify(`Basic ${Buffer.from('aladdin:open sesame').toString('base64')}`)).toEqual(rejected);
     expect(verify('Bearer QWxhZGRpbjpvcGVuIHNlc2FtZQ==')).toEqual({ verified: false, reason: 'malformed_header' });
     expect(verify('Basic ***')).toEqual({ verified: false, reason: 'malformed_header' });
+    expect(verify('XBasic QWxhZGRpbjpvcGVuIHNlc2FtZQ==')).toEqual({ verified: false, reason: 'malformed_header' });
+    expect(verify('Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ== QWxhZGRpbjpvcGVuIHNlc2FtZQ==')).toEqual({ verified: false, reason: 'malformed_header' });
   });
 
   it('asks at startup for a secret written user:password', () => {
@@ -110,8 +113,8 @@ describe('TokenVerifier descriptions', () => {
   it('take any token at startup, and Basic credentials that name a user or a password', () => {
     expect(new BUILT_IN_VERIFIERS.gitlab().checkSecret?.('a token without a colon')).toBeUndefined();
     const basic = new TokenVerifier({ kind: 'basic' });
-    for (const secret of [':', 'no-colon']) expect(basic.checkSecret!(secret)).toBe('the Basic credentials as user:password');
-    for (const secret of ['user:', ':password', 'user:password']) expect(basic.checkSecret!(secret)).toBeUndefined();
+    for (const secret of [':', 'no-colon']) expect(basic.checkSecret(secret)).toBe('the Basic credentials as user:password');
+    for (const secret of ['user:', ':password', 'user:password']) expect(basic.checkSecret(secret)).toBeUndefined();
   });
 
   it('read a delivery id from a header, the body, or else a hash of the body', () => {
