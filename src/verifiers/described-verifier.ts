@@ -27,11 +27,11 @@ export function describedSchemeName(verifier: WebhookVerifier): string | undefin
 }
 
 /** A verifier class for a description, so that every built-in scheme is made the same way. */
-export function describedVerifierClass(scheme: SchemeDescription, name?: string): VerifierClass {
+export function describedVerifierClass(scheme: SchemeDescription, name: string): VerifierClass {
   return class DescribedVerifier {
     constructor(options?: VerifierOptions) {
       const verifier = describedVerifier(scheme, options);
-      if (name !== undefined) schemeNames.set(verifier, name);
+      schemeNames.set(verifier, name);
       return verifier;
     }
   } as unknown as VerifierClass;
