@@ -103,7 +103,7 @@ export function checkMetadata(scheme: SchemeMetadata, name: string, signedIdHead
   const problem = (expected: string) => WebhookSecurityConfigurationError.invalidScheme(name, expected);
   const { deliveryId, eventType } = scheme;
   if (deliveryId !== undefined) {
-    if ('json' in deliveryId) {
+    if (typeof deliveryId === 'object' && deliveryId !== null && 'json' in deliveryId) {
       if (!isJsonPath(deliveryId.json)) throw problem("deliveryId.json as a non-empty list of keys, e.g. ['event', 'id']");
     } else if (typeof deliveryId?.header !== 'string' || deliveryId.header === '') {
       throw problem("deliveryId as { header: '...' } or { json: ['...'] }");
