@@ -10,6 +10,7 @@ export type VerifierClass = new (options?: VerifierOptions) => WebhookVerifier;
 
 /** True for a token or Basic description, told apart by its `kind`. */
 export function isTokenScheme(scheme: SchemeDescription): scheme is TokenSchemeOptions {
+  // Stryker disable next-line ConditionalExpression: `typeof scheme === 'object'` → true is equivalent: the module, the CLI and diagnoseWebhook pass an object or null.
   return typeof scheme === 'object' && scheme !== null && 'kind' in scheme;
 }
 
