@@ -98,6 +98,44 @@ describe('TokenVerifier descriptions', () => {
     );
   });
 
+  it.each<[string, object, string]>([
+    ['a delivery id of null', { deliveryId: null }, "deliveryId as { header: '...' } or { json: ['...'] }"],
+    ['a delivery id given as a header name alone', { deliveryId: 'x-delivery' }, "deliveryId as { header: '...' } or { json: ['...'] }"],
+    ['a delivery id from an empty header name', { deliveryId: { header: '' } }, "deliveryId as { header: '...' } or { json: ['...'] }"],
+    ['a JSON path with an empty key', { deliveryId: { json: ['event', ''] } }, "deliveryId.json as a non-empty list of keys, e.g. ['event', 'id']"],
+    ['a JSON path that is no list', { deliveryId: { json: 'id' } }, "deliveryId.json as a non-empty list of keys, e.g. ['event', 'id']"],
+    ['an event type of null', { eventType: null }, "eventType as { header: '...' }, { json: ['...'] } or both"],
+    ['an event type naming nothing', { eventType: {} }, "eventType as { header: '...' }, { json: ['...'] } or both"],
+    ['an event type from an empty list of headers', { eventType: { header: [] } }, "eventType as { header: '...' }, { json: ['...'] } or both"],
+    ['an event type with an empty JSON path', { eventType: { header: 'x-event', json: [] } }, "eventType as { header: '...' }, { json: ['...'] } or both"],
+    ['an event type with an empty JSON key', { eventType: { json: ['action', ''] } }, "eventType as { header: '...' }, { json: ['...'] } or both"],
+  ])('fail at startup on %s, naming the fix', (_name, change, expected) => {
+    expect(() => new TokenVerifier({ kind: 'token', header: 'x-token', ...change })).toThrow(
+      new WebhookSecurityConfigurationError(`The signature scheme of header 'x-token' needs ${expected}.`),
+    );
+  });
+
+  it('take a delivery id from any header, and an event type from headers, the body or both', () => {
+    const scheme = { kind: 'token', header: 'x-token' } as const;
+    expect(() => new TokenVerifier({ ...scheme, deliveryId: { header: 'x-delivery' }, eventType: { header: ['x-a', 'x-b'], json: ['action'] } })).not.toThrow();
+    expect(() => new TokenVerifier({ ...scheme, deliveryId: { json: ['id'] }, eventType: { json: ['type'] } })).not.toThrow();
+  });
+
+  it('read the event type from the first header present, the body, or both joined with a dot', () => {
+    const typed = (eventType: object) => new TokenVerifier({ kind: 'token', header: 'x-token', eventType });
+    const json = '{"action":"opened"}';
+    const both = typed({ header: ['x-a', 'x-b'], json: ['action'] });
+    expect(both.eventType(webhookRequest(json, { 'x-b': 'issues' }))).toBe('issues.opened');
+    expect(both.eventType(webhookRequest(json, { 'x-a': 'pull', 'x-b': 'issues' }))).toBe('pull.opened');
+    expect(both.eventType(webhookRequest('{}', { 'x-a': 'issues' }))).toBe('issues');
+    // Unsigned, a header may not name a whole type, nor its absence let the body name one.
+    expect(both.eventType(webhookRequest(json, { 'x-a': 'issues.closed' }))).toBeUndefined();
+    expect(both.eventType(webhookRequest(json, {}))).toBeUndefined();
+    expect(typed({ json: ['action'] }).eventType(webhookRequest(json, {}))).toBe('opened');
+    expect(typed({ json: ['action'] }).eventType(webhookRequest('{}', {}))).toBeUndefined();
+    expect(new TokenVerifier({ kind: 'token', header: 'x-token' }).eventType(webhookRequest(json, {}))).toBeUndefined();
+  });
+
   it('read a token from the header named, and Basic credentials from Authorization unless another header is named', () => {
     const token = new TokenVerifier({ kind: 'token', header: 'X-Hook-Token' });
     expect(token.verify(webhookRequest(body, { 'x-hook-token': 'hook-secret' }), ['hook-secret'])).toEqual({ verified: true });
