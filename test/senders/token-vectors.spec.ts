@@ -104,6 +104,7 @@ describe('TokenVerifier descriptions', () => {
     ['a delivery id from an empty header name', { deliveryId: { header: '' } }, "deliveryId as { header: '...' } or { json: ['...'] }"],
     ['a JSON path with an empty key', { deliveryId: { json: ['event', ''] } }, "deliveryId.json as a non-empty list of keys, e.g. ['event', 'id']"],
     ['a JSON path that is no list', { deliveryId: { json: 'id' } }, "deliveryId.json as a non-empty list of keys, e.g. ['event', 'id']"],
+    ['a JSON path with a key that is no text', { deliveryId: { json: ['event', 42] } }, "deliveryId.json as a non-empty list of keys, e.g. ['event', 'id']"],
     ['an event type of null', { eventType: null }, "eventType as { header: '...' }, { json: ['...'] } or both"],
     ['an event type naming nothing', { eventType: {} }, "eventType as { header: '...' }, { json: ['...'] } or both"],
     ['an event type from an empty list of headers', { eventType: { header: [] } }, "eventType as { header: '...' }, { json: ['...'] } or both"],
@@ -161,5 +162,11 @@ describe('TokenVerifier descriptions', () => {
     expect(gitlab.eventType!(webhookRequest(body, { 'x-gitlab-event': 'Push Hook' }))).toBe('Push Hook');
     expect(new BUILT_IN_VERIFIERS.okta().deliveryId!(webhookRequest(body, {}))).toBe('event:b1c2');
     expect(new BUILT_IN_VERIFIERS.telegram().deliveryId!(webhookRequest(body, {}))).toMatch(/^signed:/);
+    // Without the id in the body, a hash of the body, which tells two bodies apart.
+    const okta = new BUILT_IN_VERIFIERS.okta();
+    const [first, second] = ['{"eventType":"a"}', '{"eventType":"b"}'].map((other) => okta.deliveryId!(webhookRequest(other, {})));
+    expect(first).toMatch(/^signed:/);
+    expect(second).toMatch(/^signed:/);
+    expect(first).not.toBe(second);
   });
 });
