@@ -243,4 +243,10 @@ describe('diagnoseWebhook', () => {
       "Unknown scheme 'shopfy'. Did you mean 'shopify'? Built-in schemes: trophy, fullup",
     );
   });
+
+  it('names the fix for a scheme of null, as JSON may give, and tells a token scheme from an HMAC one by its kind', async () => {
+    await expect(diagnose({ scheme: null as never })).rejects.toThrow('A declarative signature scheme needs a header name, or a non-empty list of them.');
+    const token = { kind: 'token', header: 'x-hook-token' } as const;
+    await expect(diagnose({ scheme: token, headers: { 'x-hook-token': SECRET }, body: COMPACT })).resolves.toMatchObject({ verified: true });
+  });
 });

@@ -99,4 +99,11 @@ describe('AdyenVerifier', () => {
     expect(verifier.checkSecret(KEY)).toBeUndefined();
     for (const bad of ['', 'xyz', KEY.slice(1)]) expect(verifier.checkSecret(bad)).toMatch(/hex/);
   });
+
+  it('takes no key with other text around its hex, which Node would decode cut short', () => {
+    for (const bad of [`${KEY}zz`, `zz${KEY}`]) {
+      expect(verifier.checkSecret(bad)).toMatch(/hex/);
+      expect(() => verifier.sign({ secret: bad, body: '{}' })).toThrow('Adyen signs with the hex HMAC key of the webhook.');
+    }
+  });
 });

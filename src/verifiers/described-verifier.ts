@@ -10,6 +10,7 @@ export type VerifierClass = new (options?: VerifierOptions) => WebhookVerifier;
 
 /** True for a token or Basic description, told apart by its `kind`. */
 export function isTokenScheme(scheme: SchemeDescription): scheme is TokenSchemeOptions {
+  // Stryker disable next-line ConditionalExpression: `typeof scheme === 'object'` → true is equivalent: the module, the CLI and diagnoseWebhook pass an object or null.
   return typeof scheme === 'object' && scheme !== null && 'kind' in scheme;
 }
 
@@ -27,11 +28,11 @@ export function describedSchemeName(verifier: WebhookVerifier): string | undefin
 }
 
 /** A verifier class for a description, so that every built-in scheme is made the same way. */
-export function describedVerifierClass(scheme: SchemeDescription, name?: string): VerifierClass {
+export function describedVerifierClass(scheme: SchemeDescription, name: string): VerifierClass {
   return class DescribedVerifier {
     constructor(options?: VerifierOptions) {
       const verifier = describedVerifier(scheme, options);
-      if (name !== undefined) schemeNames.set(verifier, name);
+      schemeNames.set(verifier, name);
       return verifier;
     }
   } as unknown as VerifierClass;

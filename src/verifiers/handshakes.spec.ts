@@ -35,6 +35,9 @@ describe('Handshake replies, each as its sender documents it', () => {
       encryptedToken: createHmac('sha256', 'zoom-secret-token').update('qgg8vlvZRS6UYooatFL8Aw').digest('hex'),
     });
     expect(zoomUrlValidation(webhookRequest('{"event":"meeting.started"}', {}), ['s'])).toBeUndefined();
+    // Another event is a delivery for the handler, whatever it holds.
+    const started = '{"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event":"meeting.started"}';
+    expect(zoomUrlValidation(webhookRequest(started, {}), ['zoom-secret-token'])).toBeUndefined();
   });
 
   it('Twitch: webhook_callback_verification is answered with the raw challenge as text, told apart by its signed body', () => {
@@ -51,7 +54,8 @@ describe('Handshake replies, each as its sender documents it', () => {
     expect(check('hub.mode=subscribe&hub.verify_token=my-token&hub.challenge=1158201444')).toMatchObject({ body: '1158201444' });
     expect(check('hub.mode=subscribe&hub.verify_token=my-tokeN&hub.challenge=1158201444')).toBe(false);
     expect(check('hub.challenge=1')).toBeUndefined();
-    expect(check('hub.mode=subscribe&hub.verify_token=&hub.challenge=1', undefined)).toBe(false);
+    // No verify token configured: every check is refused.
+    expect(metaSubscription(challenge('hub.mode=subscribe&hub.verify_token=&hub.challenge=1'), [], {})).toBe(false);
   });
 
   it("X: the CRC response is sha256= and the base64 HMAC of crc_token with the consumer secret (X's recipe)", () => {
@@ -68,6 +72,38 @@ describe('Handshake replies, each as its sender documents it', () => {
     expect(oktaVerification(challenge('', okta), ['old', 'secret-value'])).toMatchObject({ body: '{"verification":"v-1"}' });
     expect(oktaVerification(challenge('', { ...okta, authorization: 'nope' }), ['secret-value'])).toBe(false);
     expect(oktaVerification(challenge(''), ['secret-value'])).toBeUndefined();
+  });
+
+  it('answers no signed handshake whose challenge cannot be echoed, and no Zoom validation without a secret', () => {
+    const long = 'a'.repeat(MAX_CHALLENGE_LENGTH + 1);
+    expect(slackUrlVerification(webhookRequest(JSON.stringify({ type: 'url_verification', challenge: long }), {}))).toBeUndefined();
+    expect(slackUrlVerification(webhookRequest('{"type":"url_verification","challenge":42}', {}))).toBeUndefined();
+    expect(twitchCallbackVerification(webhookRequest(JSON.stringify({ challenge: long, subscription: {} }), {}))).toBeUndefined();
+    const zoom = (plainToken: unknown) => webhookRequest(JSON.stringify({ payload: { plainToken }, event: 'endpoint.url_validation' }), {});
+    expect(zoomUrlValidation(zoom(long), ['zoom-secret-token'])).toBeUndefined();
+    expect(zoomUrlValidation(zoom('qgg8vlvZRS6UYooatFL8Aw'), [])).toBeUndefined();
+  });
+
+  it('Zoom: during a rotation, the token is encrypted with the first secret', () => {
+    const body = '{"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event":"endpoint.url_validation"}';
+    const reply = zoomUrlValidation(webhookRequest(body, {}), ['new-secret', 'old-secret']);
+    expect(JSON.parse(reply!.body)).toMatchObject({ encryptedToken: createHmac('sha256', 'new-secret').update('qgg8vlvZRS6UYooatFL8Aw').digest('hex') });
+  });
+
+  it('refuses a GET challenge that cannot be echoed, or that no secret can answer; leaves other GETs alone', () => {
+    const meta = (query: string) => metaSubscription(challenge(query), [], { verifyToken: 'my-token' });
+    expect(meta(`hub.mode=subscribe&hub.verify_token=my-token&hub.challenge=${'a'.repeat(MAX_CHALLENGE_LENGTH + 1)}`)).toBe(false);
+    expect(meta('hub.mode=subscribe&hub.verify_token=my-token')).toBe(false);
+    expect(meta('hub.mode=subscribe&hub.challenge=1')).toBe(false);
+    expect(meta('hub.mode=unsubscribe&hub.verify_token=my-token&hub.challenge=1')).toBeUndefined();
+    expect(xChallengeResponseCheck(challenge('crc_token=9b4507b3'), [])).toBe(false);
+    for (const token of ['{"id":1}', 'a{"id":1}z', 'a'.repeat(257)]) {
+      expect(xChallengeResponseCheck(challenge(`crc_token=${encodeURIComponent(token)}`), ['consumer-secret'])).toBe(false);
+    }
+    const okta = { 'x-okta-verification-challenge': 'a'.repeat(MAX_CHALLENGE_LENGTH + 1), authorization: 'secret-value' };
+    expect(oktaVerification(challenge('', okta), ['secret-value'])).toBe(false);
+    expect(oktaVerification(challenge('', { 'x-okta-verification-challenge': 'v-1' }), ['secret-value'])).toBe(false);
+    expect(dropboxChallenge(challenge('other=1'))).toBeUndefined();
   });
 
   it('echoes nothing but short printable text', () => {

@@ -28,7 +28,7 @@ const json = (body: unknown): WebhookHandshakeReply => ({ status: 200, contentTy
 
 /** A challenge value that may be echoed: a printable string of a sane length. */
 function echoable(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_CHALLENGE_LENGTH && PRINTABLE.test(value);
+  return typeof value === 'string' && value.length <= MAX_CHALLENGE_LENGTH && PRINTABLE.test(value);
 }
 
 /**
@@ -82,9 +82,9 @@ export function metaSubscription(
   { verifyToken }: VerifierOptions,
 ): WebhookHandshakeReply | false | undefined {
   if (query.get('hub.mode') !== 'subscribe') return undefined;
-  const token = query.get('hub.verify_token') ?? '';
+  const token = query.get('hub.verify_token');
   const challenge = query.get('hub.challenge');
-  if (verifyToken === undefined || !safeEqual(Buffer.from(token), Buffer.from(verifyToken)) || !echoable(challenge)) return false;
+  if (token === null || verifyToken === undefined || !safeEqual(Buffer.from(token), Buffer.from(verifyToken)) || !echoable(challenge)) return false;
   return text(challenge);
 }
 
@@ -124,8 +124,10 @@ export function dropboxChallenge({ query }: WebhookChallenge): WebhookHandshakeR
 export function oktaVerification({ headers }: WebhookChallenge, secrets: readonly string[]): WebhookHandshakeReply | false | undefined {
   const challenge = readHeader(headers, 'x-okta-verification-challenge');
   if (challenge === undefined) return undefined;
+  const header = readHeader(headers, 'authorization');
+  if (header === undefined) return false;
   // Both sides hashed, so that the comparison takes as long whatever the lengths.
-  const authorization = sha256(readHeader(headers, 'authorization') ?? '');
+  const authorization = sha256(header);
   let authorized = false;
   for (const secret of secrets) authorized = safeEqual(authorization, sha256(secret)) || authorized;
   return authorized && echoable(challenge) ? json({ verification: challenge }) : false;

@@ -149,7 +149,18 @@ describe('startup checks of the new fields', () => {
     ['an empty list of secret prefixes', { secretPrefix: [] }, /a secretPrefix that is text, or a non-empty list of them/],
     ['a delivery id from an unsigned header', { deliveryId: { header: 'x-delivery' } }, /deliveryId.header to be the id header the signature covers/],
     ['an empty JSON path', { deliveryId: { json: [] } }, /deliveryId.json as a non-empty list of keys/],
+    ['a JSON path with an empty key', { deliveryId: { json: ['event', ''] } }, /deliveryId.json as a non-empty list of keys/],
+    ['a JSON path that is no list', { deliveryId: { json: 'id' } }, /deliveryId.json as a non-empty list of keys/],
+    ['a delivery id of null, as JSON may give', { deliveryId: null }, /deliveryId as \{ header: '...' \} or \{ json: \['...'\] \}/],
+    ['a delivery id given as a header name alone', { deliveryId: 'x-delivery' }, /deliveryId as \{ header: '...' \} or \{ json: \['...'\] \}/],
+    ['a delivery id naming nothing', { deliveryId: {} }, /deliveryId as \{ header: '...' \} or \{ json: \['...'\] \}/],
+    ['a delivery id from an empty header name', { deliveryId: { header: '' } }, /deliveryId as \{ header: '...' \} or \{ json: \['...'\] \}/],
     ['an event type naming nothing', { eventType: {} }, /eventType as \{ header: '...' \}/],
+    ['an event type of null, as JSON may give', { eventType: null }, /eventType as \{ header: '...' \}/],
+    ['an event type from an empty header name', { eventType: { header: '' } }, /eventType as \{ header: '...' \}/],
+    ['an event type from an empty list of headers', { eventType: { header: [] } }, /eventType as \{ header: '...' \}/],
+    ['an event type with an empty JSON path', { eventType: { header: 'x-event', json: [] } }, /eventType as \{ header: '...' \}/],
+    ['an event type with an empty JSON key', { eventType: { json: ['action', ''] } }, /eventType as \{ header: '...' \}/],
   ])('stops the app on %s, naming the fix', (_name, change, message) => {
     const create = () => new HmacSchemeVerifier({ ...base, ...change });
     expect(create).toThrow(WebhookSecurityConfigurationError);

@@ -69,6 +69,17 @@ describe('SendGridVerifier', () => {
     }
   });
 
+  it('names a signature that is not strict, padded base64 as malformed', () => {
+    for (const value of [SIGNATURE.replace(/=+$/, ''), `${SIGNATURE.slice(0, 8)}*${SIGNATURE.slice(9)}`]) {
+      expect(verify(PAYLOAD, { ...HEADERS, 'x-twilio-email-event-webhook-signature': value })).toEqual({ verified: false, reason: 'malformed_header' });
+    }
+  });
+
+  it('reads a key with blank space around it, as a secret function may give it', () => {
+    const pem = `-----BEGIN PUBLIC KEY-----\n${PUBLIC_KEY.match(/.{1,64}/g)!.join('\n')}\n-----END PUBLIC KEY-----`;
+    for (const key of [` ${PUBLIC_KEY}\n`, `\n${pem}\n`]) expect(verify(PAYLOAD, HEADERS, [key])).toEqual({ verified: true });
+  });
+
   it.each(JUNK_HEADER_VALUES.map((value) => [value]))('returns a rejection, never a throw, for junk header %#', (value) => {
     expect(verify(PAYLOAD, { ...HEADERS, 'x-twilio-email-event-webhook-signature': value })).toMatchObject({ verified: false });
     expect(verify(PAYLOAD, { ...HEADERS, 'x-twilio-email-event-webhook-timestamp': value })).toMatchObject({ verified: false });

@@ -20,7 +20,7 @@ const TIMESTAMP = 'x-twilio-email-event-webhook-timestamp';
 const MAX_SIGNATURE_CHARS = 96;
 
 /** The configured verification keys, decoded once per list of secrets. */
-const publicKeys = perSecretList((secret: string) => spkiPublicKey(secret, 'ec', 'prime256v1'));
+const publicKeys = perSecretList((secret: string) => spkiPublicKey(secret, 'prime256v1'));
 
 /**
  * SendGrid's signed Event Webhook: `X-Twilio-Email-Event-Webhook-Signature`
@@ -78,7 +78,7 @@ export class SendGridVerifier implements WebhookVerifier {
 
   /** Rejects, at startup, a key that is not a P-256 public key in base64 DER or PEM. */
   checkSecret(secret: string): string | undefined {
-    return spkiPublicKey(secret, 'ec', 'prime256v1')
+    return spkiPublicKey(secret, 'prime256v1')
       ? undefined
       : 'the Event Webhook verification key: an ECDSA P-256 public key in base64 DER (as SendGrid shows it) or PEM';
   }

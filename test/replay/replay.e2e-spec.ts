@@ -122,6 +122,15 @@ describe.each(ADAPTERS)('Replay protection on %s', (adapter) => {
       });
     });
 
+    it('keeps providers apart: the same delivery id from two providers runs both handlers', async () => {
+      await start({ replay: {} });
+      // Both schemes sign the body alone, so both read the delivery id from a hash of it.
+      const body = JSON.stringify({ id: eventId() });
+      expect((await deliver('fullup', body)).status).toBe(200);
+      expect((await deliver('trophy', body)).status).toBe(201);
+      expect(t.log.handled).toHaveLength(2);
+    });
+
     it('answers a duplicate 200 even on a route whose own status is 201', async () => {
       await start({ replay: {} });
       const body = JSON.stringify({ id: eventId() });
