@@ -122,7 +122,7 @@ function signedFields(item: Record<string, unknown>): SignedItem | undefined {
     text(item.originalReference),
     text(item.merchantAccountCode),
     text(item.merchantReference),
-    typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : undefined,
+    Number.isSafeInteger(value) ? String(value) : undefined,
     text(currency),
     text(item.eventCode),
     text(item.success),
