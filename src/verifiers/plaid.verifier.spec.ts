@@ -1,7 +1,8 @@
+import { jest } from '@jest/globals';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { startKeyServer, type KeyServer } from '../../test/support/key-server.js';
 import { webhookRequest } from '../../test/support/webhook-request.js';
-import { PlaidVerifier } from './plaid.verifier.js';
+import { PlaidSandboxVerifier, PlaidVerifier } from './plaid.verifier.js';
 
 // Built by the steps of Plaid's "Verify webhooks" page: an ES256 JWT whose
 // header names the key (`kid`), whose claims hold `iat` and the hex SHA-256
@@ -177,6 +178,33 @@ describe('PlaidVerifier, with keys from a key server on 127.0.0.1', () => {
     }
     server.routes.set(KEY_PATH, { body: 'not json' });
     await expect(verify(BODY, jwt(KID, first.privateKey, claims()))).resolves.toEqual({ verified: false, reason: 'key_unavailable' });
+  });
+
+  it('rejects a request without the Plaid-Verification header', async () => {
+    await expect(verifier.verify(webhookRequest(BODY, {}), [CREDENTIALS])).resolves.toEqual({ verified: false, reason: 'missing_header' });
+  });
+
+  it('accepts a key response without expired_at', async () => {
+    const { expired_at: _, ...live } = JSON.parse(first.response).key;
+    server.routes.set(KEY_PATH, { body: JSON.stringify({ key: live }) });
+    await expect(verify(BODY, jwt(KID, first.privateKey, claims()))).resolves.toEqual({ verified: true });
+  });
+
+  it("asks Plaid's production host, or the Sandbox's, when no keyOrigins are set", async () => {
+    // Plaid's hosts cannot be reached from a test: fetch answers 503 in their place, and the test reads which URL it was given.
+    const fetched = jest.spyOn(globalThis, 'fetch').mockResolvedValue(new Response('', { status: 503 }));
+    try {
+      const request = webhookRequest(BODY, { 'plaid-verification': jwt(KID, first.privateKey, claims()) });
+      for (const plaid of [new PlaidVerifier({ clock: () => NOW * 1000 }), new PlaidSandboxVerifier({ clock: () => NOW * 1000 })]) {
+        await expect(plaid.verify(request, [CREDENTIALS])).resolves.toEqual({ verified: false, reason: 'key_unavailable' });
+      }
+      expect(fetched.mock.calls.map(([url]) => url)).toEqual([
+        'https://production.plaid.com/webhook_verification_key/get',
+        'https://sandbox.plaid.com/webhook_verification_key/get',
+      ]);
+    } finally {
+      fetched.mockRestore();
+    }
   });
 
   it('keys replay on a hash of the signed body', () => {
