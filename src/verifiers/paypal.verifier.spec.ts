@@ -141,6 +141,21 @@ describe('PayPalVerifier', () => {
     await expect(verifyServed(underNotCa, `${underNotCa.certificate}\n${notCa.certificate}`, NOW, [root.certificate])).resolves.toEqual(untrusted);
   });
 
+  it('follows at most three intermediates to a trusted authority', async () => {
+    const top = testCertificate({ subject: '/CN=Chain Test Root CA', ca: true, days: 2 });
+    const intermediates: TestCertificate[] = [];
+    for (let n = 1; n <= 4; n++) {
+      intermediates.unshift(testCertificate({ subject: `/CN=Chain Test Intermediate ${n}`, issuer: intermediates[0] ?? top, ca: true, days: 2 }));
+    }
+    // intermediates[0] is the fourth below the root, intermediates[3] the first.
+    const underThree = leaf(PAYPAL_SUBJECT, intermediates[1]);
+    const three = [underThree, ...intermediates.slice(1)].map((certificate) => certificate.certificate).join('\n');
+    await expect(verifyServed(underThree, three, NOW, [top.certificate])).resolves.toEqual({ verified: true });
+    const underFour = leaf(PAYPAL_SUBJECT, intermediates[0]);
+    const four = [underFour, ...intermediates].map((certificate) => certificate.certificate).join('\n');
+    await expect(verifyServed(underFour, four, NOW, [top.certificate])).resolves.toEqual(untrusted);
+  });
+
   it('refuses, at construction, a trusted authority that is not a PEM certificate', () => {
     expect(() => new PayPalVerifier({ certificateAuthorities: ['not a certificate'] })).toThrow(/certificateAuthorities\[0\] is not a PEM certificate/);
   });
