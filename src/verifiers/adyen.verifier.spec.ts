@@ -1,6 +1,8 @@
 import { hmacValidator } from '@adyen/api-library';
 import { JUNK_HEADER_VALUES, webhookRequest } from '../../test/support/webhook-request.js';
 import { AdyenVerifier, MAX_ADYEN_ITEMS } from './adyen.verifier.js';
+import { checkReplayVerifier } from '../replay/replay-options.resolver.js';
+import type { ResolvedWebhookProvider } from '../webhook-security-options.interface.js';
 
 // Cross-checked against Adyen's own @adyen/api-library HmacValidator
 // (calculateHmac / validateHMAC / validateHMACSignature).
@@ -90,14 +92,87 @@ describe('AdyenVerifier', () => {
     expect(verify('{"type":"balancePlatform.accountHolder.created"}', { hmacsignature: value })).toMatchObject({ verified: false });
   });
 
-  it('keys replay on the signed references of the notification', () => {
+  it('accepts items signed with absent or null fields as empty ones, and accepts up to MAX_ADYEN_ITEMS items', () => {
+    expect(verify(notification(item({ originalReference: null, merchantReference: null })))).toEqual({ verified: true });
+    const items = Array.from({ length: MAX_ADYEN_ITEMS }, (_, i) => item({ pspReference: String(i) }));
+    expect(verify(notification(...items))).toEqual({ verified: true });
+  });
+
+  it('rejects items whose fields are not what Adyen sends, without throwing', () => {
+    const signed = (overrides: Record<string, unknown>) =>
+      JSON.parse(notification(item()), (key, value) => (key === 'NotificationRequestItem' ? { ...value, ...overrides } : value));
+    for (const overrides of [
+      { amount: null },
+      { amount: 1130 },
+      { amount: { currency: 'EUR', value: 11.3 } },
+      { amount: { currency: 'EUR', value: 2 ** 53 } },
+      { amount: { currency: 7, value: 1130 } },
+      { success: true },
+      { pspReference: 7914073381342284 },
+      { additionalData: null },
+      { additionalData: 'x' },
+      { additionalData: { hmacSignature: 7 } },
+    ]) {
+      expect(verify(JSON.stringify(signed(overrides)))).toEqual({ verified: false, reason: 'malformed_body' });
+    }
+    for (const entry of [1, 'x', { NotificationRequestItem: null }, { NotificationRequestItem: 'x' }]) {
+      expect(verify(JSON.stringify({ notificationItems: [entry] }))).toEqual({ verified: false, reason: 'malformed_body' });
+    }
+  });
+
+  it('rejects an item whose hmacSignature is not a base64 SHA-256 HMAC as a malformed signature', () => {
+    const body = notification(item());
+    const signature = JSON.parse(body).notificationItems[0].NotificationRequestItem.additionalData.hmacSignature;
+    for (const bad of ['', 'not base64', signature.slice(4)]) {
+      expect(verify(body.replace(signature, bad))).toEqual({ verified: false, reason: 'malformed_header' });
+    }
+  });
+
+  it('skips a key that is not hex, from a secret function, and verifies with the others', () => {
+    const body = notification(item());
+    const platform = '{"type":"balancePlatform.accountHolder.created"}';
+    const { hmacsignature } = verifier.sign({ secret: KEY, body: platform });
+    for (const bad of ['not hex', 'ABC', '']) {
+      expect(verify(body, {}, [bad])).toEqual({ verified: false, reason: 'no_matching_signature' });
+      expect(verify(body, {}, [bad, KEY])).toEqual({ verified: true });
+      expect(verify(platform, { hmacsignature: hmacsignature! }, [bad])).toEqual({ verified: false, reason: 'no_matching_signature' });
+      expect(verify(platform, { hmacsignature: hmacsignature! }, [bad, KEY])).toEqual({ verified: true });
+    }
+  });
+
+  it('reads the HmacSignature header with surrounding blanks, and rejects one that is not a base64 SHA-256 HMAC as malformed', () => {
+    const body = '{"type":"balancePlatform.accountHolder.created"}';
+    const { hmacsignature } = verifier.sign({ secret: KEY, body });
+    expect(verify(body, { hmacsignature: ` ${hmacsignature!} ` })).toEqual({ verified: true });
+    expect(verify(body, { hmacsignature: 'AA'.repeat(33) })).toEqual({ verified: false, reason: 'malformed_header' });
+    expect(verify(body, { hmacsignature: hmacsignature!.slice(4) })).toEqual({ verified: false, reason: 'malformed_header' });
+  });
+
+  it('keys replay on the signed references of the notification, or on the signed body of a platform webhook', () => {
     expect(verifier.deliveryId(webhookRequest(notification(item()), {}))).toBe('notification:7914073381342284:AUTHORISATION:true');
+    expect(verifier.deliveryId(webhookRequest('{}', {}))).toBeUndefined();
+    const body = '{"type":"balancePlatform.accountHolder.created"}';
+    const { hmacsignature } = verifier.sign({ secret: KEY, body });
+    const id = verifier.deliveryId(webhookRequest(body, { hmacsignature: hmacsignature! }));
+    expect(id).toMatch(/^signed:/);
+    expect(verifier.deliveryId(webhookRequest(body, { hmacsignature: 'other' }))).toBe(id);
+    expect(verifier.deliveryId(webhookRequest(`${body} `, { hmacsignature: hmacsignature! }))).not.toBe(id);
+  });
+
+  it('refuses to sign without a hex key or a notification item', () => {
+    expect(() => verifier.sign({ secret: 'not hex', body: '{}' })).toThrow(/hex HMAC key/);
+    expect(() => AdyenVerifier.itemSignature(item(), 'not hex')).toThrow(/hex HMAC key/);
+    expect(() => AdyenVerifier.itemSignature({ pspReference: '1' }, KEY)).toThrow(/notification item/);
   });
 
   it('needs replay protection, and a hex key at startup', () => {
-    expect(verifier.requiresReplay).toMatch(/each signature must be accepted once/);
+    // Built here, not in the describe block, so that the check reads a verifier of the code under test.
+    const withoutReplay = { name: 'p', verifier: new AdyenVerifier(), replay: undefined } as unknown as ResolvedWebhookProvider;
+    expect(() => checkReplayVerifier(withoutReplay)).toThrow(
+      /replay must be on for this scheme \(Adyen's payment notification HMAC covers eight fields of each item, not the whole body, so each signature must be accepted once\)/,
+    );
     expect(verifier.checkSecret(KEY)).toBeUndefined();
-    for (const bad of ['', 'xyz', KEY.slice(1)]) expect(verifier.checkSecret(bad)).toMatch(/hex/);
+    for (const bad of ['', 'xyz', KEY.slice(1)]) expect(verifier.checkSecret(bad)).toMatch(/hex string from Customer Area/);
   });
 
   it('takes no key with other text around its hex, which Node would decode cut short', () => {

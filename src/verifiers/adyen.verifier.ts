@@ -100,7 +100,8 @@ function notificationItems(rawBody: Buffer): { fields: SignedItem; signature: st
   if (!Array.isArray(list) || list.length === 0 || list.length > MAX_ADYEN_ITEMS) return undefined;
   const items = [];
   for (const entry of list) {
-    const item: unknown = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>).NotificationRequestItem : undefined;
+    // Any JSON value but null can be read for a field: a string, a number or a boolean gives undefined.
+    const item: unknown = (entry as Record<string, unknown> | null)?.NotificationRequestItem;
     if (typeof item !== 'object' || item === null) return undefined;
     const fields = signedFields(item as Record<string, unknown>);
     const additional = (item as Record<string, unknown>).additionalData;
@@ -122,7 +123,7 @@ function signedFields(item: Record<string, unknown>): SignedItem | undefined {
     text(item.originalReference),
     text(item.merchantAccountCode),
     text(item.merchantReference),
-    typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : undefined,
+    Number.isSafeInteger(value) ? String(value) : undefined,
     text(currency),
     text(item.eventCode),
     text(item.success),

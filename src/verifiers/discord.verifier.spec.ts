@@ -51,12 +51,16 @@ describe('DiscordVerifier', () => {
     expect(verifier.handshake(webhookRequest(BODY, headers()))).toBeUndefined();
   });
 
-  it('takes the interaction id from the body as the delivery id', () => {
+  it('takes the interaction id from the body as the delivery id, and has none without a string id', () => {
     expect(verifier.deliveryId(webhookRequest(BODY, headers()))).toBe('interaction:1150000000000000000');
+    for (const body of ['{"id":"","type":2}', '{"id":1150000000000000000,"type":2}', '{"type":2}', 'not json']) {
+      expect(verifier.deliveryId(webhookRequest(body, headers(body)))).toBeUndefined();
+    }
   });
 
   it('rejects missing headers and malformed signatures', () => {
     expect(verify(BODY, { 'x-signature-timestamp': TIMESTAMP })).toEqual({ verified: false, reason: 'missing_header' });
+    expect(verify(BODY, { 'x-signature-ed25519': headers()['x-signature-ed25519'] })).toEqual({ verified: false, reason: 'missing_header' });
     const h = headers();
     for (const value of [h['x-signature-ed25519'].slice(2), `${h['x-signature-ed25519']}00`, 'g'.repeat(128)]) {
       expect(verify(BODY, { ...h, 'x-signature-ed25519': value })).toEqual({ verified: false, reason: 'malformed_header' });
@@ -68,10 +72,29 @@ describe('DiscordVerifier', () => {
     expect(verify(BODY, { ...headers(), 'x-signature-timestamp': value })).toMatchObject({ verified: false });
   });
 
+  it('reads a signature header with surrounding blanks', () => {
+    const h = headers();
+    expect(verify(BODY, { ...h, 'x-signature-ed25519': ` ${h['x-signature-ed25519']} ` })).toEqual({ verified: true });
+  });
+
+  it('skips a secret that is not a public key, from a secret function, and verifies with the others', () => {
+    for (const bad of ['not a key', PUBLIC_KEY.slice(2)]) {
+      expect(verify(BODY, headers(), [bad])).toEqual({ verified: false, reason: 'no_matching_signature' });
+      expect(verify(BODY, headers(), [bad, PUBLIC_KEY])).toEqual({ verified: true });
+    }
+  });
+
+  it('signs at the given time, and refuses to sign without a private key', () => {
+    const signed = verifier.sign({ secret: PUBLIC_KEY, body: BODY, privateKey, timestamp: NOW - 60 });
+    expect(signed['x-signature-timestamp']).toBe(String(NOW - 60));
+    expect(verify(BODY, signed)).toEqual({ verified: true });
+    expect(() => verifier.sign({ secret: PUBLIC_KEY, body: BODY })).toThrow(/Ed25519 private key/);
+  });
+
   it('accepts only a 64-hex-character Ed25519 public key at startup', () => {
     expect(verifier.checkSecret(PUBLIC_KEY)).toBeUndefined();
     for (const bad of [PUBLIC_KEY.slice(2), `${PUBLIC_KEY}00`, 'z'.repeat(64), Buffer.from(PUBLIC_KEY, 'hex').toString('base64')]) {
-      expect(verifier.checkSecret(bad)).toMatch(/Ed25519 public key/);
+      expect(verifier.checkSecret(bad)).toMatch(/Ed25519 public key: 64 hex characters, from the Developer Portal/);
     }
   });
 });

@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { webhookRequest } from '../../test/support/webhook-request.js';
 import { MailgunVerifier } from './mailgun.verifier.js';
+import { checkReplayVerifier } from '../replay/replay-options.resolver.js';
+import type { ResolvedWebhookProvider } from '../webhook-security-options.interface.js';
 
 // Computed by the recipe of Mailgun's "Securing Webhooks" page, independently
 // of this library: hex(HMAC-SHA256(signing key, timestamp + token)).
@@ -47,8 +49,40 @@ describe('MailgunVerifier', () => {
     expect(verify(body({ timestamp: TIMESTAMP, token: TOKEN, signature: 'zz' }))).toEqual({ verified: false, reason: 'malformed_header' });
   });
 
+  it('accepts a timestamp sent as a number, a token of up to 256 characters, and any key of a rotation', () => {
+    expect(verify(body({ timestamp: Number(TIMESTAMP), token: TOKEN, signature: SIGNATURE }))).toEqual({ verified: true });
+    const token = 't'.repeat(256);
+    const long = MailgunVerifier.signatureFor({ secret: KEY, token, timestamp: Number(TIMESTAMP) });
+    expect(verify(body({ ...long }))).toEqual({ verified: true });
+    expect(verify(body({ ...long, token: 't'.repeat(257) }))).toEqual({ verified: false, reason: 'malformed_body' });
+    expect(verify(SIGNED, ['key-other', KEY])).toEqual({ verified: true });
+  });
+
+  it('rejects fields of the wrong type or an empty token as a malformed body', () => {
+    for (const signature of [
+      { timestamp: 1770920772.5, token: TOKEN, signature: SIGNATURE },
+      { timestamp: TIMESTAMP, token: 7, signature: SIGNATURE },
+      { timestamp: TIMESTAMP, token: TOKEN, signature: 7 },
+      { timestamp: TIMESTAMP, token: '', signature: SIGNATURE },
+    ]) {
+      expect(verify(body(signature))).toEqual({ verified: false, reason: 'malformed_body' });
+    }
+    expect(verify(JSON.stringify({ signature: 'x' }))).toEqual({ verified: false, reason: 'malformed_body' });
+  });
+
+  it('builds a signature for now when no timestamp is given, and never signs a header', () => {
+    const now = MailgunVerifier.signatureFor({ secret: KEY, token: TOKEN });
+    expect(new MailgunVerifier().verify(webhookRequest(body({ ...now }), {}), [KEY])).toEqual({ verified: true });
+    expect(() => verifier.sign()).toThrow(/MailgunVerifier.signatureFor/);
+  });
+
   it('keys replay on the signed token, and requires replay protection', () => {
     expect(verifier.deliveryId(webhookRequest(SIGNED, {}))).toBe(`token:${TOKEN}`);
-    expect(verifier.requiresReplay).toMatch(/not the event data/);
+    expect(verifier.deliveryId(webhookRequest('{}', {}))).toBeUndefined();
+    // Built here, not in the describe block, so that the check reads a verifier of the code under test.
+    const withoutReplay = { name: 'p', verifier: new MailgunVerifier(), replay: undefined } as unknown as ResolvedWebhookProvider;
+    expect(() => checkReplayVerifier(withoutReplay)).toThrow(
+      /replay must be on for this scheme \(Mailgun signs only the timestamp and token, not the event data, so each signature must be accepted once\)/,
+    );
   });
 });

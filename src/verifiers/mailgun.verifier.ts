@@ -87,7 +87,7 @@ function signatureOf(rawBody: Buffer): MailgunSignature | undefined {
   const value = jsonValue(rawBody, ['signature']);
   if (typeof value !== 'object' || value === null) return undefined;
   const { timestamp, token, signature } = value as Record<string, unknown>;
-  const time = typeof timestamp === 'number' && Number.isSafeInteger(timestamp) ? String(timestamp) : timestamp;
+  const time = Number.isSafeInteger(timestamp) ? String(timestamp) : timestamp;
   if (typeof time !== 'string' || typeof token !== 'string' || typeof signature !== 'string') return undefined;
   if (token === '' || token.length > MAX_TOKEN_LENGTH) return undefined;
   return { timestamp: time, token, signature };

@@ -1,8 +1,10 @@
-import { createSign } from 'node:crypto';
+import { X509Certificate, createSign } from 'node:crypto';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { PAYPAL_SUBJECT, paypalCertificate, startKeyServer, testCertificate, type KeyServer, type TestCertificate } from '../../test/support/key-server.js';
 import { webhookRequest } from '../../test/support/webhook-request.js';
 import { PayPalVerifier, crc32, tableCrc32 } from './paypal.verifier.js';
+import { checkReplayVerifier } from '../replay/replay-options.resolver.js';
+import type { ResolvedWebhookProvider } from '../webhook-security-options.interface.js';
 
 // The signed message follows PayPal's "Integrate webhooks" guide, self-
 // verification method: `${transmissionId}|${timeStamp}|${webhookId}|${crc32}`,
@@ -139,6 +141,21 @@ describe('PayPalVerifier', () => {
     await expect(verifyServed(underNotCa, `${underNotCa.certificate}\n${notCa.certificate}`, NOW, [root.certificate])).resolves.toEqual(untrusted);
   });
 
+  it('follows at most three intermediates to a trusted authority', async () => {
+    const top = testCertificate({ subject: '/CN=Chain Test Root CA', ca: true, days: 2 });
+    const intermediates: TestCertificate[] = [];
+    for (let n = 1; n <= 4; n++) {
+      intermediates.unshift(testCertificate({ subject: `/CN=Chain Test Intermediate ${n}`, issuer: intermediates[0] ?? top, ca: true, days: 2 }));
+    }
+    // intermediates[0] is the fourth below the root, intermediates[3] the first.
+    const underThree = leaf(PAYPAL_SUBJECT, intermediates[1]);
+    const three = [underThree, ...intermediates.slice(1)].map((certificate) => certificate.certificate).join('\n');
+    await expect(verifyServed(underThree, three, NOW, [top.certificate])).resolves.toEqual({ verified: true });
+    const underFour = leaf(PAYPAL_SUBJECT, intermediates[0]);
+    const four = [underFour, ...intermediates].map((certificate) => certificate.certificate).join('\n');
+    await expect(verifyServed(underFour, four, NOW, [top.certificate])).resolves.toEqual(untrusted);
+  });
+
   it('refuses, at construction, a trusted authority that is not a PEM certificate', () => {
     expect(() => new PayPalVerifier({ certificateAuthorities: ['not a certificate'] })).toThrow(/certificateAuthorities\[0\] is not a PEM certificate/);
   });
@@ -202,10 +219,77 @@ describe('PayPalVerifier', () => {
     expect(server.hits.size).toBe(0);
   });
 
+  it('rejects a request without any one of the four headers, before any fetch', async () => {
+    for (const name of ['paypal-transmission-id', 'paypal-transmission-time', 'paypal-transmission-sig', 'paypal-cert-url']) {
+      const rest: Record<string, string> = headers();
+      delete rest[name];
+      await expect(verify(BODY, rest)).resolves.toEqual({ verified: false, reason: 'missing_header' });
+    }
+    expect(server.hits.size).toBe(0);
+  });
+
+  it('accepts a request without PAYPAL-AUTH-ALGO, a transmission id of 50 characters and a signature header of 500 with blanks around it', async () => {
+    const { 'paypal-auth-algo': _, ...noAlgorithm } = headers();
+    await expect(verify(BODY, noAlgorithm)).resolves.toEqual({ verified: true });
+    const id = 'a'.repeat(50);
+    const sig = createSign('sha256')
+      .update(`${id}|${TIME}|${WEBHOOK_ID}|${zlibCrc32(Buffer.from(BODY))}`)
+      .sign(cert.privateKey, 'base64');
+    await expect(verify(BODY, headers(BODY, { 'paypal-transmission-id': id, 'paypal-transmission-sig': sig }))).resolves.toEqual({ verified: true });
+    const padded = ` ${headers()['paypal-transmission-sig']} `.padEnd(500);
+    expect(padded).toHaveLength(500);
+    await expect(verify(BODY, headers(BODY, { 'paypal-transmission-sig': padded }))).resolves.toEqual({ verified: true });
+  });
+
+  it('rejects a transmission id over 50 characters, and a signature that is not base64, before any fetch', async () => {
+    await expect(verify(BODY, headers(BODY, { 'paypal-transmission-id': 'a'.repeat(51) }))).resolves.toEqual({ verified: false, reason: 'malformed_header' });
+    for (const sig of ['not base64!', 'AAA', ' ']) {
+      await expect(verify(BODY, headers(BODY, { 'paypal-transmission-sig': sig }))).resolves.toEqual({ verified: false, reason: 'malformed_header' });
+    }
+    expect(server.hits.size).toBe(0);
+  });
+
+  it('verifies with any webhook ID of a rotation', async () => {
+    await expect(verify(BODY, headers(), ['OTHERWEBHOOKID', WEBHOOK_ID])).resolves.toEqual({ verified: true });
+  });
+
+  it('accepts a certificate from the first to the last moment its chain is valid, and not a moment outside', async () => {
+    const from = Math.max(...[cert.certificate, cert.authority].map((pem) => Date.parse(new X509Certificate(pem).validFrom)));
+    const to = Math.min(...[cert.certificate, cert.authority].map((pem) => Date.parse(new X509Certificate(pem).validTo)));
+    await expect(verifyServed(cert, cert.certificate, from)).resolves.toEqual({ verified: true });
+    await expect(verifyServed(cert, cert.certificate, to)).resolves.toEqual({ verified: true });
+    await expect(verifyServed(cert, cert.certificate, from - 1)).resolves.toEqual(untrusted);
+    await expect(verifyServed(cert, cert.certificate, to + 1)).resolves.toEqual(untrusted);
+  });
+
+  it('accepts a certificate only from the moment every certificate of its chain is valid', async () => {
+    const authority = testCertificate({ subject: '/CN=Young Test Root CA', ca: true, days: 2 });
+    // The leaf is made in the next second, so it becomes valid a second after its authority.
+    await new Promise((resolve) => setTimeout(resolve, 1010 - (Date.now() % 1000)));
+    const young = testCertificate({ subject: PAYPAL_SUBJECT, issuer: authority, privateKey: leafKey });
+    const from = Date.parse(new X509Certificate(young.certificate).validFrom);
+    expect(from).toBeGreaterThan(Date.parse(new X509Certificate(authority.certificate).validFrom));
+    await expect(verifyServed(young, young.certificate, from - 1, [authority.certificate])).resolves.toEqual(untrusted);
+    await expect(verifyServed(young, young.certificate, from, [authority.certificate])).resolves.toEqual({ verified: true });
+  });
+
+  it('answers key_unavailable for a certificate URL that serves no RSA certificate', async () => {
+    const ec = testCertificate({ subject: PAYPAL_SUBJECT, ca: true });
+    const broken = cert.certificate.replace(/\n[A-Za-z0-9+/]{8}/, '\nAAAAAAAA');
+    for (const served of [ec.certificate, broken, 'no certificate', `${cert.certificate.slice(0, 100)}-----END CERTIFICATE-----`]) {
+      await expect(verifyServed(cert, served)).resolves.toEqual({ verified: false, reason: 'key_unavailable' });
+    }
+  });
+
   it('keys replay on the signed transmission id, and requires replay protection', () => {
     expect(verifier.deliveryId(webhookRequest(BODY, headers()))).toBe(`transmission:${TRANSMISSION_ID}`);
-    expect(verifier.requiresReplay).toMatch(/CRC32/);
+    expect(verifier.deliveryId(webhookRequest(BODY, {}))).toBeUndefined();
+    // Built here, not in the describe block, so that the check reads a verifier of the code under test.
+    const withoutReplay = { name: 'p', verifier: new PayPalVerifier(), replay: undefined } as unknown as ResolvedWebhookProvider;
+    expect(() => checkReplayVerifier(withoutReplay)).toThrow(
+      /replay must be on for this scheme \(PayPal signs a CRC32 of the body, which can be matched by another body, so each signature must be accepted once\)/,
+    );
     expect(verifier.checkSecret(WEBHOOK_ID)).toBeUndefined();
-    expect(verifier.checkSecret('WH-123')).toMatch(/webhook's ID/);
+    expect(verifier.checkSecret('WH-123')).toMatch(/webhook's ID from the PayPal Developer Dashboard: letters and digits/);
   });
 });

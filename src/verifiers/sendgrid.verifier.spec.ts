@@ -85,10 +85,54 @@ describe('SendGridVerifier', () => {
     expect(verify(PAYLOAD, { ...HEADERS, 'x-twilio-email-event-webhook-timestamp': value })).toMatchObject({ verified: false });
   });
 
+  it('accepts a signature header with surrounding blanks, and a DER signature of the longest length, 72 bytes', () => {
+    expect(verify(PAYLOAD, { ...HEADERS, 'x-twilio-email-event-webhook-signature': ` ${SIGNATURE} ` })).toEqual({ verified: true });
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const pem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
+    // About one signature in four has both integers 33 bytes long.
+    let signed = verifier.sign({ secret: pem, body: PAYLOAD, privateKey });
+    while (signed['x-twilio-email-event-webhook-signature']!.length < 96) signed = verifier.sign({ secret: pem, body: PAYLOAD, privateKey });
+    expect(signed['x-twilio-email-event-webhook-signature']).toHaveLength(96);
+    expect(verify(PAYLOAD, signed, [pem])).toEqual({ verified: true });
+  });
+
+  it('rejects a signature header that is not base64 DER as malformed', () => {
+    for (const value of [SIGNATURE.slice(1), `${SIGNATURE}${SIGNATURE}`, 'A'.repeat(100), '====', ' ']) {
+      expect(verify(PAYLOAD, { ...HEADERS, 'x-twilio-email-event-webhook-signature': value })).toEqual({ verified: false, reason: 'malformed_header' });
+    }
+    expect(verify(PAYLOAD, { 'x-twilio-email-event-webhook-timestamp': TIMESTAMP })).toEqual({ verified: false, reason: 'missing_header' });
+  });
+
+  it('skips a secret that is not a P-256 key, from a secret function, and verifies with the others', () => {
+    for (const bad of ['not a key', PUBLIC_KEY.slice(4)]) {
+      expect(verify(PAYLOAD, HEADERS, [bad])).toEqual({ verified: false, reason: 'no_matching_signature' });
+      expect(verify(PAYLOAD, HEADERS, [bad, PUBLIC_KEY])).toEqual({ verified: true });
+    }
+  });
+
+  it('keys replay on a hash of the signed timestamp and body', () => {
+    const id = verifier.deliveryId(webhookRequest(PAYLOAD, HEADERS));
+    expect(id).toMatch(/^signed:/);
+    expect(verifier.deliveryId(webhookRequest(PAYLOAD, { ...HEADERS, 'x-twilio-email-event-webhook-signature': 'other' }))).toBe(id);
+    expect(verifier.deliveryId(webhookRequest(PAYLOAD, { ...HEADERS, 'x-twilio-email-event-webhook-timestamp': '1600112503' }))).not.toBe(id);
+    expect(verifier.deliveryId(webhookRequest(PAYLOAD.trimEnd(), HEADERS))).not.toBe(id);
+    expect(verifier.deliveryId(webhookRequest(PAYLOAD, { 'x-twilio-email-event-webhook-signature': SIGNATURE }))).toBeUndefined();
+  });
+
+  it('signs at the given time, and refuses to sign without a private key', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const pem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
+    const signed = verifier.sign({ secret: pem, body: PAYLOAD, privateKey, timestamp: Number(TIMESTAMP) - 60 });
+    expect(signed['x-twilio-email-event-webhook-timestamp']).toBe(String(Number(TIMESTAMP) - 60));
+    expect(verify(PAYLOAD, signed, [pem])).toEqual({ verified: true });
+    expect(() => verifier.sign({ secret: pem, body: PAYLOAD })).toThrow(/ECDSA P-256 private key/);
+  });
+
   it('accepts only a P-256 public key at startup', () => {
     expect(verifier.checkSecret(PUBLIC_KEY)).toBeUndefined();
     const ed25519 = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
     const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
-    for (const bad of [ed25519, p384, PUBLIC_KEY.slice(4), 'not a key']) expect(verifier.checkSecret(bad)).toMatch(/P-256/);
+    for (const bad of [ed25519, p384, PUBLIC_KEY.slice(4), 'not a key'])
+      expect(verifier.checkSecret(bad)).toMatch(/P-256 public key in base64 DER \(as SendGrid shows it\) or PEM/);
   });
 });

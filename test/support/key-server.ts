@@ -12,6 +12,8 @@ export interface KeyServer {
   readonly hits: Map<string, number>;
   /** Bodies of the requests received, in order. */
   readonly bodies: string[];
+  /** Method and content type of the requests received, in order. */
+  readonly requests: { method: string | undefined; contentType: string | undefined }[];
   /** What each path answers: a body, or a delay before it. */
   readonly routes: Map<string, { body: string; delayMs?: number; status?: number }>;
   close(): Promise<void>;
@@ -21,6 +23,7 @@ export interface KeyServer {
 export async function startKeyServer(): Promise<KeyServer> {
   const hits = new Map<string, number>();
   const bodies: string[] = [];
+  const requests: KeyServer['requests'] = [];
   const routes = new Map<string, { body: string; delayMs?: number; status?: number }>();
   const server: Server = createServer((request: IncomingMessage, response) => {
     const path = request.url ?? '';
@@ -29,6 +32,7 @@ export async function startKeyServer(): Promise<KeyServer> {
     request.on('end', () => {
       hits.set(path, (hits.get(path) ?? 0) + 1);
       bodies.push(Buffer.concat(chunks).toString('utf8'));
+      requests.push({ method: request.method, contentType: request.headers['content-type'] });
       const route = routes.get(path);
       const reply = () => {
         if (!route) return void response.writeHead(404).end();
@@ -44,6 +48,7 @@ export async function startKeyServer(): Promise<KeyServer> {
     origin: `http://127.0.0.1:${port}`,
     hits,
     bodies,
+    requests,
     routes,
     close: () =>
       new Promise<void>((resolve) => {
