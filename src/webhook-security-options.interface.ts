@@ -61,6 +61,8 @@ export interface WebhookProviderOptions {
    * For schemes that fetch the sender's keys (PayPal, Plaid): further
    * origins keys may come from, such as a local key server in tests. The
    * sender's own hosts are always allowed; leave it unset in production.
+   * Each entry is an origin as `new URL(...).origin` writes it (no path, no
+   * trailing slash), checked at startup.
    * @example ['http://127.0.0.1:4010']
    */
   keyOrigins?: readonly string[];

@@ -221,6 +221,14 @@ function resolveProvider(
   if (provider.verifyToken !== undefined && blankSecret(provider.verifyToken) !== undefined) {
     throw WebhookSecurityConfigurationError.invalidOption(name, 'verifyToken', 'the verify token itself, a non-empty string with no whitespace around it');
   }
+  // A key URL is allowed only when its origin equals an entry: one written otherwise would refuse every delivery.
+  if (provider.keyOrigins !== undefined && !(Array.isArray(provider.keyOrigins) && provider.keyOrigins.every(isOrigin))) {
+    throw WebhookSecurityConfigurationError.invalidOption(
+      name,
+      'keyOrigins',
+      "http(s) origins written as new URL(...).origin writes them, such as 'http://127.0.0.1:4010': no path, no trailing slash",
+    );
+  }
   const injectableVerifier = typeof verifier === 'function';
   const instance = injectableVerifier
     ? undefined
@@ -339,4 +347,11 @@ function schemeVerifier(name: string, provider: WebhookProviderOptions, options:
     throw WebhookSecurityConfigurationError.unknownScheme(name, scheme, Object.keys(BUILT_IN_VERIFIERS));
   }
   return new BUILT_IN_VERIFIERS[scheme](options);
+}
+
+/** True for `http(s)://host[:port]` exactly as `new URL()` writes the origin. */
+function isOrigin(value: unknown): boolean {
+  if (typeof value !== 'string' || !URL.canParse(value)) return false;
+  const { protocol, origin } = new URL(value);
+  return (protocol === 'https:' || protocol === 'http:') && origin === value;
 }

@@ -156,6 +156,24 @@ describe('configuration mistakes fail at startup with a message that names the f
     },
   );
 
+  it.each([['http://127.0.0.1:4010/'], ['https://keys.example.com/v1'], ['keys.example.com'], ['ftp://keys.example.com'], [42]])(
+    'rejects a keyOrigins entry that is not an http(s) origin: %p',
+    async (origin) => {
+      for (const name of ['plaid', 'paypal']) {
+        await expect(createApp(forRoot({ [name]: { secret: 'client:s', keyOrigins: [origin as string] } }), { controllers: [] })).rejects.toThrow(
+          `Webhook provider '${name}': keyOrigins must be http(s) origins written as new URL(...).origin writes them, such as 'http://127.0.0.1:4010': no path, no trailing slash.`,
+        );
+      }
+    },
+  );
+
+  it('takes keyOrigins entries that are origins', async () => {
+    const t = await createApp(forRoot({ plaid: { secret: 'client:s', keyOrigins: ['http://127.0.0.1:4010', 'https://keys.example.com'] } }), {
+      controllers: [],
+    });
+    await t.app.close();
+  });
+
   it('rejects no providers, a bad tolerance and a relative publicBaseUrl', async () => {
     await expect(createApp(forRoot({}), { controllers: [] })).rejects.toThrow('WebhookSecurityModule has no providers');
     await expect(createApp(forRoot({ noyo: { secret: 's', toleranceSeconds: -1 } }), { controllers: [] })).rejects.toThrow(
