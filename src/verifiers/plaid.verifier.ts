@@ -70,6 +70,8 @@ export class PlaidVerifier implements WebhookVerifier {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ client_id: credentials.clientId, secret: credentials.secret, key_id: header.kid }),
     });
+    // Stryker disable next-line ConditionalExpression,StringLiteral: the key URL's origin is keyOrigins[0] or Plaid's host, both
+    // allowed (startup checks that each entry is an origin), so the cache never answers 'forbidden_origin' here.
     if ('failure' in key) return rejected(key.failure === 'forbidden_origin' ? 'untrusted_key_url' : 'key_unavailable');
     if (!verifySignature('sha256', Buffer.from(`${parts[1]}.${parts[2]}`), { key: key.key, dsaEncoding: 'ieee-p1363' }, signature)) {
       return rejected('no_matching_signature');
