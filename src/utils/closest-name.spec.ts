@@ -47,4 +47,10 @@ describe('closestName', () => {
     expect(closestName('paypal', names)).toBeUndefined();
     expect(closestName('stripe', [])).toBeUndefined();
   });
+
+  it('folds case to lower case, so letters that lower-casing keeps apart stay apart', () => {
+    // Upper-casing would make the dotless ı an I, and so 'ıııııı' the same name as 'iiiiii'.
+    expect(closestName('ıııııı', ['iiiiii'])).toBeUndefined();
+    expect(closestName('IIIIII', ['iiiiii'])).toBe('iiiiii');
+  });
 });
