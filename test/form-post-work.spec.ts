@@ -27,3 +27,11 @@ it('reads a form whose repeated values arrive sorted once, not also sorted', () 
   // The URL as received and with its default port.
   expect(cryptoCalls.hmacs).toBe(2);
 });
+
+it('reads a form once when its values out of order join to the same text as sorted', () => {
+  // 'a' + 'a' + 'a' + '' and 'a' + '' + 'a' + 'a' are both 'aaa': one reading to sign.
+  const request = webhookRequest('a=a&a=', FORGED, 'https://example.com/forms/twilio');
+  expect(verifier.verify(request, ['first'])).toEqual({ verified: false, reason: 'no_matching_signature' });
+  // The URL as received and with its default port.
+  expect(cryptoCalls.hmacs).toBe(2);
+});

@@ -1,4 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
+import { parse } from 'node:querystring';
+import { RestClient } from '@signalwire/compatibility-api';
 import { getExpectedTwilioSignature, validateRequest } from 'twilio/lib/webhooks/webhooks.js';
 import { webhookRequest } from '../../test/support/webhook-request.js';
 import { FormPostVerifier, MAX_FORM_BYTES, MAX_FORM_PARAMETERS } from './form-post.verifier.js';
@@ -195,5 +197,57 @@ describe('FormPostVerifier', () => {
       const hashUrl = `${URL}&bodySHA256=${'0'.repeat(64)}`;
       expect(verifier.deliveryId(webhookRequest('To=1', FORM_TYPE, hashUrl))).toBe(idOf(hashUrl, ''));
     });
+  });
+});
+
+describe('FormPostVerifier against the vendor SDKs', () => {
+  // twilio-node signs a repeated key's values de-duplicated and sorted; SignalWire's
+  // compatibility SDK signs them in the order the app's parser gives (wire order).
+  // That signature is written out here from the SDK's algorithm, and the SDK judges it.
+  const wireOrderSignature = (params: Record<string, string | string[]>) =>
+    createHmac('sha1', TOKEN)
+      .update(
+        Object.keys(params)
+          .sort()
+          .reduce(
+            (text, key) =>
+              text +
+              [params[key]!]
+                .flat()
+                .map((value) => key + value)
+                .join(''),
+            URL,
+          ),
+      )
+      .digest('base64');
+  // node:querystring's arrays come from another realm than the SDKs' under Jest, where `instanceof Array` fails: copied here.
+  const parsed = (body: string) => Object.fromEntries(Object.entries(parse(body)).map(([key, value]) => [key, Array.isArray(value) ? [...value] : value!]));
+  const verifier = new FormPostVerifier(HEADER);
+  const verify = (body: string, signature: string) => verifier.verify(webhookRequest(body, { ...FORM_TYPE, [HEADER]: signature }, URL), [TOKEN]);
+
+  it.each([
+    ['a repeated key in wire order', 'To=1&Media=a&Media=b&Media=c'],
+    ['a repeated key out of order', 'To=1&Media=c&Media=a&Media=b'],
+    ['a repeated key whose orders join to the same text', 'a=a&a='],
+    ["'+' and '%2B'", 'To=%2B1555&Body=a+b%2Bc&Body2=+'],
+    ['empty values and a name without "="', 'To=&Flag&From=2&Empty='],
+    ['unicode names and values, raw and escaped', 'Body=%C3%A9t%C3%A9&Emoji=%F0%9F%98%80&Raw=été&Z%C3%A9=1'],
+    ['values that sort differently by code unit than by code point', 'Body=%EF%BD%A1&Body=%F0%9F%98%80'],
+    ['escaped separators', 'Body=a%26b%3Dc&To=%25'],
+  ])('accepts what both SDKs sign for %s, as node:querystring reads it', (_name, body) => {
+    const params = parsed(body);
+    const twilio = getExpectedTwilioSignature(TOKEN, URL, params);
+    const wire = wireOrderSignature(params);
+    expect(validateRequest(TOKEN, twilio, URL, params)).toBe(true);
+    expect(RestClient.validateRequest(TOKEN, wire, URL, params, true)).toBe(true);
+    expect(verify(body, twilio)).toEqual({ verified: true });
+    expect(verify(body, wire)).toEqual({ verified: true });
+  });
+
+  it('rejects a value changed between the signature and the request, whichever SDK signed', () => {
+    const body = 'To=1&Media=c&Media=a';
+    const changed = parsed('To=1&Media=c&Media=b');
+    expect(verify(body, getExpectedTwilioSignature(TOKEN, URL, changed))).toEqual({ verified: false, reason: 'no_matching_signature' });
+    expect(verify(body, wireOrderSignature(changed))).toEqual({ verified: false, reason: 'no_matching_signature' });
   });
 });

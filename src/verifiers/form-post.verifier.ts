@@ -225,7 +225,9 @@ function formPayloads(rawBody: Buffer): string[] | null {
     return text;
   };
   const wireOrder = join((values) => values);
-  return inSortedOrder ? [wireOrder] : [wireOrder, join((values) => [...values].sort())];
+  const sorted = inSortedOrder ? wireOrder : join((values) => [...values].sort());
+  // Values out of order can join to the same text as sorted ('a=a&a=': 'aaa' both ways).
+  return sorted === wireOrder ? [wireOrder] : [wireOrder, sorted];
 }
 
 /**
