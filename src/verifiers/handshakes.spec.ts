@@ -56,6 +56,8 @@ describe('Handshake replies, each as its sender documents it', () => {
     expect(check('hub.challenge=1')).toBeUndefined();
     // No verify token configured: every check is refused.
     expect(metaSubscription(challenge('hub.mode=subscribe&hub.verify_token=&hub.challenge=1'), [], {})).toBe(false);
+    // An empty verify token, given to a verifier built by hand (the module refuses it at startup), matches nothing.
+    expect(check('hub.mode=subscribe&hub.verify_token=&hub.challenge=1', '')).toBe(false);
   });
 
   it("X: the CRC response is sha256= and the base64 HMAC of crc_token with the consumer secret (X's recipe)", () => {

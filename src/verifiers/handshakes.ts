@@ -73,7 +73,8 @@ export function twitchCallbackVerification(request: WebhookRequest): WebhookHand
 /**
  * Meta (Facebook, WhatsApp, Instagram): `GET ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…`
  * is answered with the challenge when the verify token is the provider's
- * `verifyToken`, compared in constant time; without one, it is refused.
+ * `verifyToken`, compared in constant time; without one (or with an empty
+ * one), it is refused.
  * @see https://developers.facebook.com/docs/graph-api/webhooks/getting-started#verification-requests
  */
 export function metaSubscription(
@@ -84,7 +85,7 @@ export function metaSubscription(
   if (query.get('hub.mode') !== 'subscribe') return undefined;
   const token = query.get('hub.verify_token');
   const challenge = query.get('hub.challenge');
-  if (token === null || verifyToken === undefined || !safeEqual(Buffer.from(token), Buffer.from(verifyToken)) || !echoable(challenge)) return false;
+  if (token === null || !verifyToken || !safeEqual(Buffer.from(token), Buffer.from(verifyToken)) || !echoable(challenge)) return false;
   return text(challenge);
 }
 
