@@ -48,7 +48,8 @@ export default {
     'src/replay/**/*.ts',
     '!src/**/*.spec.ts',
     '!src/**/*.interface.ts',
-    // Its tests need a redis-server (`npm run test:redis`), which `npm test` does not start.
+    // Its tests need a redis-server and a cluster, which `npm test` does not start: `npm run test:mutation:redis`
+    // starts them as `npm run test:redis` does and runs Stryker on this file alone.
     '!src/replay/redis-replay.store.ts',
   ],
   // The machine it runs on is usually shared; raise it with --concurrency on a free one.

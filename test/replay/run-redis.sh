@@ -12,8 +12,19 @@ run_suites() {
   NODE_OPTIONS=--experimental-vm-modules npx jest "$@" --testRegex='\.redis-spec\.ts$'
 }
 
+# `run-redis.sh -- <command...>` runs that command in place of the suites, with the same servers and
+# variables: `npm run test:mutation:redis` runs Stryker on the Redis store this way.
+run() {
+  if [ "${1:-}" = "--" ]; then
+    shift
+    "$@"
+  else
+    run_suites "$@"
+  fi
+}
+
 if [ -n "${REDIS_URL:-}" ] && [ -n "${REDIS_CLUSTER_NODES:-}" ]; then
-  run_suites "$@"
+  run "$@"
   exit
 fi
 
@@ -76,4 +87,4 @@ done
 cluster_nodes=$(IFS=,; echo "${nodes[*]}")
 echo "Redis Cluster of 3 masters on $cluster_nodes (pids ${pids[*]:1})"
 
-REDIS_URL="redis://127.0.0.1:$single" REDIS_CLUSTER_NODES="$cluster_nodes" run_suites "$@"
+REDIS_URL="redis://127.0.0.1:$single" REDIS_CLUSTER_NODES="$cluster_nodes" run "$@"
