@@ -1,6 +1,6 @@
 import { webhookRequest } from '../../test/support/webhook-request.js';
 import { WebhookSecurityConfigurationError } from '../webhook-security.exceptions.js';
-import { bodyDeliveryId, checkMetadata, describedDeliveryId, describedEventType, describedHandshakes, type SchemeMetadata } from './scheme-metadata.js';
+import { bodyDeliveryId, checkMetadata, describedDeliveryId, describedEventType, describedHandshakes } from './scheme-metadata.js';
 import type { WebhookChallenge, WebhookRequest } from './webhook-verifier.interface.js';
 
 // What a scheme description says beyond its signature: the delivery id and event type a request
@@ -113,7 +113,7 @@ describe('checkMetadata', () => {
     ['an event type with a JSON path that is no list', { eventType: { json: 'action' } }, undefined, typeNeeded],
     ['an event type with an empty JSON key', { eventType: { json: ['action', ''] } }, undefined, typeNeeded],
   ])('stops the app on %s, naming the scheme and the fix', (_name, scheme, signedIdHeader, expected) => {
-    const check = () => checkMetadata(scheme as SchemeMetadata, 'x-sig', signedIdHeader);
+    const check = () => checkMetadata(scheme, 'x-sig', signedIdHeader);
     expect(check).toThrow(WebhookSecurityConfigurationError);
     expect(check).toThrow(`The signature scheme of header 'x-sig' needs ${expected}.`);
   });
