@@ -83,7 +83,15 @@ describe('RemoteKeyCache, against a real key server on 127.0.0.1', () => {
     const keys = cache();
     expect(keys.allows(`${server.origin}/k`)).toBe(true);
     const host = server.origin.slice(7);
-    for (const url of ['', 'nonsense', `${server.origin.replace('http:', 'https:')}/k`, `http://user:pw@${host}/k`, `http://user@${host}/k`, `http://:pw@${host}/k`, 'file:///etc/passwd']) {
+    for (const url of [
+      '',
+      'nonsense',
+      `${server.origin.replace('http:', 'https:')}/k`,
+      `http://user:pw@${host}/k`,
+      `http://user@${host}/k`,
+      `http://:pw@${host}/k`,
+      'file:///etc/passwd',
+    ]) {
       expect(keys.allows(url)).toBe(false);
     }
   });
@@ -171,7 +179,7 @@ describe('RemoteKeyCache, against a real key server on 127.0.0.1', () => {
     await expect(cache({ maxBytes: 999 }).get(`${server.origin}/k`)).resolves.toEqual({ failure: 'unavailable', detail: 'response too large' });
   });
 
-  it('takes a chunked response of exactly maxBytes, and stops reading one a byte longer', async () => {
+  it('takes a chunked response of exactly maxBytes, and stops reading at one byte more', async () => {
     server.routes.set('/k', { body: `key:${'x'.repeat(996)}` });
     await expect(cache({ maxBytes: 1000 }).get(`${server.origin}/k`)).resolves.toEqual({ key: `key:${'x'.repeat(996)}` });
     await expect(cache({ maxBytes: 999 }).get(`${server.origin}/k`)).resolves.toEqual({ failure: 'unavailable', detail: 'RangeError' });
