@@ -82,8 +82,106 @@ describe('RemoteKeyCache, against a real key server on 127.0.0.1', () => {
   it('allows only the configured origins, without credentials, and never throws on a bad URL', () => {
     const keys = cache();
     expect(keys.allows(`${server.origin}/k`)).toBe(true);
-    for (const url of ['', 'nonsense', `${server.origin.replace('http:', 'https:')}/k`, `http://user:pw@${server.origin.slice(7)}/k`, 'file:///etc/passwd']) {
+    const host = server.origin.slice(7);
+    for (const url of [
+      '',
+      'nonsense',
+      `${server.origin.replace('http:', 'https:')}/k`,
+      `http://user:pw@${host}/k`,
+      `http://user@${host}/k`,
+      `http://:pw@${host}/k`,
+      'file:///etc/passwd',
+    ]) {
       expect(keys.allows(url)).toBe(false);
     }
+  });
+
+  it('refuses a key URL on another origin without fetching it', async () => {
+    const other = await startKeyServer();
+    try {
+      other.routes.set('/k', { body: 'key:other' });
+      await expect(cache().get(`${other.origin}/k`)).resolves.toEqual({ failure: 'forbidden_origin' });
+      expect(other.hits.size).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('refuses a key URL with credentials without fetching it', async () => {
+    server.routes.set('/k', { body: 'key:a' });
+    const host = server.origin.slice(7);
+    for (const url of [`http://user@${host}/k`, `http://:pw@${host}/k`]) {
+      await expect(cache().get(url)).resolves.toEqual({ failure: 'forbidden_origin' });
+    }
+    expect(server.hits.size).toBe(0);
+  });
+
+  it('counts a fetch against the limit for exactly a minute', async () => {
+    let now = 0;
+    for (const path of ['/a', '/b']) server.routes.set(path, { body: `key:${path}` });
+    const keys = cache({ maxFetchesPerMinute: 1, clock: () => now });
+    await expect(keys.get(`${server.origin}/a`)).resolves.toEqual({ key: 'key:/a' });
+    now = 59_999;
+    await expect(keys.get(`${server.origin}/b`)).resolves.toEqual({ failure: 'unavailable', detail: 'fetch limit reached' });
+    now = 60_000;
+    await expect(keys.get(`${server.origin}/b`)).resolves.toEqual({ key: 'key:/b' });
+    expect(Object.fromEntries(server.hits)).toEqual({ '/a': 1, '/b': 1 });
+  });
+
+  it('keeps using a key past its time to live while the limit is reached', async () => {
+    let now = 0;
+    for (const path of ['/a', '/b']) server.routes.set(path, { body: `key:${path}` });
+    const keys = cache({ ttlMs: 1000, maxFetchesPerMinute: 2, clock: () => now });
+    await keys.get(`${server.origin}/a`);
+    await keys.get(`${server.origin}/b`);
+    now = 1000;
+    await expect(keys.get(`${server.origin}/a`)).resolves.toEqual({ key: 'key:/a' });
+    expect(Object.fromEntries(server.hits)).toEqual({ '/a': 1, '/b': 1 });
+  });
+
+  it('keeps using a key past its time to live while its server fails, and takes the new one once it answers', async () => {
+    let now = 0;
+    server.routes.set('/a', { body: 'key:old' });
+    const keys = cache({ ttlMs: 1000, clock: () => now });
+    await keys.get(`${server.origin}/a`);
+    server.routes.set('/a', { body: 'key:new', status: 500 });
+    now = 1000;
+    await expect(keys.get(`${server.origin}/a`)).resolves.toEqual({ key: 'key:old' });
+    server.routes.set('/a', { body: 'key:new' });
+    await expect(keys.get(`${server.origin}/a`)).resolves.toEqual({ key: 'key:new' });
+    expect(server.hits.get('/a')).toBe(3);
+  });
+
+  it('takes no key from an error response, whatever its body', async () => {
+    server.routes.set('/k', { body: 'key:a', status: 503 });
+    await expect(cache().get(`${server.origin}/k`)).resolves.toEqual({ failure: 'unavailable', detail: 'HTTP 503' });
+  });
+
+  it('says when a response holds no key', async () => {
+    server.routes.set('/k', { body: 'not a key' });
+    await expect(cache().get(`${server.origin}/k`)).resolves.toEqual({ failure: 'unavailable', detail: 'no key in the response' });
+  });
+
+  it('reads a response without a body as empty text', async () => {
+    server.routes.set('/k', { body: '', status: 204 });
+    const read: string[] = [];
+    const keys = new RemoteKeyCache<string>({ origins: [server.origin] }, (body) => {
+      read.push(body);
+      return undefined;
+    });
+    await expect(keys.get(`${server.origin}/k`)).resolves.toEqual({ failure: 'unavailable', detail: 'no key in the response' });
+    expect(read).toEqual(['']);
+  });
+
+  it('takes a response of exactly maxBytes, and refuses one byte more from its declared length', async () => {
+    server.routes.set('/k', { body: `key:${'x'.repeat(996)}`, declareLength: true });
+    await expect(cache({ maxBytes: 1000 }).get(`${server.origin}/k`)).resolves.toEqual({ key: `key:${'x'.repeat(996)}` });
+    await expect(cache({ maxBytes: 999 }).get(`${server.origin}/k`)).resolves.toEqual({ failure: 'unavailable', detail: 'response too large' });
+  });
+
+  it('takes a chunked response of exactly maxBytes, and stops reading at one byte more', async () => {
+    server.routes.set('/k', { body: `key:${'x'.repeat(996)}` });
+    await expect(cache({ maxBytes: 1000 }).get(`${server.origin}/k`)).resolves.toEqual({ key: `key:${'x'.repeat(996)}` });
+    await expect(cache({ maxBytes: 999 }).get(`${server.origin}/k`)).resolves.toEqual({ failure: 'unavailable', detail: 'RangeError' });
   });
 });

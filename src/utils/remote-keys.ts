@@ -82,6 +82,7 @@ export class RemoteKeyCache<T> {
   private readonly maxFetchesPerMinute: number;
   private readonly clock: () => number;
   /** Start times of the fetches of the last minute. */
+  // Stryker disable next-line ArrayDeclaration: the first filter by start time drops an entry that is not a number
   private fetchTimes: number[] = [];
 
   /** @param parse turns a response body into a key, or `undefined` when it is not one */
@@ -115,6 +116,7 @@ export class RemoteKeyCache<T> {
    * The key at `url`, from the cache or fetched now. A key looked up by id
    * at one URL (Plaid's, a POST) gives its own `cacheKey` and request.
    */
+  // Stryker disable next-line ObjectLiteral: fetch sends a GET when no method is given
   get(url: string, cacheKey: string = url, init: RequestInit = { method: 'GET' }): Promise<KeyResult<T>> {
     if (!this.allows(url)) return Promise.resolve({ failure: 'forbidden_origin' });
     const now = this.clock();
@@ -152,6 +154,7 @@ export class RemoteKeyCache<T> {
       if (declared > this.maxBytes) return { failure: 'unavailable', detail: 'response too large' };
       text = await readLimited(response, this.maxBytes);
     } catch (error) {
+      // Stryker disable next-line StringLiteral: fetch, its timeout and readLimited throw only Errors, so the fallback text is never given
       return { failure: 'unavailable', detail: error instanceof Error ? error.name : 'fetch failed' };
     }
     const key = this.parse(text);
@@ -178,6 +181,7 @@ async function readLimited(response: Response, limit: number): Promise<string> {
     size += value.length;
     if (size > limit) {
       await reader.cancel();
+      // Stryker disable next-line StringLiteral: the caller reads the error's name only
       throw new RangeError('response too large');
     }
     chunks.push(value);

@@ -14,9 +14,17 @@ export interface KeyServer {
   readonly bodies: string[];
   /** Method and content type of the requests received, in order. */
   readonly requests: { method: string | undefined; contentType: string | undefined }[];
-  /** What each path answers: a body, or a delay before it. */
-  readonly routes: Map<string, { body: string; delayMs?: number; status?: number }>;
+  /** What each path answers: a body, or a delay before it; sent chunked, or with its Content-Length when `declareLength`. */
+  readonly routes: Map<string, KeyRoute>;
   close(): Promise<void>;
+}
+
+/** What a path of the key server answers. */
+export interface KeyRoute {
+  body: string;
+  delayMs?: number;
+  status?: number;
+  declareLength?: boolean;
 }
 
 /** Starts a key server answering from `routes`; 404 elsewhere. */
@@ -24,7 +32,7 @@ export async function startKeyServer(): Promise<KeyServer> {
   const hits = new Map<string, number>();
   const bodies: string[] = [];
   const requests: KeyServer['requests'] = [];
-  const routes = new Map<string, { body: string; delayMs?: number; status?: number }>();
+  const routes = new Map<string, KeyRoute>();
   const server: Server = createServer((request: IncomingMessage, response) => {
     const path = request.url ?? '';
     const chunks: Buffer[] = [];
@@ -36,7 +44,8 @@ export async function startKeyServer(): Promise<KeyServer> {
       const route = routes.get(path);
       const reply = () => {
         if (!route) return void response.writeHead(404).end();
-        response.writeHead(route.status ?? 200, { 'content-type': 'application/json' }).end(route.body);
+        const length = route.declareLength ? { 'content-length': Buffer.byteLength(route.body) } : {};
+        response.writeHead(route.status ?? 200, { 'content-type': 'application/json', ...length }).end(route.body);
       };
       if (route?.delayMs) setTimeout(reply, route.delayMs);
       else reply();
