@@ -98,4 +98,35 @@ describe('RedisReplayStore on a real Redis', () => {
     await expect(store.claim(key('down'), 't', 60_000)).rejects.toThrow();
     await expect(store.release(key('down'), 't')).rejects.toThrow();
   });
+
+  /**
+   * A client logged in as a Redis user that may not run `denied` (in scripts too), as an ACL
+   * that forbids a command makes Redis refuse it while every other command goes through.
+   */
+  async function clientDenied(denied: string): Promise<Redis> {
+    const user = `replay-spec-${process.pid}-${denied}`;
+    await client().acl('SETUSER', user, 'reset', 'on', 'nopass', '~*', '+@all', `-${denied}`);
+    const url = new URL(redisUrl());
+    url.username = user;
+    url.password = 'any';
+    return client(url.toString());
+  }
+
+  it('claims a delivery without a previous key with its SET alone', async () => {
+    const store = new RedisReplayStore(await clientDenied('eval'));
+    expect(await store.claim(key('no-previous'), 't', 60_000)).toBe(true);
+  });
+
+  it('rejects a claim whose SET fails, even when the previous key is free, rather than report it claimed already', async () => {
+    const store = new RedisReplayStore(await clientDenied('set'));
+    await expect(store.claim(key('set-fails'), 't', 60_000, key('set-fails-previous'))).rejects.toThrow(/NOPERM/);
+  });
+
+  it('rejects a claim whose check of the previous key fails, and takes the new claim back', async () => {
+    const redis = client();
+    const store = new RedisReplayStore(await clientDenied('exists'));
+    const k = key('check-fails');
+    await expect(store.claim(k, 't', 60_000, key('check-fails-previous'))).rejects.toThrow(/can't run this command/);
+    expect(await redis.exists(k)).toBe(0);
+  });
 });
