@@ -276,14 +276,9 @@ function resolveProvider(
  */
 function resolvePublicBaseUrl(name: string, publicBaseUrl: string | undefined): string | undefined {
   if (publicBaseUrl === undefined) return undefined;
-  let url: URL | undefined;
-  try {
-    url = new URL(publicBaseUrl);
-  } catch {
-    // Reported below.
-  }
+  const url = httpUrl(publicBaseUrl);
   // `new URL()` drops whitespace around the URL and tabs and newlines in it: the prefix as given would keep them.
-  if (!url || !/^https?:$/.test(url.protocol) || url.search !== '' || url.hash !== '' || /[?#\s]/.test(publicBaseUrl)) {
+  if (!url || url.search !== '' || url.hash !== '' || /[?#\s]/.test(publicBaseUrl)) {
     throw WebhookSecurityConfigurationError.invalidOption(
       name,
       'publicBaseUrl',
@@ -351,7 +346,12 @@ function schemeVerifier(name: string, provider: WebhookProviderOptions, options:
 
 /** True for `http(s)://host[:port]` exactly as `new URL()` writes the origin. */
 function isOrigin(value: unknown): boolean {
-  if (typeof value !== 'string' || !URL.canParse(value)) return false;
-  const { protocol, origin } = new URL(value);
-  return (protocol === 'https:' || protocol === 'http:') && origin === value;
+  return httpUrl(value)?.origin === value;
+}
+
+/** `value` read as an absolute http(s) URL, or `undefined`. */
+function httpUrl(value: unknown): URL | undefined {
+  if (typeof value !== 'string' || !URL.canParse(value)) return undefined;
+  const url = new URL(value);
+  return url.protocol === 'https:' || url.protocol === 'http:' ? url : undefined;
 }
