@@ -198,6 +198,9 @@ describe.each(ADAPTERS)('Event routing on %s', (adapter) => {
         headers: expect.objectContaining({ 'stripe-signature': expect.stringMatching(/^t=\d+,v1=/) }),
       });
       expect(Object.isFrozen(call!.context)).toBe(true);
+      // Own enumerable properties, as a plain object's: a spread or a log line keeps the delivery id.
+      expect(Object.keys(call!.context)).toEqual(['provider', 'eventType', 'deliveryId', 'headers']);
+      expect({ ...call!.context }.deliveryId).toBe(`event:${event.id}`);
     });
 
     it('sends a type that only a wildcard handler takes to that handler alone', async () => {
