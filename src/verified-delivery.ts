@@ -8,20 +8,26 @@ export interface VerifiedDelivery {
 }
 
 /**
- * Request property that holds the request's `VerifiedDelivery`. `Symbol.for`,
- * so an ESM and a CommonJS copy of the package in one process share it;
- * nothing a client sends can set it.
+ * Key of the deliveries verified, by request, on `globalThis`. `Symbol.for`,
+ * so an ESM and a CommonJS copy of the package in one process share them.
  */
 const VERIFIED = Symbol.for('nestjs-webhook-security:verified');
 
-type MarkedRequest = { [VERIFIED]?: VerifiedDelivery };
+/**
+ * The deliveries verified, by request object. A `WeakMap` rather than a
+ * property of the request: nothing a client sends can set it, and adding a
+ * property to the request object Express gives (an `IncomingMessage` with
+ * Express's prototype and many properties) costs several times what a
+ * `WeakMap` entry costs.
+ */
+const deliveries: WeakMap<object, VerifiedDelivery> = ((globalThis as { [VERIFIED]?: WeakMap<object, VerifiedDelivery> })[VERIFIED] ??= new WeakMap());
 
 /** Marks `request` verified, for the rest of the request: replay, event dispatch and `@WebhookEvent()`. */
 export function markVerified(request: object, delivery: VerifiedDelivery): void {
-  (request as MarkedRequest)[VERIFIED] = delivery;
+  deliveries.set(request, delivery);
 }
 
 /** What the guard verified on `request`, or `undefined` when it verified nothing there. */
 export function verifiedDelivery(request: object): VerifiedDelivery | undefined {
-  return (request as MarkedRequest)[VERIFIED];
+  return deliveries.get(request);
 }
