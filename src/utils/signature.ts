@@ -9,7 +9,6 @@ export type SignatureEncoding = 'hex' | 'base64' | 'base64url';
 /** Digest lengths in bytes. */
 export const DIGEST_BYTES: Readonly<Record<HmacAlgorithm, number>> = { sha1: 20, sha256: 32, sha512: 64 };
 
-const HEX = /^[0-9a-fA-F]+$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 
@@ -53,16 +52,26 @@ export const secretKeys: (secrets: readonly string[]) => readonly KeyObject[] = 
  * and never the lenient partial decoding that `Buffer.from` does on its own.
  */
 export function decodeSignature(value: string, encoding: SignatureEncoding, bytes: number): Buffer | undefined {
-  if (encoding === 'hex') {
-    if (value.length !== bytes * 2 || !HEX.test(value)) return undefined;
-    return Buffer.from(value, 'hex');
-  }
+  const decoded = Buffer.allocUnsafe(bytes);
+  return decodeSignatureInto(value, encoding, decoded) ? decoded : undefined;
+}
+
+/**
+ * {@link decodeSignature} into `target`, which the signature must fill
+ * exactly: for a verifier that decodes into buffers of its own rather than
+ * new ones on every request. False, never a throw, for anything else;
+ * `target` may then hold part of it.
+ */
+export function decodeSignatureInto(value: string, encoding: SignatureEncoding, target: Buffer): boolean {
+  const bytes = target.length;
+  // Node's hex decoding stops at the first pair that is not hex: only a valid signature fills `target`.
+  if (encoding === 'hex') return value.length === bytes * 2 && target.write(value, 'hex') === bytes;
   const padded = Math.ceil(bytes / 3) * 4;
   const unpadded = Math.ceil((bytes * 4) / 3);
-  if (value.length !== padded && value.length !== unpadded) return undefined;
-  if (!(encoding === 'base64' ? BASE64 : BASE64URL).test(value)) return undefined;
-  const decoded = Buffer.from(value, encoding);
-  return decoded.length === bytes ? decoded : undefined;
+  if (value.length !== padded && value.length !== unpadded) return false;
+  if (!(encoding === 'base64' ? BASE64 : BASE64URL).test(value)) return false;
+  // A write stops at the end of `target`: a value that decodes to more must not pass as its first bytes.
+  return Buffer.byteLength(value, encoding) === bytes && target.write(value, encoding) === bytes;
 }
 
 /** Encodes a digest the way a sender writes it in its header. */

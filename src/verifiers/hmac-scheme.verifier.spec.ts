@@ -267,6 +267,18 @@ describe('signature entries', () => {
     expect(verifier.verify(webhookRequest(BODY, { 'x-sig': `${ts}=t,${hex('key', `${ts}.${BODY}`)}` }), ['key'])).toEqual(rejected('malformed_header'));
   });
 
+  it.each([
+    ['hex', hex('key', BODY), (valid: string) => `zz${valid.slice(2)}`],
+    ['base64', base64('key', BODY), (valid: string) => `!${valid.slice(1)}`],
+  ] as const)('never compares what an earlier request decoded (%s): a signature that does not decode is malformed', (encoding, valid, broken) => {
+    const verifier = verifierOf({ header: 'x-sig', algorithm: 'sha256', encoding, separator: ',' });
+    const verify = (header: string) => verifier.verify(webhookRequest(BODY, { 'x-sig': header }), ['key']);
+    expect(verify(`${valid},${valid}`)).toEqual({ verified: true });
+    // The same body, each signature broken where decoding starts: nothing of the genuine ones may be read again.
+    expect(verify(`${broken(valid)},${broken(valid)}`)).toEqual(rejected('malformed_header'));
+    expect(verify(`${broken(valid)},${valid}`)).toEqual({ verified: true });
+  });
+
   it(`accepts exactly ${MAX_SIGNATURES_PER_HEADER} entries across a family`, () => {
     const verifier = verifierOf({ header: ['x-sig-1', 'x-sig-2'], algorithm: 'sha256', encoding: 'base64', separator: ',' });
     const five = Array.from({ length: 5 }, () => base64('key', BODY)).join(',');

@@ -5,7 +5,7 @@ import { MAX_SIGNATURES_PER_HEADER, readHeader, splitList } from '../utils/heade
 import {
   DIGEST_BYTES,
   anyMatch,
-  decodeSignature,
+  decodeSignatureInto,
   encodeSignature,
   hmac,
   perSecretList,
@@ -133,7 +133,12 @@ interface ParsedHeaders {
  */
 export class HmacSchemeVerifier implements WebhookVerifier {
   private readonly template: readonly (string | { field: Field })[];
-  private readonly digestBytes: number;
+  /**
+   * Where each request's signatures are decoded, one slot per signature a
+   * header may list: reused by every call, as `verify` runs to its end
+   * before another starts, so a request allocates no buffer for them.
+   */
+  private readonly slots: readonly Buffer[];
   private readonly window: TimestampWindow;
   /** True when `signedContent` names `{url}`: the URL is read, and must be the one the sender called. */
   readonly signsUrl: boolean;
@@ -154,7 +159,9 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     checkScheme(scheme);
     this.template = parseTemplate(scheme);
     this.signsUrl = this.template.some((part) => typeof part !== 'string' && part.field === 'url');
-    this.digestBytes = DIGEST_BYTES[scheme.algorithm];
+    const digestBytes = DIGEST_BYTES[scheme.algorithm];
+    const slots = Buffer.alloc(MAX_SIGNATURES_PER_HEADER * digestBytes);
+    this.slots = Array.from({ length: MAX_SIGNATURES_PER_HEADER }, (_, i) => slots.subarray(i * digestBytes, (i + 1) * digestBytes));
     this.window = new TimestampWindow(options);
     this.headers = typeof scheme.header === 'string' ? [scheme.header] : scheme.header;
     this.urlDecoding = scheme.urlDecode?.length ? new RegExp(scheme.urlDecode.join('|'), 'g') : undefined;
@@ -282,13 +289,16 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     return stamps === 1 ? { entries: signatures, timestamp } : 'malformed_header';
   }
 
+  /** The entries that are signatures, decoded into the slots; never more than there are slots. */
   private decodeSignatures(entries: readonly string[]): Buffer[] {
     const prefix = this.scheme.prefix ?? '';
     const signatures: Buffer[] = [];
     for (const entry of entries) {
+      // Stryker disable next-line ConditionalExpression,BlockStatement: readHeaders never gives more entries than there are slots.
+      if (signatures.length === this.slots.length) break;
       if (!entry.startsWith(prefix)) continue;
-      const decoded = decodeSignature(entry.slice(prefix.length), this.scheme.encoding, this.digestBytes);
-      if (decoded) signatures.push(decoded);
+      const slot = this.slots[signatures.length]!;
+      if (decodeSignatureInto(entry.slice(prefix.length), this.scheme.encoding, slot)) signatures.push(slot);
     }
     return signatures;
   }
