@@ -42,7 +42,7 @@ const FULL: Settings = {
   http: { rounds: 4, sizes: [1024, 64 * 1024], seconds: 2.5, warmupSeconds: 1.5, connections: 8 },
   memory: { rounds: 3, size: 1024 * 1024, seconds: 3, connections: 4 },
   guard: { rounds: 4, samples: 11, sampleMs: 8, warmupMs: 200, sizes: [1024, 64 * 1024, 1024 * 1024] },
-  hostile: { rounds: 3, samples: 5, sampleMs: 25 },
+  hostile: { rounds: 3, samples: 5, sampleMs: 25, warmupMs: 200 },
   replayMemory: { claims: 200_000, concurrency: 32 },
 };
 
@@ -51,7 +51,7 @@ const QUICK: Settings = {
   http: { ...FULL.http, rounds: 1, seconds: 1, warmupSeconds: 0.5 },
   memory: { ...FULL.memory, rounds: 1, seconds: 2 },
   guard: { ...FULL.guard, rounds: 1, samples: 7, sampleMs: 5, warmupMs: 100 },
-  hostile: { ...FULL.hostile, rounds: 1, samples: 3 },
+  hostile: { ...FULL.hostile, rounds: 1, samples: 3, warmupMs: 100 },
   replayMemory: { ...FULL.replayMemory, claims: 50_000 },
 };
 

@@ -1,7 +1,10 @@
 /**
  * One hostile case in its own process: the verifier's CPU time on the
  * costliest unauthenticated request of its scheme, and a bare HMAC over the
- * same body, timed in interleaved samples. Prints `HostileRound` as JSON.
+ * same body, timed in interleaved samples once both have warmed up: a flood
+ * of such requests meets compiled code after its first few, which run
+ * several times slower while the JIT compiles the path. Prints
+ * `HostileRound` as JSON.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DIGEST_BYTES } from '../../src/utils/signature.js';
@@ -17,6 +20,8 @@ export interface HostileSettings {
   readonly samples: number;
   /** Target duration of one sample, in milliseconds; a sample makes at least one call. */
   readonly sampleMs: number;
+  /** Least untimed warm-up per function, in milliseconds of this process's CPU time. */
+  readonly warmupMs: number;
 }
 
 /** CPU nanoseconds per call, median of the samples. */
@@ -59,9 +64,10 @@ function timeCalls(check: () => boolean, n: number): number {
 
 const calls = new Map<string, number>();
 for (const [key, check] of Object.entries(checks)) {
-  timeCalls(check, 1);
-  const once = Math.max(1, timeCalls(check, 1));
-  calls.set(key, Math.max(1, Math.round((settings.sampleMs * 1e6) / once)));
+  let spent = 0;
+  let once = timeCalls(check, 1);
+  for (; spent < settings.warmupMs * 1e6; spent += once) once = timeCalls(check, 1);
+  calls.set(key, Math.max(1, Math.round((settings.sampleMs * 1e6) / Math.max(1, once))));
 }
 const samples = new Map<string, number[]>(Object.keys(checks).map((key) => [key, []]));
 for (let sample = 0; sample < settings.samples; sample++) {
