@@ -238,7 +238,8 @@ export class EventsController {
   @VerifiedWebhook('stripe')
   stripeParam(@WebhookEvent() verified: VerifiedWebhookEvent) {
     const { provider, eventType, deliveryId, event } = verified;
-    return { provider, eventType, deliveryId, event, signed: typeof verified.headers['stripe-signature'] };
+    const plain = Object.getPrototypeOf(verified) === Object.prototype;
+    return { provider, eventType, deliveryId, event, signed: typeof verified.headers['stripe-signature'], plain };
   }
 
   /** A handler on a controller: controllers are searched as well as providers. */
