@@ -229,7 +229,9 @@ class DeliveryIdState extends Returning {
       this.#deliveryId ??= { value: this.#delivery.provider.verifier.deliveryId?.(this.#delivery.webhook) };
       return this.#deliveryId.value;
     },
+    // As a getter in an object literal: the event of @WebhookEvent(), not frozen, may lose it.
     enumerable: true,
+    configurable: true,
   };
 
   private constructor(context: object, delivery: Delivery) {

@@ -494,6 +494,7 @@ describe.each(ADAPTERS)('Event routing on %s', (adapter) => {
           event,
           signed: 'string',
           plain: true,
+          configurable: true,
         },
       ]);
       expect(t.log.calls).toEqual([]);
