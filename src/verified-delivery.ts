@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import type { WebhookRequest } from './verifiers/webhook-verifier.interface.js';
 import type { ResolvedWebhookProvider } from './webhook-security-options.interface.js';
 
@@ -18,9 +19,22 @@ const VERIFIED = Symbol.for('nestjs-webhook-security:verified');
  * property of the request: nothing a client sends can set it, and adding a
  * property to the request object Express gives (an `IncomingMessage` with
  * Express's prototype and many properties) costs several times what a
- * `WeakMap` entry costs.
+ * `WeakMap` entry costs. Anything else found under the key fails the import:
+ * a `Map` would keep every request and its body for the life of the process.
  */
-const deliveries: WeakMap<object, VerifiedDelivery> = ((globalThis as { [VERIFIED]?: WeakMap<object, VerifiedDelivery> })[VERIFIED] ??= new WeakMap());
+const deliveries = sharedDeliveries();
+
+function sharedDeliveries(): WeakMap<object, VerifiedDelivery> {
+  const shared = ((globalThis as { [VERIFIED]?: unknown })[VERIFIED] ??= new WeakMap());
+  // A brand check, which a look-alike object or a `Symbol.toStringTag` cannot pass.
+  if (!types.isWeakMap(shared)) {
+    throw new TypeError(
+      "globalThis[Symbol.for('nestjs-webhook-security:verified')] holds something else than the WeakMap of verified requests " +
+        'nestjs-webhook-security keeps there: remove the code that sets it.',
+    );
+  }
+  return shared as WeakMap<object, VerifiedDelivery>;
+}
 
 /** Marks `request` verified, for the rest of the request: replay, event dispatch and `@WebhookEvent()`. */
 export function markVerified(request: object, delivery: VerifiedDelivery): void {

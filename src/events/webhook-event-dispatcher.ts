@@ -107,7 +107,7 @@ export class WebhookEventDispatcher {
     const routed = sharingParses(() => this.route(request, provider));
     if (!routed) return;
     const { delivery, eventType, handlers, event } = routed;
-    const context = Object.freeze(new EventContext(delivery, eventType)) as WebhookEventContext;
+    const context = Object.freeze(eventContext(delivery, eventType));
     for (const handler of handlers) {
       try {
         await handler.call(event, context);
@@ -144,7 +144,7 @@ export class WebhookEventDispatcher {
   verifiedEvent(request: object, provider: string | undefined): VerifiedWebhookEvent {
     return sharingParses(() => {
       const delivery = this.deliveryOf(request, provider);
-      return Object.assign(new EventContext(delivery, delivery.eventType), { event: this.eventOf(delivery) });
+      return Object.assign(eventContext(delivery, delivery.eventType), { event: this.eventOf(delivery) });
     });
   }
 
@@ -192,36 +192,57 @@ export class WebhookEventDispatcher {
 }
 
 /**
- * The context handlers get: provider, event type, delivery id and headers,
- * each an own enumerable property, as a plain object would have them. The
- * delivery id is read when a handler asks for it, as schemes without one
- * hash the signed content for it, and one read from the JSON body parses it
- * again: no parsed body outlives the dispatch. One accessor shared by every
- * context, rather than a getter written in an object literal: V8 gives each
- * object with a getter of its own a shape of its own, slow to build.
+ * The context handlers get: a plain object, whose provider, event type,
+ * delivery id and headers are each an own enumerable property. The delivery
+ * id is read when a handler asks for it, as schemes without one hash the
+ * signed content for it, and one read from the JSON body parses it again: no
+ * parsed body outlives the dispatch.
  */
-class EventContext {
-  readonly provider: string;
-  readonly eventType: string | undefined;
-  declare readonly deliveryId: string | undefined;
-  readonly headers: WebhookRequest['headers'];
+function eventContext(delivery: Delivery, eventType: string | undefined): WebhookEventContext {
+  const context: { provider: string; eventType: string | undefined; headers?: WebhookRequest['headers'] } = { provider: delivery.provider.name, eventType };
+  DeliveryIdState.attach(context, delivery);
+  context.headers = delivery.webhook.headers;
+  return context as WebhookEventContext;
+}
+
+/** A constructor that returns the object it is given, so that a subclass adds its private fields to that object. */
+class Returning {
+  constructor(object: object) {
+    return object;
+  }
+}
+
+/**
+ * The delivery id of a context, as private fields of the context itself,
+ * read through one accessor shared by every context. A getter written in an
+ * object literal gives each object a shape of its own, slow to build, and an
+ * instance of a class is no plain object: Nest's logger, for one, takes a
+ * plain object after the message as structured params, and prints an
+ * instance as a message of its own.
+ */
+class DeliveryIdState extends Returning {
   readonly #delivery: Delivery;
   #deliveryId: { readonly value: string | undefined } | undefined;
 
   static readonly #deliveryIdProperty: PropertyDescriptor = {
-    get(this: EventContext) {
+    get(this: DeliveryIdState) {
       this.#deliveryId ??= { value: this.#delivery.provider.verifier.deliveryId?.(this.#delivery.webhook) };
       return this.#deliveryId.value;
     },
+    // As a getter in an object literal: the event of @WebhookEvent(), not frozen, may lose it.
     enumerable: true,
+    configurable: true,
   };
 
-  constructor(delivery: Delivery, eventType: string | undefined) {
-    this.provider = delivery.provider.name;
-    this.eventType = eventType;
-    Object.defineProperty(this, 'deliveryId', EventContext.#deliveryIdProperty);
-    this.headers = delivery.webhook.headers;
+  private constructor(context: object, delivery: Delivery) {
+    super(context);
     this.#delivery = delivery;
+  }
+
+  /** Adds the delivery id of `delivery` to `context`, as its next property. */
+  static attach(context: object, delivery: Delivery): void {
+    new DeliveryIdState(context, delivery);
+    Object.defineProperty(context, 'deliveryId', DeliveryIdState.#deliveryIdProperty);
   }
 }
 

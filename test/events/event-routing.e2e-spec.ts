@@ -201,6 +201,9 @@ describe.each(ADAPTERS)('Event routing on %s', (adapter) => {
       // Own enumerable properties, as a plain object's: a spread or a log line keeps the delivery id.
       expect(Object.keys(call!.context)).toEqual(['provider', 'eventType', 'deliveryId', 'headers']);
       expect({ ...call!.context }.deliveryId).toBe(`event:${event.id}`);
+      // A plain object: Nest's logger takes one after the message as structured params, fields and all,
+      // where an instance of a class is printed as a message of its own, its delivery id a [Getter].
+      expect(Object.getPrototypeOf(call!.context)).toBe(Object.prototype);
     });
 
     it('sends a type that only a wildcard handler takes to that handler alone', async () => {
@@ -490,6 +493,8 @@ describe.each(ADAPTERS)('Event routing on %s', (adapter) => {
           deliveryId: `event:${event.id}`,
           event,
           signed: 'string',
+          plain: true,
+          configurable: true,
         },
       ]);
       expect(t.log.calls).toEqual([]);

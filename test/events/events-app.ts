@@ -238,7 +238,10 @@ export class EventsController {
   @VerifiedWebhook('stripe')
   stripeParam(@WebhookEvent() verified: VerifiedWebhookEvent) {
     const { provider, eventType, deliveryId, event } = verified;
-    return { provider, eventType, deliveryId, event, signed: typeof verified.headers['stripe-signature'] };
+    // As an object literal's: a plain object, whose delivery id a route may delete before it hands the object on.
+    const plain = Object.getPrototypeOf(verified) === Object.prototype;
+    const configurable = Object.getOwnPropertyDescriptor(verified, 'deliveryId')?.configurable;
+    return { provider, eventType, deliveryId, event, signed: typeof verified.headers['stripe-signature'], plain, configurable };
   }
 
   /** A handler on a controller: controllers are searched as well as providers. */
