@@ -133,6 +133,8 @@ interface ParsedHeaders {
  */
 export class HmacSchemeVerifier implements WebhookVerifier {
   private readonly template: readonly (string | { field: Field })[];
+  /** Parts of the signed content: the text around each `{body}`, and the bodies. */
+  private readonly partCount: number;
   /**
    * Where each request's signatures are decoded, one slot per signature a
    * header may list: reused by every call, as `verify` runs to its end
@@ -159,6 +161,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     checkScheme(scheme);
     this.template = parseTemplate(scheme);
     this.signsUrl = this.template.some((part) => typeof part !== 'string' && part.field === 'url');
+    this.partCount = 2 * this.template.filter((part) => typeof part !== 'string' && part.field === 'body').length + 1;
     const digestBytes = DIGEST_BYTES[scheme.algorithm];
     const slots = Buffer.alloc(MAX_SIGNATURES_PER_HEADER * digestBytes);
     this.slots = Array.from({ length: MAX_SIGNATURES_PER_HEADER }, (_, i) => slots.subarray(i * digestBytes, (i + 1) * digestBytes));
@@ -184,7 +187,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     if (this.scheme.id && id === undefined) return rejected('missing_header');
 
     const signatures = this.decodeSignatures(parsed.entries);
-    if (signatures.length === 0) return rejected('malformed_header');
+    if (signatures === 0) return rejected('malformed_header');
 
     const content = this.signedParts({
       id,
@@ -194,7 +197,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
       body: request.rawBody,
     });
     for (const key of this.keys(secrets)) {
-      if (key && anyMatch(signatures, hmac(this.scheme.algorithm, key, content))) return VERIFIED;
+      if (key && anyMatch(this.slots, hmac(this.scheme.algorithm, key, content), signatures)) return VERIFIED;
     }
     return rejected('no_matching_signature');
   }
@@ -258,16 +261,17 @@ export class HmacSchemeVerifier implements WebhookVerifier {
    * the timestamp, or why they cannot be read.
    */
   private readHeaders(request: WebhookRequest): ParsedHeaders | 'missing_header' | 'malformed_header' {
-    const entries: string[] = [];
-    let found = false;
+    let entries: string[] | undefined;
     for (const name of this.headers) {
       const value = readHeader(request.headers, name);
       if (value === undefined) continue;
-      found = true;
       const listed = splitList(value, this.scheme.separator);
-      if (!listed || entries.push(...listed) > MAX_SIGNATURES_PER_HEADER) return 'malformed_header';
+      if (!listed) return 'malformed_header';
+      // The first header's list is the list: no copy for the one header most schemes have.
+      if (!entries) entries = listed;
+      else if (entries.push(...listed) > MAX_SIGNATURES_PER_HEADER) return 'malformed_header';
     }
-    if (!found) return 'missing_header';
+    if (!entries) return 'missing_header';
 
     const source = this.scheme.timestamp;
     if (!source) return { entries, timestamp: undefined };
@@ -276,39 +280,39 @@ export class HmacSchemeVerifier implements WebhookVerifier {
       return timestamp === undefined ? 'missing_header' : { entries, timestamp };
     }
     if ('first' in source) return entries.length === 0 ? 'malformed_header' : { entries: entries.slice(1), timestamp: entries[0] };
-    // One pass: the signatures, and the one `key=` entry.
+    // One pass: the one `key=` entry taken out, the signatures kept in place.
     const key = this.timestampKey!;
-    // Stryker disable next-line ArrayDeclaration: an entry that is no signature is skipped as one that does not decode
-    const signatures: string[] = [];
     let timestamp: string | undefined;
     let stamps = 0;
+    let kept = 0;
     for (const entry of entries) {
-      if (!entry.startsWith(key)) signatures.push(entry);
+      if (!entry.startsWith(key)) entries[kept++] = entry;
       else if (stamps++ === 0) timestamp = entry.slice(key.length);
     }
-    return stamps === 1 ? { entries: signatures, timestamp } : 'malformed_header';
+    entries.length = kept;
+    return stamps === 1 ? { entries, timestamp } : 'malformed_header';
   }
 
-  /** The entries that are signatures, decoded into the slots; never more than there are slots. */
-  private decodeSignatures(entries: readonly string[]): Buffer[] {
+  /** Decodes the entries that are signatures into the first slots; gives how many. Never more than there are slots. */
+  private decodeSignatures(entries: readonly string[]): number {
     const prefix = this.scheme.prefix ?? '';
-    const signatures: Buffer[] = [];
+    let decoded = 0;
     for (const entry of entries) {
       // Stryker disable next-line ConditionalExpression,BlockStatement: readHeaders never gives more entries than there are slots.
-      if (signatures.length === this.slots.length) break;
-      if (!entry.startsWith(prefix)) continue;
-      const slot = this.slots[signatures.length]!;
-      if (decodeSignatureInto(entry.slice(prefix.length), this.scheme.encoding, slot)) signatures.push(slot);
+      if (decoded === this.slots.length) break;
+      if (entry.startsWith(prefix) && decodeSignatureInto(entry.slice(prefix.length), this.scheme.encoding, this.slots[decoded]!)) decoded++;
     }
-    return signatures;
+    return decoded;
   }
 
   /**
    * The signed content in as few HMAC updates as it takes: the body as the
-   * bytes given, and the short fields and literals around it joined.
+   * bytes given, and the short fields and literals around it joined (text
+   * before and after each `{body}`, `''` when there is none).
    */
   private signedParts(fields: SignedFields): (string | Buffer)[] {
-    const parts: (string | Buffer)[] = [];
+    const parts = new Array<string | Buffer>(this.partCount);
+    let at = 0;
     let text = '';
     for (const part of this.template) {
       if (typeof part === 'string') text += part;
@@ -316,14 +320,12 @@ export class HmacSchemeVerifier implements WebhookVerifier {
       else if (part.field === 'method') text += fields.method || 'POST';
       else if (part.field !== 'body') text += fields[part.field] ?? '';
       else {
-        // Stryker disable next-line StringLiteral: an empty part, pushed or not, changes neither the HMAC nor the hash
-        if (text !== '') parts.push(text);
-        parts.push(fields.body);
+        parts[at++] = text;
+        parts[at++] = fields.body;
         text = '';
       }
     }
-    // Stryker disable next-line StringLiteral: as above
-    if (text !== '') parts.push(text);
+    parts[at] = text;
     return parts;
   }
 
