@@ -1,4 +1,4 @@
-import { decodeSignature, safeEqual, secretKeys } from './signature.js';
+import { anyMatch, decodeSignature, safeEqual, secretKeys } from './signature.js';
 
 describe('secretKeys', () => {
   const bytes = (keys: readonly { export(): Buffer }[]) => keys.map((key) => key.export().toString('utf8'));
@@ -86,5 +86,18 @@ describe('safeEqual', () => {
     expect(safeEqual(Buffer.from('abc'), Buffer.from('abd'))).toBe(false);
     expect(safeEqual(Buffer.from('abc'), Buffer.from('abcd'))).toBe(false);
     expect(safeEqual(Buffer.alloc(0), Buffer.from('a'))).toBe(false);
+  });
+});
+
+describe('anyMatch', () => {
+  const [a, b] = [Buffer.from('aaa'), Buffer.from('bbb')];
+
+  it('finds the expected bytes among all the candidates, or among the first `count` only', () => {
+    expect(anyMatch([a, b], b)).toBe(true);
+    expect(anyMatch([a, b], Buffer.from('ccc'))).toBe(false);
+    expect(anyMatch([a, b], a, 1)).toBe(true);
+    // What lies past `count` (a slot an earlier request filled) is never compared.
+    expect(anyMatch([a, b], b, 1)).toBe(false);
+    expect(anyMatch([a, b], a, 0)).toBe(false);
   });
 });

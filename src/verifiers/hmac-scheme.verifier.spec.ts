@@ -63,9 +63,12 @@ describe('header families', () => {
     expect(verifier.verify(webhookRequest(BODY, {}), ['key'])).toEqual(rejected('missing_header'));
   });
 
-  it(`rejects more than ${MAX_SIGNATURES_PER_HEADER} entries across the family`, () => {
+  it(`rejects more than ${MAX_SIGNATURES_PER_HEADER} entries across the family, or in any one of its headers`, () => {
     const six = Array.from({ length: 6 }, () => base64('key', BODY)).join(',');
     expect(verifier.verify(webhookRequest(BODY, { 'x-sig-1': six, 'x-sig-2': six }), ['key'])).toEqual(rejected('malformed_header'));
+    const eleven = Array.from({ length: MAX_SIGNATURES_PER_HEADER + 1 }, () => base64('key', BODY)).join(',');
+    expect(verifier.verify(webhookRequest(BODY, { 'x-sig-1': eleven }), ['key'])).toEqual(rejected('malformed_header'));
+    expect(verifier.verify(webhookRequest(BODY, { 'x-sig-2': eleven }), ['key'])).toEqual(rejected('malformed_header'));
   });
 });
 
