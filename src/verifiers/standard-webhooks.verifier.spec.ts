@@ -157,6 +157,14 @@ describe('StandardWebhooksVerifier', () => {
     }
   });
 
+  it('never compares what an earlier request decoded: a signature that does not decode is malformed', () => {
+    const broken = `v1,!${SIGNATURE.slice('v1,!'.length)}`;
+    expect(verify(BODY, { ...HEADERS, 'webhook-signature': `${SIGNATURE} ${SIGNATURE}` })).toEqual({ verified: true });
+    // The same delivery, each signature broken where decoding starts: nothing of the genuine ones may be read again.
+    expect(verify(BODY, { ...HEADERS, 'webhook-signature': `${broken} ${broken}` })).toEqual({ verified: false, reason: 'malformed_header' });
+    expect(verify(BODY, { ...HEADERS, 'webhook-signature': `${broken} ${SIGNATURE}` })).toEqual({ verified: true });
+  });
+
   it('rejects a list longer than it will compare', () => {
     const list = [...Array.from({ length: 10 }, () => 'v2,x'), SIGNATURE].join(' ');
     expect(verify(BODY, { ...HEADERS, 'webhook-signature': list })).toEqual({ verified: false, reason: 'malformed_header' });

@@ -1,8 +1,8 @@
 import { createSecretKey, randomUUID, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { jsonString } from '../utils/delivery-id.js';
-import { readHeader, splitList } from '../utils/headers.js';
 import { ed25519PublicKey } from '../utils/public-key.js';
-import { DIGEST_BYTES, anyMatch, decodeSignature, encodeSignature, hmac, perSecretList } from '../utils/signature.js';
+import { MAX_SIGNATURES_PER_HEADER, readHeader, splitList } from '../utils/headers.js';
+import { DIGEST_BYTES, anyMatch, decodeSignature, decodeSignatureInto, encodeSignature, hmac, perSecretList } from '../utils/signature.js';
 import { TimestampWindow } from '../utils/timestamp.js';
 import {
   VERIFIED,
@@ -71,9 +71,17 @@ export class StandardWebhooksVerifier implements WebhookVerifier {
   /** Prefix of the header names `sign` writes. Verification reads either set. */
   protected readonly headerPrefix: 'webhook' | 'svix' = 'webhook';
   private readonly window: TimestampWindow;
+  /**
+   * Where each request's `v1` signatures are decoded, one slot per entry a
+   * header may list: reused by every call, as `verify` runs to its end
+   * before another starts, so a request allocates no buffer for them.
+   */
+  private readonly slots: readonly Buffer[];
 
   constructor(options: VerifierOptions = {}) {
     this.window = new TimestampWindow(options);
+    const slots = Buffer.alloc(MAX_SIGNATURES_PER_HEADER * DIGEST_BYTES.sha256);
+    this.slots = Array.from({ length: MAX_SIGNATURES_PER_HEADER }, (_, i) => slots.subarray(i * DIGEST_BYTES.sha256, (i + 1) * DIGEST_BYTES.sha256));
   }
 
   verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult {
@@ -86,7 +94,7 @@ export class StandardWebhooksVerifier implements WebhookVerifier {
     const problem = this.window.check(timestamp, 'unix');
     if (problem) return rejected(problem);
 
-    const signatures = parseSignatures(header);
+    const signatures = this.parseSignatures(header);
     if (signatures === 'unknown_key_version' || signatures === 'malformed_header') return rejected(signatures);
 
     // The headers go to the HMAC as one short string, the body as the bytes received.
@@ -94,8 +102,8 @@ export class StandardWebhooksVerifier implements WebhookVerifier {
     let message: Buffer | undefined;
     let ed25519Budget = MAX_ED25519_VERIFICATIONS;
     for (const key of verificationKeys(secrets)) {
-      if (key?.version === 'v1' && anyMatch(signatures.v1, hmac('sha256', key.key, content))) return VERIFIED;
-      if (key?.version !== 'v1a') continue;
+      if (key?.version === 'v1' && anyMatch(this.slots, hmac('sha256', key.key, content), signatures.v1)) return VERIFIED;
+      if (key?.version !== 'v1a' || !signatures.v1a) continue;
       for (const signature of signatures.v1a) {
         if (ed25519Budget-- <= 0) break;
         message ??= Buffer.concat(content.map((part) => Buffer.from(part)));
@@ -139,28 +147,35 @@ export class StandardWebhooksVerifier implements WebhookVerifier {
       : 'a Standard Webhooks key with its prefix: whsec_ followed by the base64 signing secret, or whpk_ followed by the base64 ' +
           '32-byte Ed25519 public key. A bare base64 key is refused, as a public key would be read as a signing secret: add the prefix the sender shows';
   }
-}
 
-/**
- * The decodable `v1` and `v1a` signatures of the header, or why there are
- * none: no entry of a known version, or none that decodes.
- */
-function parseSignatures(header: string): { v1: Buffer[]; v1a: Buffer[] } | 'unknown_key_version' | 'malformed_header' {
-  const entries = splitList(header, ' ');
-  if (!entries) return 'malformed_header';
-  const signatures = { v1: [] as Buffer[], v1a: [] as Buffer[] };
-  let known = false;
-  for (const entry of entries) {
-    const comma = entry.indexOf(',');
-    const version = comma === -1 ? entry : entry.slice(0, comma);
-    if (version !== 'v1' && version !== 'v1a') continue;
-    known = true;
-    const bytes = version === 'v1' ? DIGEST_BYTES.sha256 : ED25519_SIGNATURE_BYTES;
-    const signature = comma === -1 ? undefined : decodeSignature(entry.slice(comma + 1), 'base64', bytes);
-    if (signature) signatures[version].push(signature);
+  /**
+   * The decodable signatures of the header: how many `v1` were decoded into
+   * the slots, and the `v1a`, if any; or why there are none: no entry of a
+   * known version, or none that decodes.
+   */
+  private parseSignatures(header: string): { readonly v1: number; readonly v1a?: Buffer[] } | 'unknown_key_version' | 'malformed_header' {
+    const entries = splitList(header, ' ');
+    if (!entries) return 'malformed_header';
+    let v1 = 0;
+    let v1a: Buffer[] | undefined;
+    let known = false;
+    for (const entry of entries) {
+      const comma = entry.indexOf(',');
+      const version = comma === -1 ? entry : entry.slice(0, comma);
+      if (version !== 'v1' && version !== 'v1a') continue;
+      known = true;
+      if (comma === -1) continue;
+      const encoded = entry.slice(comma + 1);
+      if (version === 'v1') {
+        if (decodeSignatureInto(encoded, 'base64', this.slots[v1]!)) v1++;
+        continue;
+      }
+      const signature = decodeSignature(encoded, 'base64', ED25519_SIGNATURE_BYTES);
+      if (signature) (v1a ??= []).push(signature);
+    }
+    if (!known) return 'unknown_key_version';
+    return v1 === 0 && !v1a ? 'malformed_header' : { v1, v1a };
   }
-  if (!known) return 'unknown_key_version';
-  return signatures.v1.length + signatures.v1a.length === 0 ? 'malformed_header' : signatures;
 }
 
 /** Decodes a configured secret, or `undefined` when it is neither kind of key. Never throws. */
