@@ -164,14 +164,14 @@ export class StandardWebhooksVerifier implements WebhookVerifier {
       const version = comma === -1 ? entry : entry.slice(0, comma);
       if (version !== 'v1' && version !== 'v1a') continue;
       known = true;
-      if (comma === -1) continue;
+      // Without a comma, the text read as the signature is the version itself, which never decodes as one.
       const encoded = entry.slice(comma + 1);
       if (version === 'v1') {
         if (decodeSignatureInto(encoded, 'base64', this.slots[v1]!)) v1++;
-        continue;
+      } else {
+        const signature = decodeSignature(encoded, 'base64', ED25519_SIGNATURE_BYTES);
+        if (signature) (v1a ??= []).push(signature);
       }
-      const signature = decodeSignature(encoded, 'base64', ED25519_SIGNATURE_BYTES);
-      if (signature) (v1a ??= []).push(signature);
     }
     if (!known) return 'unknown_key_version';
     return v1 === 0 && !v1a ? 'malformed_header' : { v1, v1a };
