@@ -1,4 +1,5 @@
-import { anyMatch, decodeSignature, safeEqual, secretKeys } from './signature.js';
+import { MAX_SIGNATURES_PER_HEADER } from './headers.js';
+import { anyMatch, decodeSignature, decodeSignatureInto, safeEqual, secretKeys, signatureSlots } from './signature.js';
 
 describe('secretKeys', () => {
   const bytes = (keys: readonly { export(): Buffer }[]) => keys.map((key) => key.export().toString('utf8'));
@@ -99,5 +100,23 @@ describe('anyMatch', () => {
     // What lies past `count` (a slot an earlier request filled) is never compared.
     expect(anyMatch([a, b], b, 1)).toBe(false);
     expect(anyMatch([a, b], a, 0)).toBe(false);
+  });
+});
+
+describe('signatureSlots', () => {
+  it('gives one buffer of the digest length per signature a header may list, none sharing a byte with another', () => {
+    const slots = signatureSlots(32);
+    expect(slots).toHaveLength(MAX_SIGNATURES_PER_HEADER);
+    slots.forEach((slot, i) => slot.fill(i + 1));
+    slots.forEach((slot, i) => expect(slot).toEqual(Buffer.alloc(32, i + 1)));
+  });
+
+  it('takes a decoded signature exactly, and leaves a slot it does not fill unread by a count that excludes it', () => {
+    const [slot] = signatureSlots(32);
+    const digest = Buffer.alloc(32, 7);
+    expect(decodeSignatureInto(digest.toString('hex'), 'hex', slot!)).toBe(true);
+    expect(slot).toEqual(digest);
+    expect(decodeSignatureInto(`zz${digest.toString('hex').slice(2)}`, 'hex', slot!)).toBe(false);
+    expect(anyMatch([slot!], digest, 0)).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { MAX_SIGNATURES_PER_HEADER } from './headers.js';
 
 /** HMAC algorithms a scheme may use. */
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
@@ -73,6 +74,19 @@ export function decodeSignatureInto(value: string, encoding: SignatureEncoding, 
   if (!(encoding === 'base64' ? BASE64 : BASE64URL).test(value)) return false;
   // A write stops at the end of `target`: a value that decodes to more must not pass as its first bytes.
   return Buffer.byteLength(value, encoding) === bytes && target.write(value, encoding) === bytes;
+}
+
+/**
+ * Buffers a verifier decodes each request's signatures into, one per
+ * signature a header may list, each `bytes` long: reused by every call, as
+ * a synchronous `verify` runs to its end before another starts, so that a
+ * request allocates no buffer for them. Only the slots a call filled are
+ * compared (`anyMatch`'s `count`): what an earlier request left in the others
+ * never is.
+ */
+export function signatureSlots(bytes: number): readonly Buffer[] {
+  const slots = Buffer.alloc(MAX_SIGNATURES_PER_HEADER * bytes);
+  return Array.from({ length: MAX_SIGNATURES_PER_HEADER }, (_, i) => slots.subarray(i * bytes, (i + 1) * bytes));
 }
 
 /** Encodes a digest the way a sender writes it in its header. */

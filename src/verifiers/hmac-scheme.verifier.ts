@@ -10,6 +10,7 @@ import {
   hmac,
   perSecretList,
   secretKeys,
+  signatureSlots,
   type HmacAlgorithm,
   type SignatureEncoding,
 } from '../utils/signature.js';
@@ -135,11 +136,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
   private readonly template: readonly (string | { field: Field })[];
   /** Parts of the signed content: the text around each `{body}`, and the bodies. */
   private readonly partCount: number;
-  /**
-   * Where each request's signatures are decoded, one slot per signature a
-   * header may list: reused by every call, as `verify` runs to its end
-   * before another starts, so a request allocates no buffer for them.
-   */
+  /** Where each request's signatures are decoded: {@link signatureSlots}. */
   private readonly slots: readonly Buffer[];
   private readonly window: TimestampWindow;
   /** True when `signedContent` names `{url}`: the URL is read, and must be the one the sender called. */
@@ -163,9 +160,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     this.signsUrl = this.template.some((part) => typeof part !== 'string' && part.field === 'url');
     // Stryker disable next-line all: a size the array is made with, not a limit; any size gives the same parts.
     this.partCount = 2 * this.template.filter((part) => typeof part !== 'string' && part.field === 'body').length + 1;
-    const digestBytes = DIGEST_BYTES[scheme.algorithm];
-    const slots = Buffer.alloc(MAX_SIGNATURES_PER_HEADER * digestBytes);
-    this.slots = Array.from({ length: MAX_SIGNATURES_PER_HEADER }, (_, i) => slots.subarray(i * digestBytes, (i + 1) * digestBytes));
+    this.slots = signatureSlots(DIGEST_BYTES[scheme.algorithm]);
     this.window = new TimestampWindow(options);
     this.headers = typeof scheme.header === 'string' ? [scheme.header] : scheme.header;
     this.urlDecoding = scheme.urlDecode?.length ? new RegExp(scheme.urlDecode.join('|'), 'g') : undefined;

@@ -1,8 +1,8 @@
 import { createSecretKey, randomUUID, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { jsonString } from '../utils/delivery-id.js';
 import { ed25519PublicKey } from '../utils/public-key.js';
-import { MAX_SIGNATURES_PER_HEADER, readHeader, splitList } from '../utils/headers.js';
-import { DIGEST_BYTES, anyMatch, decodeSignature, decodeSignatureInto, encodeSignature, hmac, perSecretList } from '../utils/signature.js';
+import { readHeader, splitList } from '../utils/headers.js';
+import { DIGEST_BYTES, anyMatch, decodeSignature, decodeSignatureInto, encodeSignature, hmac, perSecretList, signatureSlots } from '../utils/signature.js';
 import { TimestampWindow } from '../utils/timestamp.js';
 import {
   VERIFIED,
@@ -71,17 +71,11 @@ export class StandardWebhooksVerifier implements WebhookVerifier {
   /** Prefix of the header names `sign` writes. Verification reads either set. */
   protected readonly headerPrefix: 'webhook' | 'svix' = 'webhook';
   private readonly window: TimestampWindow;
-  /**
-   * Where each request's `v1` signatures are decoded, one slot per entry a
-   * header may list: reused by every call, as `verify` runs to its end
-   * before another starts, so a request allocates no buffer for them.
-   */
-  private readonly slots: readonly Buffer[];
+  /** Where each request's `v1` signatures are decoded: {@link signatureSlots}. */
+  private readonly slots = signatureSlots(DIGEST_BYTES.sha256);
 
   constructor(options: VerifierOptions = {}) {
     this.window = new TimestampWindow(options);
-    const slots = Buffer.alloc(MAX_SIGNATURES_PER_HEADER * DIGEST_BYTES.sha256);
-    this.slots = Array.from({ length: MAX_SIGNATURES_PER_HEADER }, (_, i) => slots.subarray(i * DIGEST_BYTES.sha256, (i + 1) * DIGEST_BYTES.sha256));
   }
 
   verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult {
