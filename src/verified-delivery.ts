@@ -1,4 +1,3 @@
-import { types } from 'node:util';
 import type { WebhookRequest } from './verifiers/webhook-verifier.interface.js';
 import type { ResolvedWebhookProvider } from './webhook-security-options.interface.js';
 
@@ -9,39 +8,26 @@ export interface VerifiedDelivery {
 }
 
 /**
- * Key of the deliveries verified, by request, on `globalThis`. `Symbol.for`,
- * so an ESM and a CommonJS copy of the package in one process share them.
+ * Request property that holds the request's `VerifiedDelivery`. `Symbol.for`,
+ * so an ESM and a CommonJS copy of the package in one process share it;
+ * nothing a client sends can set it. A property rather than a `WeakMap`
+ * entry: an entry for every request costs the garbage collector more than
+ * the property costs.
  */
 const VERIFIED = Symbol.for('nestjs-webhook-security:verified');
 
-/**
- * The deliveries verified, by request object. A `WeakMap` rather than a
- * property of the request: nothing a client sends can set it, and adding a
- * property to the request object Express gives (an `IncomingMessage` with
- * Express's prototype and many properties) costs several times what a
- * `WeakMap` entry costs. Anything else found under the key fails the import:
- * a `Map` would keep every request and its body for the life of the process.
- */
-const deliveries = sharedDeliveries();
-
-function sharedDeliveries(): WeakMap<object, VerifiedDelivery> {
-  const shared = ((globalThis as { [VERIFIED]?: unknown })[VERIFIED] ??= new WeakMap());
-  // A brand check, which a look-alike object or a `Symbol.toStringTag` cannot pass.
-  if (!types.isWeakMap(shared)) {
-    throw new TypeError(
-      "globalThis[Symbol.for('nestjs-webhook-security:verified')] holds something else than the WeakMap of verified requests " +
-        'nestjs-webhook-security keeps there: remove the code that sets it.',
-    );
-  }
-  return shared as WeakMap<object, VerifiedDelivery>;
-}
+type MarkedRequest = { [VERIFIED]?: VerifiedDelivery };
 
 /** Marks `request` verified, for the rest of the request: replay, event dispatch and `@WebhookEvent()`. */
 export function markVerified(request: object, delivery: VerifiedDelivery): void {
-  deliveries.set(request, delivery);
+  (request as MarkedRequest)[VERIFIED] = delivery;
 }
 
-/** What the guard verified on `request`, or `undefined` when it verified nothing there. */
+/**
+ * What the guard verified on `request`, or `undefined` when it verified
+ * nothing there. Only the request's own property counts: one set on a
+ * prototype, which every request shares, never marks a request verified.
+ */
 export function verifiedDelivery(request: object): VerifiedDelivery | undefined {
-  return deliveries.get(request);
+  return Object.hasOwn(request, VERIFIED) ? (request as MarkedRequest)[VERIFIED] : undefined;
 }
