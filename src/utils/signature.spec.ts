@@ -47,8 +47,12 @@ describe('decodeSignature', () => {
     ['a hex digest with junk after it', `${hex.slice(0, -2)}zz`],
     ['a hex digest one character short', hex.slice(1)],
     ['a hex digest one character long', `${hex}a`],
+    // Node's hex decoding reads only the low byte of a character: U+0161 as 'a', U+0130 as '0'.
+    ['a hex digest with a character past Latin-1 that reads as a hex digit', `\u0161${hex.slice(1)}`],
+    ['a hex digest of characters past Latin-1 only', '\u0130'.repeat(64)],
   ])('rejects %s', (_name, value) => {
     expect(decodeSignature(value, 'hex', 32)).toBeUndefined();
+    expect(decodeSignatureInto(value, 'hex', Buffer.alloc(32))).toBe(false);
   });
 
   it.each([

@@ -10,6 +10,7 @@ export type SignatureEncoding = 'hex' | 'base64' | 'base64url';
 /** Digest lengths in bytes. */
 export const DIGEST_BYTES: Readonly<Record<HmacAlgorithm, number>> = { sha1: 20, sha256: 32, sha512: 64 };
 
+const HEX = /^[0-9a-fA-F]+$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 
@@ -66,8 +67,12 @@ export function decodeSignature(value: string, encoding: SignatureEncoding, byte
  */
 export function decodeSignatureInto(value: string, encoding: SignatureEncoding, target: Buffer): boolean {
   const bytes = target.length;
-  // Node's hex decoding stops at the first pair that is not hex: only a valid signature fills `target`.
-  if (encoding === 'hex') return value.length === bytes * 2 && target.write(value, 'hex') === bytes;
+  // Node's hex decoding reads only the low byte of each character (U+0161 as 'a'): the alphabet is checked first.
+  if (encoding === 'hex') {
+    if (value.length !== bytes * 2 || !HEX.test(value)) return false;
+    target.write(value, 'hex');
+    return true;
+  }
   const padded = Math.ceil(bytes / 3) * 4;
   const unpadded = Math.ceil((bytes * 4) / 3);
   if (value.length !== padded && value.length !== unpadded) return false;

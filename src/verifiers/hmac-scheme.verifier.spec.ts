@@ -248,6 +248,16 @@ describe('signature entries', () => {
     expect(verifier.verify(webhookRequest(BODY, { 'x-sig': `sha256=${hex('key', BODY)}` }), ['key'])).toEqual({ verified: true });
   });
 
+  it('rejects a hex signature with a character past Latin-1 in place of the hex digit its low byte is', () => {
+    const verifier = verifierOf({ header: 'x-sig', algorithm: 'sha256', encoding: 'hex' });
+    const valid = hex('key', BODY);
+    // U+0130 for '0', U+0161 for 'a' ... U+0166 for 'f': Node's hex decoding would read the genuine signature.
+    const lookalike = valid.replace(/[0a-f]/, (digit) => String.fromCharCode(digit === '0' ? 0x130 : 0x100 + digit.charCodeAt(0)));
+    expect(lookalike).not.toBe(valid);
+    expect(verifier.verify(webhookRequest(BODY, { 'x-sig': valid }), ['key'])).toEqual({ verified: true });
+    expect(verifier.verify(webhookRequest(BODY, { 'x-sig': lookalike }), ['key'])).toEqual(rejected('malformed_header'));
+  });
+
   it('skips an entry without the prefix, even one that holds the right HMAC', () => {
     const verifier = verifierOf({ header: 'x-sig', algorithm: 'sha256', encoding: 'hex', separator: ',', prefix: 'v1=' });
     expect(verifier.verify(webhookRequest(BODY, { 'x-sig': `v0=${hex('key', BODY)}` }), ['key'])).toEqual(rejected('malformed_header'));
