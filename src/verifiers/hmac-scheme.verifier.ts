@@ -289,13 +289,14 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     return stamps === 1 ? { entries, timestamp } : 'malformed_header';
   }
 
-  /** Decodes the entries that are signatures into the first slots; gives how many. Never more than there are slots. */
+  /**
+   * Decodes the entries that are signatures into the first slots; gives how
+   * many. `readHeaders` never gives more entries than there are slots.
+   */
   private decodeSignatures(entries: readonly string[]): number {
     const prefix = this.scheme.prefix ?? '';
     let decoded = 0;
     for (const entry of entries) {
-      // Stryker disable next-line ConditionalExpression,BlockStatement: readHeaders never gives more entries than there are slots.
-      if (decoded === this.slots.length) break;
       if (entry.startsWith(prefix) && decodeSignatureInto(entry.slice(prefix.length), this.scheme.encoding, this.slots[decoded]!)) decoded++;
     }
     return decoded;
