@@ -1,10 +1,15 @@
 import type { WebhookRequest } from './verifiers/webhook-verifier.interface.js';
 import type { ResolvedWebhookProvider } from './webhook-security-options.interface.js';
 
-/** What the signature guard verified on a request: the provider, and the request as its verifier read it. */
+/**
+ * What the signature guard verified on a request: the provider, and the
+ * request as its verifier read it; and whether it went to its event handlers.
+ */
 export interface VerifiedDelivery {
   readonly provider: ResolvedWebhookProvider;
   readonly webhook: WebhookRequest;
+  /** Set once the delivery went to its `@OnWebhookEvent` handlers, so that a second dispatching decorator does nothing. */
+  dispatched: boolean;
 }
 
 /**
@@ -18,9 +23,9 @@ const VERIFIED = Symbol.for('nestjs-webhook-security:verified');
 
 type MarkedRequest = { [VERIFIED]?: VerifiedDelivery };
 
-/** Marks `request` verified, for the rest of the request: replay, event dispatch and `@WebhookEvent()`. */
-export function markVerified(request: object, delivery: VerifiedDelivery): void {
-  (request as MarkedRequest)[VERIFIED] = delivery;
+/** Marks `request` verified for `provider`, for the rest of the request: replay, event dispatch and `@WebhookEvent()`. */
+export function markVerified(request: object, provider: ResolvedWebhookProvider, webhook: WebhookRequest): void {
+  (request as MarkedRequest)[VERIFIED] = { provider, webhook, dispatched: false };
 }
 
 /**

@@ -208,7 +208,7 @@ export class WebhookSignatureGuard implements CanActivate {
       this.logger.debug(`Answered the handshake of '${provider.name}' on ${routeOf(toWebhookHttpRequest(platformRequest))}`);
       throw new WebhookHandshakeResponse(handshake);
     }
-    markVerified(platformRequest, { provider, webhook });
+    markVerified(platformRequest, provider, webhook);
     if (!provider.replay) return true;
     // The id is read only now that the request is verified.
     const response = context.getArgByIndex<PlatformResponse>(1);

@@ -1,10 +1,10 @@
 import { BadRequestException, Inject, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { parsedJson, sharingParses } from '../utils/delivery-id.js';
-import { verifiedDelivery } from '../verified-delivery.js';
+import { verifiedDelivery, type VerifiedDelivery } from '../verified-delivery.js';
 import type { WebhookRequest } from '../verifiers/webhook-verifier.interface.js';
 import { LOGGER_CONTEXT, RESOLVED_WEBHOOK_SECURITY_OPTIONS } from '../webhook-security.constants.js';
 import { WebhookEventHandlerException, WebhookSecurityMisconfiguredException } from '../webhook-security.exceptions.js';
-import type { ResolvedWebhookProvider, ResolvedWebhookSecurityOptions } from '../webhook-security-options.interface.js';
+import type { ResolvedWebhookSecurityOptions } from '../webhook-security-options.interface.js';
 import type { VerifiedWebhookEvent, WebhookEventContext } from './webhook-event-map.interface.js';
 
 /** An `@OnWebhookEvent` method, bound to its instance once, at startup. */
@@ -25,15 +25,6 @@ interface ProviderHandlers {
   readonly byType: Map<string, readonly WebhookEventHandler[]>;
   /** Handlers of `'*'`, for the types no handler names. */
   readonly wildcard: readonly WebhookEventHandler[];
-}
-
-/** What the dispatcher has read of one verified request, kept for the rest of that request. */
-interface Delivery {
-  readonly provider: ResolvedWebhookProvider;
-  readonly webhook: WebhookRequest;
-  readonly eventType: string | undefined;
-  /** Set once the delivery went to its handlers, so that a second dispatching decorator does nothing. */
-  dispatched?: boolean;
 }
 
 /** Said when the dispatcher meets a request the guard did not verify. */
@@ -76,7 +67,6 @@ const MAX_LOGGED_TYPE = 100;
 export class WebhookEventDispatcher {
   protected readonly logger = new Logger(LOGGER_CONTEXT);
   private readonly handlers = new Map<string, ProviderHandlers>();
-  private readonly deliveries = new WeakMap<object, Delivery>();
 
   constructor(@Inject(RESOLVED_WEBHOOK_SECURITY_OPTIONS) private readonly options: ResolvedWebhookSecurityOptions) {}
 
@@ -130,7 +120,7 @@ export class WebhookEventDispatcher {
     const delivery = this.deliveryOf(request, provider);
     if (delivery.dispatched) return undefined;
     delivery.dispatched = true;
-    const { eventType } = delivery;
+    const eventType = eventTypeOf(delivery);
     const routes = this.handlers.get(delivery.provider.name);
     const handlers = eventType === undefined ? undefined : (routes?.byType.get(eventType) ?? routes?.wildcard);
     if (eventType === undefined || !handlers?.length) return this.unhandled(delivery.provider.name, eventType);
@@ -144,7 +134,7 @@ export class WebhookEventDispatcher {
   verifiedEvent(request: object, provider: string | undefined): VerifiedWebhookEvent {
     return sharingParses(() => {
       const delivery = this.deliveryOf(request, provider);
-      return Object.assign(eventContext(delivery, delivery.eventType), { event: this.eventOf(delivery) });
+      return Object.assign(eventContext(delivery, eventTypeOf(delivery)), { event: this.eventOf(delivery) });
     });
   }
 
@@ -156,26 +146,21 @@ export class WebhookEventDispatcher {
   }
 
   /**
-   * What the guard verified on `request`: its provider, the request as the
-   * verifier read it, and the type its verifier reads. A 500 naming the fix
-   * when the guard of `name` verified nothing there.
+   * What the guard verified on `request`: its provider and the request as
+   * the verifier read it. A 500 naming the fix when the guard of `name`
+   * verified nothing there.
    */
-  private deliveryOf(request: object, name: string | undefined): Delivery {
-    const known = this.deliveries.get(request);
-    if (known) return known;
+  private deliveryOf(request: object, name: string | undefined): VerifiedDelivery {
     const verified = verifiedDelivery(request);
     if (!verified || (name !== undefined && verified.provider.name !== name)) {
       this.logger.error(NOT_VERIFIED_FIX);
       throw new WebhookSecurityMisconfiguredException(NOT_VERIFIED_FIX);
     }
-    const { provider, webhook } = verified;
-    const delivery: Delivery = { provider, webhook, eventType: provider.verifier.eventType?.(webhook) };
-    this.deliveries.set(request, delivery);
-    return delivery;
+    return verified;
   }
 
   /** The body parsed from the verified bytes, shared with the verifier's read of the type. */
-  private eventOf(delivery: Delivery): unknown {
+  private eventOf(delivery: VerifiedDelivery): unknown {
     const parsed = parsedJson(delivery.webhook.rawBody);
     if (!parsed) throw new BadRequestException('The webhook body is not JSON');
     return parsed.value;
@@ -191,6 +176,11 @@ export class WebhookEventDispatcher {
   }
 }
 
+/** The event type the verifier reads from the verified request. */
+function eventTypeOf({ provider, webhook }: VerifiedDelivery): string | undefined {
+  return provider.verifier.eventType?.(webhook);
+}
+
 /**
  * The context handlers get: a plain object, whose provider, event type,
  * delivery id and headers are each an own enumerable property. The delivery
@@ -198,7 +188,7 @@ export class WebhookEventDispatcher {
  * signed content for it, and one read from the JSON body parses it again: no
  * parsed body outlives the dispatch.
  */
-function eventContext(delivery: Delivery, eventType: string | undefined): WebhookEventContext {
+function eventContext(delivery: VerifiedDelivery, eventType: string | undefined): WebhookEventContext {
   const context: { provider: string; eventType: string | undefined; headers?: WebhookRequest['headers'] } = { provider: delivery.provider.name, eventType };
   DeliveryIdState.attach(context, delivery);
   context.headers = delivery.webhook.headers;
@@ -221,7 +211,7 @@ class Returning {
  * instance as a message of its own.
  */
 class DeliveryIdState extends Returning {
-  readonly #delivery: Delivery;
+  readonly #delivery: VerifiedDelivery;
   #deliveryId: { readonly value: string | undefined } | undefined;
 
   static readonly #deliveryIdProperty: PropertyDescriptor = {
@@ -234,13 +224,13 @@ class DeliveryIdState extends Returning {
     configurable: true,
   };
 
-  private constructor(context: object, delivery: Delivery) {
+  private constructor(context: object, delivery: VerifiedDelivery) {
     super(context);
     this.#delivery = delivery;
   }
 
   /** Adds the delivery id of `delivery` to `context`, as its next property. */
-  static attach(context: object, delivery: Delivery): void {
+  static attach(context: object, delivery: VerifiedDelivery): void {
     new DeliveryIdState(context, delivery);
     Object.defineProperty(context, 'deliveryId', DeliveryIdState.#deliveryIdProperty);
   }

@@ -20,8 +20,14 @@ export function jsonString(rawBody: Buffer, path: readonly string[]): string | u
 /** A body's JSON value, or `null` when its bytes are not JSON. */
 type ParsedBody = { readonly value: unknown } | null;
 
-/** The one body parsed within the current `sharingParses` call; `undefined` outside one. */
-let shared: { rawBody?: Buffer; parsed?: ParsedBody } | undefined;
+/** The one body parsed within the current `sharingParses` call, and its value (`null`: not JSON). */
+interface SharedParse {
+  rawBody: Buffer | undefined;
+  parsed: ParsedBody;
+}
+
+/** The parse shared within the current `sharingParses` call; `undefined` outside one. */
+let shared: SharedParse | undefined;
 
 /**
  * Runs `read` so that every reader in it (event type, delivery id,
@@ -33,7 +39,7 @@ let shared: { rawBody?: Buffer; parsed?: ParsedBody } | undefined;
 export function sharingParses<T>(read: () => T): T {
   // Stryker disable next-line ConditionalExpression: no call runs inside another (the guard's handshake read, the dispatch and @WebhookEvent() come one after another); with `false`, one would only end the outer call's sharing early, costing a parse.
   if (shared) return read();
-  shared = {};
+  shared = { rawBody: undefined, parsed: null };
   try {
     return read();
   } finally {
@@ -41,8 +47,8 @@ export function sharingParses<T>(read: () => T): T {
   }
 }
 
-/** UTF-8's byte order mark, which the app's JSON parser skips at the start of a body. */
-const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
+/** Length of UTF-8's byte order mark, EF BB BF, which the app's JSON parser skips at the start of a body. */
+const BYTE_ORDER_MARK_LENGTH = 3;
 
 /**
  * The JSON value of `rawBody`, or `undefined` when it is not JSON. Parsed on
@@ -53,14 +59,17 @@ const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
  */
 export function parsedJson(rawBody: Buffer): { readonly value: unknown } | undefined {
   if (shared?.rawBody === rawBody) return shared.parsed ?? undefined;
-  const text = rawBody.subarray(0, BYTE_ORDER_MARK.length).equals(BYTE_ORDER_MARK) ? rawBody.subarray(BYTE_ORDER_MARK.length) : rawBody;
+  const start = rawBody[0] === 0xef && rawBody[1] === 0xbb && rawBody[2] === 0xbf ? BYTE_ORDER_MARK_LENGTH : 0;
   let parsed: ParsedBody = null;
   try {
-    parsed = { value: JSON.parse(text.toString('utf8')) };
+    parsed = { value: JSON.parse(rawBody.toString('utf8', start)) };
   } catch {
     // Not JSON: null.
   }
-  if (shared) Object.assign(shared, { rawBody, parsed });
+  if (shared) {
+    shared.rawBody = rawBody;
+    shared.parsed = parsed;
+  }
   return parsed ?? undefined;
 }
 
