@@ -121,6 +121,15 @@ export class WebhookSecurityConfigurationError extends Error {
     );
   }
 
+  /** A route verified as one provider, with a dispatching parameter of another from a class its controller extends. */
+  static dispatchingAsAnother(provider: string, other: string, route: string, controller: string): WebhookSecurityConfigurationError {
+    return new WebhookSecurityConfigurationError(
+      `${route} is verified as '${provider}', and dispatches as '${other}' too, by a { dispatch: true } on a class it extends: ` +
+        'every delivery would fail with 500 before any handler ran. ' +
+        `Give the @VerifiedWebhook of ${controller} and of the classes it extends one provider, or put { dispatch: true } on one of them only.`,
+    );
+  }
+
   /** An `@OnWebhookEvent` on a static method, which discovery, looking at instances, never finds. */
   static staticEventHandler(handler: string): WebhookSecurityConfigurationError {
     return new WebhookSecurityConfigurationError(

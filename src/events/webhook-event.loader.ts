@@ -71,7 +71,8 @@ export class WebhookEventLoader implements OnApplicationBootstrap {
   /**
    * Fails startup when a route dispatches events of a provider whose verifier
    * cannot read them, or is marked to dispatch but has no dispatching
-   * parameter (its controller extends the class that was given the mark).
+   * parameter (its controller extends the class that was given the mark), or
+   * one of another provider (a class it extends dispatches as another).
    */
   private checkDispatchingRoutes(): void {
     const warned = new Set<string>();
@@ -86,12 +87,14 @@ export class WebhookEventLoader implements OnApplicationBootstrap {
       for (const method of this.scanner.getAllMethodNames(prototype)) {
         const target = prototype[method]!;
         const route = `${metatype.name}.${method}()`;
-        const args = Object.values((Reflect.getMetadata(ROUTE_ARGS_METADATA, metatype, method) ?? {}) as Record<string, { pipes?: unknown[] }>);
+        const args = Object.values((Reflect.getMetadata(ROUTE_ARGS_METADATA, metatype, method) ?? {}) as Record<string, { data?: unknown; pipes?: unknown[] }>);
         const provider = (Reflect.getMetadata(WEBHOOK_PROVIDER_METADATA, target) ?? Reflect.getMetadata(WEBHOOK_PROVIDER_METADATA, metatype)) as string;
         if (Reflect.getMetadata(WEBHOOK_DISPATCH_METADATA, target) === true || (byClass && Reflect.getMetadata(PATH_METADATA, target) !== undefined)) {
           this.checkProvider(provider, `@VerifiedWebhook('${provider}', { dispatch: true }) on ${route}`, route);
-          if (!args.some((arg) => arg.pipes?.includes(WebhookDispatchPipe)))
-            throw WebhookSecurityConfigurationError.undispatchedRoute(provider, route, metatype.name);
+          const dispatching = args.filter((arg) => arg.pipes?.includes(WebhookDispatchPipe));
+          if (!dispatching.length) throw WebhookSecurityConfigurationError.undispatchedRoute(provider, route, metatype.name);
+          const other = dispatching.find((arg) => arg.data !== provider);
+          if (other) throw WebhookSecurityConfigurationError.dispatchingAsAnother(provider, String(other.data), route, metatype.name);
           this.warnOfUnsignedType(provider, warned);
         } else if (args.some((arg) => arg.pipes?.includes(WebhookEventPipe)) && this.options.providers.has(provider)) {
           // A route handed the event type by @WebhookEvent() reads the same unsigned header.

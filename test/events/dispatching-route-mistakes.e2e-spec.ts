@@ -31,6 +31,23 @@ class MixedProvidersController {
   handle() {}
 }
 
+/**
+ * Dispatch on a controller under one provider, extending a class given
+ * dispatch under another: the inherited route has a dispatching parameter of
+ * each, while the guard verifies it as the controller's provider only. The
+ * other parameter would answer every verified delivery 500, before any
+ * handler ran.
+ */
+@VerifiedWebhook('stripe', { dispatch: true })
+class StripeDispatchingBase {
+  @Post()
+  handle() {}
+}
+
+@Controller('renamed')
+@VerifiedWebhook('stripeConnect', { dispatch: true })
+class RenamedDispatchController extends StripeDispatchingBase {}
+
 describe('A dispatching route set up so that it could never dispatch fails at startup', () => {
   const startFails = async (controllers: (new () => object)[]) => {
     const module = WebhookSecurityModule.forRoot({ providers: { ...eventProviders(), typeless: { secret: 'x', verifier: typeless } } });
@@ -47,6 +64,14 @@ describe('A dispatching route set up so that it could never dispatch fails at st
       "ExtendingController.handle() is verified as 'stripe' with { dispatch: true }, which did not reach it: " +
         'a decorator on a class reaches the routes that class declares or inherits, not those of a class that extends it. ' +
         "Put @VerifiedWebhook('stripe', { dispatch: true }) on ExtendingController, or on the method.",
+    );
+  });
+
+  it('a route verified as one provider with a dispatching parameter of another, inherited, naming both and the route', async () => {
+    expect(await startFails([RenamedDispatchController])).toBe(
+      "RenamedDispatchController.handle() is verified as 'stripeConnect', and dispatches as 'stripe' too, by a { dispatch: true } on a class it extends: " +
+        'every delivery would fail with 500 before any handler ran. ' +
+        'Give the @VerifiedWebhook of RenamedDispatchController and of the classes it extends one provider, or put { dispatch: true } on one of them only.',
     );
   });
 

@@ -90,6 +90,17 @@ class BothLevelsController {
   handle() {}
 }
 
+/** Dispatch on a controller and on the controller it extends: the inherited route gets a dispatching parameter from each, and the handlers still run once. */
+@VerifiedWebhook('stripe', { dispatch: true })
+class DispatchingBaseController {
+  @Post()
+  handle() {}
+}
+
+@Controller('both-classes')
+@VerifiedWebhook('stripe', { dispatch: true })
+class BothClassesController extends DispatchingBaseController {}
+
 /** Routes that read their own arguments beside the dispatch: each gets what it names, in its place. */
 @Controller('own-arguments')
 class OwnArgumentsController {
@@ -271,6 +282,12 @@ describe.each(ADAPTERS)('Event routing on %s', (adapter) => {
     it('dispatches once when both the controller and the method ask for it', async () => {
       t = await createEventsApp(WebhookSecurityModule.forRoot({ providers: eventProviders() }), adapter, { controllers: [BothLevelsController] });
       expect((await send('stripe', stripeEvent('customer.created'), undefined, '/both-levels')).status).toBe(200);
+      expect(t.log.handlers).toEqual(['audit.everyStripeEvent']);
+    });
+
+    it('dispatches once when both a controller and the controller it extends ask for it', async () => {
+      t = await createEventsApp(WebhookSecurityModule.forRoot({ providers: eventProviders() }), adapter, { controllers: [BothClassesController] });
+      expect((await send('stripe', stripeEvent('customer.created'), undefined, '/both-classes')).status).toBe(201);
       expect(t.log.handlers).toEqual(['audit.everyStripeEvent']);
     });
 
