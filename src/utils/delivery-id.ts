@@ -39,6 +39,7 @@ let shared: SharedParse | undefined;
 export function sharingParses<T>(read: () => T): T {
   // Stryker disable next-line ConditionalExpression: no call runs inside another (the guard's handshake read, the dispatch and @WebhookEvent() come one after another); with `false`, one would only end the outer call's sharing early, costing a parse.
   if (shared) return read();
+  // Stryker disable next-line ObjectLiteral: both fields are set before either is read; they are given here only so that every scope's object has one shape.
   shared = { rawBody: undefined, parsed: null };
   try {
     return read();

@@ -111,6 +111,19 @@ describe('parsedJson, on short bodies and the byte order mark', () => {
     expect(parsedJson(Buffer.from([0xef, 0xbb, 0xbf]))).toBeUndefined();
   });
 
+  it('skips nothing of a body whose first three bytes are only part of the mark: what follows them is not read as the body', () => {
+    // Each would parse as its last digit if the three bytes before it were skipped.
+    for (const bytes of [
+      [0xef, 0x31, 0x32, 0x33],
+      [0x31, 0xbb, 0xbf, 0x32],
+      [0xef, 0x31, 0xbf, 0x32],
+      [0x31, 0x31, 0xbf, 0x32],
+      [0xef, 0xbb, 0x31, 0x32],
+    ]) {
+      expect([bytes, parsedJson(Buffer.from(bytes))]).toEqual([bytes, undefined]);
+    }
+  });
+
   it('shares a parse only with the same buffer: another body in the same scope, even of the same bytes, is parsed for itself', () => {
     sharingParses(() => {
       const first = Buffer.from('{"type":"a"}');
