@@ -112,7 +112,7 @@ export class WebhookEventLoader implements OnApplicationBootstrap {
     warned.add(provider);
     this.logger.warn(
       `'${provider}' routes events by ${header}, which its signature does not cover: turn replay on for '${provider}', ` +
-        `so that a signed body is dispatched once whatever event header comes with it.`,
+        `so that a signed body whose delivery succeeded is never dispatched again under another event header.`,
     );
   }
 
