@@ -14,6 +14,7 @@ import { Reflector } from '@nestjs/core';
 import { noteRejection, noteVerified, traceVerification } from './diagnostics/webhook-diagnostics.channels.js';
 import { readRawBody, toWebhookHttpRequest, type WebhookHttpRequest } from './raw-body.reader.js';
 import { claimDelivery } from './replay/delivery-claim.js';
+import { eventTypeHeaderValues } from './replay/webhook-delivery.js';
 import { sharingParses } from './utils/delivery-id.js';
 import { describeError } from './utils/describe-error.js';
 import { markVerified, verifiedDelivery } from './verified-delivery.js';
@@ -213,7 +214,10 @@ export class WebhookSignatureGuard implements CanActivate {
     // The id is read only now that the request is verified.
     const response = context.getArgByIndex<PlatformResponse>(1);
     // A verifier without deliveryId fails startup when its provider has replay on.
-    return claimDelivery(this.logger, provider.name, provider.replay, provider.verifier.deliveryId!(webhook), response.raw ?? response, platformRequest);
+    const id = provider.verifier.deliveryId!(webhook);
+    const eventTypeHeaders = provider.verifier.unsignedEventTypeHeaders;
+    const eventType = eventTypeHeaders && eventTypeHeaderValues(webhook.headers, eventTypeHeaders);
+    return claimDelivery(this.logger, provider.name, provider.replay, id, response.raw ?? response, platformRequest, eventType);
   }
 
   /** A request whose `url` is built (and its Host checked) the first time a verifier reads it. */

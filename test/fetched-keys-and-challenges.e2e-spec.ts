@@ -181,6 +181,6 @@ describe('Event types from unsigned headers', () => {
     });
     expect(verifier.eventType(request('push'))).toBe('push');
     expect(verifier.eventType(request('issues.opened'))).toBeUndefined();
-    expect(verifier.unsignedEventTypeHeader).toBe('x-github-event');
+    expect(verifier.unsignedEventTypeHeaders).toStrictEqual(['x-github-event']);
   });
 });

@@ -61,12 +61,14 @@ export interface WebhookVerificationMessage {
  * What the replay protection decided for a verified delivery:
  * - `claimed`: first delivery of its id; the handler runs;
  * - `duplicate`: the id was claimed before; the handler does not run;
+ * - `other_event_type`: the signed body was claimed before under other values of the event type headers that its
+ *   signature does not cover (GitHub's `X-GitHub-Event`); the handler does not run, even if that claim was released;
  * - `released`: the handler threw, so the claim was released for the sender's retry;
  * - `store_error`: the store failed (`operation` says in which call): 503, or the handler runs unchecked with `failOpen`;
  * - `store_timeout`: the store did not answer in time;
  * - `no_delivery_id`: the verifier found no id; the handler runs unchecked.
  */
-export type WebhookReplayDecision = 'claimed' | 'duplicate' | 'released' | 'store_error' | 'store_timeout' | 'no_delivery_id';
+export type WebhookReplayDecision = 'claimed' | 'duplicate' | 'other_event_type' | 'released' | 'store_error' | 'store_timeout' | 'no_delivery_id';
 
 /** The message of the `nestjs-webhook-security:replay` channel. It never holds a delivery id or a store key. */
 export interface WebhookReplayMessage {

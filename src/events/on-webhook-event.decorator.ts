@@ -43,10 +43,11 @@ type AcceptingHandler<M, E, C> = M extends (event: infer A, context: infer B, ..
  * GitHub's `X-GitHub-Event` and Shopify's `X-Shopify-Topic` are not covered
  * by the signature: a captured signed body can be re-sent with another event
  * header and reach that event's handlers. With `replay` on, their delivery
- * id is a hash of the signed body, so a body whose delivery succeeded is
- * never dispatched again, whatever header it comes with; a released claim
- * (a handler threw, or `unhandled` answered 404 or 422) lets it be sent
- * again under any header. Startup warns when replay is off. Treat the payload as
+ * id is a hash of the signed body, and its first claim ties the body to the
+ * event headers it came with: a body whose delivery succeeded is never
+ * dispatched again, and one whose claim was released (a handler threw, or
+ * `unhandled` answered 404 or 422) only under those headers, as the
+ * sender's retry. Startup warns when replay is off. Treat the payload as
  * what it is, the verified body, and check the fields you rely on (GitHub's
  * `action` is signed).
  *

@@ -107,12 +107,12 @@ export class WebhookEventLoader implements OnApplicationBootstrap {
   /** Warns, once per provider, when its event type comes from a header its signature does not cover and replay is off. */
   private warnOfUnsignedType(provider: string, warned: Set<string>): void {
     const { verifier, replay } = this.options.providers.get(provider)!;
-    const header = verifier.unsignedEventTypeHeader;
-    if (!header || replay || warned.has(provider)) return;
+    const headers = verifier.unsignedEventTypeHeaders;
+    if (!headers?.length || replay || warned.has(provider)) return;
     warned.add(provider);
     this.logger.warn(
-      `'${provider}' routes events by ${header}, which its signature does not cover: turn replay on for '${provider}', ` +
-        `so that a signed body whose delivery succeeded is never dispatched again under another event header.`,
+      `'${provider}' routes events by ${headers.join(' or ')}, which its signature does not cover: turn replay on for '${provider}', ` +
+        `so that a signed body is never dispatched under event headers other than those it first came with.`,
     );
   }
 

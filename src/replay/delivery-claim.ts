@@ -5,13 +5,35 @@ import { publishReplayDecision } from '../diagnostics/webhook-diagnostics.channe
 import { releaseOnFailure } from './release-on-failure.js';
 import { AcknowledgedDuplicateDelivery, DuplicateWebhookException, WebhookReplayStoreUnavailableException } from './replay.exceptions.js';
 import type { ResolvedReplayOptions } from './replay-options.interface.js';
-import { previousReplayKey, replayKey } from './webhook-delivery.js';
+import { eventTypeKeys, previousReplayKey, replayKey } from './webhook-delivery.js';
 import { describeError } from '../utils/describe-error.js';
 
 /** A store that did not answer within `claimTimeoutMs`. */
 class ReplayStoreTimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
+
+/** The store keys of one delivery: see {@link replayKey} and {@link eventTypeKeys}. */
+interface DeliveryKeys {
+  readonly key: string;
+  readonly previousKey: string | undefined;
+  readonly eventType: { readonly bound: string; readonly boundTo: string } | undefined;
+}
+
+/**
+ * What a claim found: a new delivery (or the retry of one that failed, under
+ * the same event type), a duplicate, or a body first claimed under other
+ * values of its unsigned event type headers.
+ */
+type ClaimOutcome = 'claimed' | 'duplicate' | 'other_event_type';
+
+/**
+ * The token of the keys that tie a body to its event type headers: they are
+ * never settled, so they hold what a settled claim holds (`RedisReplayStore`
+ * keeps `'1'` as a shared integer). Only the holder of the delivery's key
+ * writes or releases them, so no other holder's claim is ever released.
+ */
+const TIED = '1';
 
 /**
  * Claims a verified delivery, for the signature guard, which calls it once
@@ -27,6 +49,12 @@ class ReplayStoreTimeoutError extends Error {
  * - Store failing or not answering within `claimTimeoutMs`: 503 with an error
  *   log, or with `failOpen` the handler runs unchecked, with a warning.
  * - No delivery id: the handler runs unchecked, with a warning.
+ * - `eventTypeHeaders`, the values of the event type headers that the
+ *   signature does not cover, when the sender has such headers: the body is
+ *   tied to the values its first claim came with. Sent again under other
+ *   values, it is a duplicate even once its claim was released (or 409),
+ *   so that a captured body whose delivery failed never reaches the
+ *   handlers of another event type. See {@link claimKeys}.
  */
 export async function claimDelivery(
   logger: Logger,
@@ -35,20 +63,25 @@ export async function claimDelivery(
   id: string | undefined,
   response: ServerResponse,
   request: object,
+  eventTypeHeaders?: string,
 ): Promise<boolean> {
   if (id === undefined) {
     logger.warn(`Webhook from '${provider}' has no delivery id: handled without replay protection`);
     publishReplayDecision(request, provider, 'no_delivery_id');
     return true;
   }
-  const key = replayKey(replay.keyPrefix, provider, id);
-  const previousKey = replay.previousKeyPrefix === undefined ? undefined : previousReplayKey(replay.previousKeyPrefix, provider, id);
+  const keys: DeliveryKeys = {
+    key: replayKey(replay.keyPrefix, provider, id),
+    previousKey: replay.previousKeyPrefix === undefined ? undefined : previousReplayKey(replay.previousKeyPrefix, provider, id),
+    eventType: eventTypeHeaders === undefined ? undefined : eventTypeKeys(replay.keyPrefix, provider, id, eventTypeHeaders),
+  };
+  const { key } = keys;
   const token = randomUUID();
-  let claimed: boolean;
+  let outcome: ClaimOutcome;
   const started = performance.now();
   try {
-    const claim = replay.store.claim(key, token, replay.ttlMs, previousKey);
-    claimed = await within(claim, replay.claimTimeoutMs, () => releaseLateClaim(logger, provider, replay, key, token, claim));
+    const claim = claimKeys(logger, provider, replay, keys, token);
+    outcome = await within(claim, replay.claimTimeoutMs, () => releaseLateClaim(logger, provider, replay, key, token, claim));
   } catch (error) {
     publishReplayDecision(request, provider, storeFailure(error), { started, operation: 'claim', failOpen: replay.failOpen, error });
     if (!replay.failOpen) {
@@ -58,9 +91,10 @@ export async function claimDelivery(
     logger.warn(`Replay store failed for '${provider}'; handling the webhook unchecked (failOpen): ${describe(error)}`);
     return true;
   }
-  publishReplayDecision(request, provider, claimed ? 'claimed' : 'duplicate', { started, operation: 'claim' });
-  if (!claimed) {
-    logger.log(`Duplicate webhook from '${provider}' (${key}): handler not run`);
+  publishReplayDecision(request, provider, outcome, { started, operation: 'claim' });
+  if (outcome !== 'claimed') {
+    if (outcome === 'duplicate') logger.log(`Duplicate webhook from '${provider}' (${key}): handler not run`);
+    else logger.warn(`Webhook from '${provider}' (${key}) repeats a signed body first received under another event type header: handler not run`);
     throw replay.onDuplicate === 'conflict' ? new DuplicateWebhookException() : new AcknowledgedDuplicateDelivery();
   }
   const { store } = replay;
@@ -72,6 +106,49 @@ export async function claimDelivery(
         .catch((error: unknown) => logSettleFailure(logger, provider, key, error)));
   releaseOnFailure(response, () => release(logger, provider, replay, key, token, request), settle);
   return true;
+}
+
+/**
+ * Claims the delivery's key; for a body tied to its event type headers,
+ * then both {@link eventTypeKeys} together, which only the holder of the
+ * delivery's key ever writes:
+ * - `bound` new and `boundTo` new: the first claim of the body; both stay
+ *   until they expire, past any release of the delivery;
+ * - `bound` known and `boundTo` known: the body came with these values
+ *   before, and its claim was released: the sender's retry;
+ * - `bound` known and `boundTo` new: the body came with other values:
+ *   `boundTo` is released, then the delivery's key, so that the sender's
+ *   own retry is still handled. Should `boundTo` not be released, the
+ *   delivery's key is kept until it expires: these values would pass next;
+ * - `bound` new and `boundTo` known: `bound` had gone (evicted from a full
+ *   store); `boundTo` still names the values: the retry.
+ *
+ * A store failing on either releases the delivery's key before the error
+ * goes on, keeping whichever was recorded: a `bound` alone refuses every
+ * retry until it expires, which fails closed.
+ */
+async function claimKeys(logger: Logger, provider: string, replay: ResolvedReplayOptions, keys: DeliveryKeys, token: string): Promise<ClaimOutcome> {
+  const { store, ttlMs } = replay;
+  if (!(await store.claim(keys.key, token, ttlMs, keys.previousKey))) return 'duplicate';
+  if (!keys.eventType) return 'claimed';
+  const { bound, boundTo } = keys.eventType;
+  const [first, typed] = await Promise.allSettled([store.claim(bound, TIED, ttlMs), store.claim(boundTo, TIED, ttlMs)]);
+  if (first.status === 'rejected' || typed.status === 'rejected') {
+    await release(logger, provider, replay, keys.key, token);
+    throw first.status === 'rejected' ? first.reason : (typed as PromiseRejectedResult).reason;
+  }
+  if (first.value || !typed.value) return 'claimed';
+  try {
+    await within(store.release(boundTo, TIED), replay.claimTimeoutMs);
+  } catch (error) {
+    logger.error(
+      `Replay store failed to release a key of a webhook from '${provider}' (${keys.key}) sent under another event type; ` +
+        `the delivery is kept as a duplicate until it expires: ${describe(error)}`,
+    );
+    return 'other_event_type';
+  }
+  await release(logger, provider, replay, keys.key, token);
+  return 'other_event_type';
 }
 
 /** A claim that could not be settled still holds the delivery, at its in-flight size: a warning, not an error. */
@@ -104,9 +181,9 @@ async function release(logger: Logger, provider: string, replay: ResolvedReplayO
  * sender retries; should the store record it after all, the retry would be
  * taken for a duplicate and never handled. Released as soon as it lands.
  */
-function releaseLateClaim(logger: Logger, provider: string, replay: ResolvedReplayOptions, key: string, token: string, claim: Promise<boolean>): void {
+function releaseLateClaim(logger: Logger, provider: string, replay: ResolvedReplayOptions, key: string, token: string, claim: Promise<ClaimOutcome>): void {
   claim.then(
-    (claimed) => (claimed ? release(logger, provider, replay, key, token) : undefined),
+    (outcome) => (outcome === 'claimed' ? release(logger, provider, replay, key, token) : undefined),
     () => undefined,
   );
 }

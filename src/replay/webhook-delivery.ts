@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { readHeader } from '../utils/headers.js';
 
 /**
  * The store key of a delivery: `<prefix><22 characters>`, the base64url of
@@ -26,4 +28,24 @@ export function replayKey(prefix: string, provider: string, id: string): string 
  */
 export function previousReplayKey(prefix: string, provider: string, id: string): string {
   return `${prefix}${provider}:${createHash('sha256').update(id).digest('base64url')}`;
+}
+
+/**
+ * The two keys that tie a body to the event type a sender gave it in a
+ * header outside the signature (GitHub's `X-GitHub-Event`): `bound`, recorded
+ * by the first claim of the delivery, and `boundTo`, recorded with it for
+ * the values of those headers. They are claimed like a delivery, outlive a
+ * released claim, and expire with it. Hashed like {@link replayKey}, after a
+ * tag that no key of a delivery starts with (those start with a digit).
+ */
+export function eventTypeKeys(prefix: string, provider: string, id: string, eventTypeHeaders: string): { bound: string; boundTo: string } {
+  const hashed = (tag: string, typed: string) =>
+    prefix +
+    createHash('sha256').update(`${tag}${provider.length}:${provider}:${id.length}:`).update(id).update(typed).digest().subarray(0, 16).toString('base64url');
+  return { bound: hashed('bound:', ''), boundTo: hashed('bound-to:', eventTypeHeaders) };
+}
+
+/** The values of a request's unsigned event type headers, in the order named, as {@link eventTypeKeys} ties them to a body. */
+export function eventTypeHeaderValues(headers: IncomingHttpHeaders, names: readonly string[]): string {
+  return JSON.stringify(names.map((name) => readHeader(headers, name) ?? null));
 }

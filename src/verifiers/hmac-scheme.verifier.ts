@@ -149,7 +149,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
   declare readonly handshake?: WebhookVerifier['handshake'];
   declare readonly challenge?: WebhookVerifier['challenge'];
   declare readonly replayRetentionSeconds?: number;
-  declare readonly unsignedEventTypeHeader?: string;
+  declare readonly unsignedEventTypeHeaders?: readonly string[];
 
   constructor(
     private readonly scheme: HmacSchemeOptions,

@@ -10,9 +10,9 @@ const json = '{"event":{"id":"evt_1"},"action":"opened","type":"charge.completed
 describe('describedHandshakes', () => {
   const reply = { status: 200, contentType: 'text/plain', body: 'ok' };
 
-  it('gives the unsigned event type header: the only one, or the first of several; none for a body-only type', () => {
-    expect(describedHandshakes({ eventType: { header: 'x-event' } }, {})).toStrictEqual({ unsignedEventTypeHeader: 'x-event' });
-    expect(describedHandshakes({ eventType: { header: ['x-a', 'x-b'], json: ['action'] } }, {})).toStrictEqual({ unsignedEventTypeHeader: 'x-a' });
+  it('gives the unsigned event type headers: the only one, or all of several; none for a body-only type', () => {
+    expect(describedHandshakes({ eventType: { header: 'x-event' } }, {})).toStrictEqual({ unsignedEventTypeHeaders: ['x-event'] });
+    expect(describedHandshakes({ eventType: { header: ['x-a', 'x-b'], json: ['action'] } }, {})).toStrictEqual({ unsignedEventTypeHeaders: ['x-a', 'x-b'] });
     expect(describedHandshakes({ eventType: { json: ['action'] } }, {})).toStrictEqual({});
     expect(describedHandshakes({}, {})).toStrictEqual({});
   });

@@ -59,11 +59,11 @@ export interface SchemeMetadata {
 export function describedHandshakes(
   scheme: SchemeMetadata,
   options: VerifierOptions,
-): Pick<WebhookVerifier, 'handshake' | 'challenge' | 'replayRetentionSeconds' | 'unsignedEventTypeHeader'> {
+): Pick<WebhookVerifier, 'handshake' | 'challenge' | 'replayRetentionSeconds' | 'unsignedEventTypeHeaders'> {
   const { handshake, challenge, replayRetentionSeconds, eventType } = scheme;
-  const eventTypeHeader = [eventType?.header ?? []].flat()[0];
+  const eventTypeHeaders = [eventType?.header ?? []].flat();
   return {
-    ...(eventTypeHeader !== undefined && { unsignedEventTypeHeader: eventTypeHeader }),
+    ...(eventTypeHeaders.length > 0 && { unsignedEventTypeHeaders: eventTypeHeaders }),
     ...(replayRetentionSeconds !== undefined && { replayRetentionSeconds }),
     ...(handshake && { handshake }),
     ...(challenge && { challenge: (request: WebhookChallenge, secrets: readonly string[]) => challenge(request, secrets, options) }),

@@ -47,7 +47,7 @@ export class TokenVerifier implements WebhookVerifier {
   declare readonly handshake?: WebhookVerifier['handshake'];
   declare readonly challenge?: WebhookVerifier['challenge'];
   declare readonly replayRetentionSeconds?: number;
-  declare readonly unsignedEventTypeHeader?: string;
+  declare readonly unsignedEventTypeHeaders?: readonly string[];
 
   constructor(
     private readonly scheme: TokenSchemeOptions,

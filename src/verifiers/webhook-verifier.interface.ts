@@ -169,12 +169,15 @@ export interface WebhookVerifier {
   eventType?(request: WebhookRequest): string | undefined;
 
   /**
-   * The header `eventType` reads when the signature does not cover it
-   * (GitHub's `X-GitHub-Event`, Shopify's `X-Shopify-Topic`): routing by it
-   * without replay protection warns at startup, as a captured signed body
-   * could be re-sent under another event type.
+   * The headers `eventType` reads that the signature does not cover
+   * (GitHub's `X-GitHub-Event`; Shopify's `X-Shopify-Topic` and
+   * `Shopify-Topic`), in lower case. With replay protection on, a signed body
+   * is tied to the values of these headers its first claim came with, and
+   * refused under others; routing by them without replay protection warns at
+   * startup, as a captured signed body could be re-sent under another event
+   * type.
    */
-  readonly unsignedEventTypeHeader?: string;
+  readonly unsignedEventTypeHeaders?: readonly string[];
 
   /**
    * How long the sender may deliver the same event again, in seconds: its

@@ -25,7 +25,7 @@ describe('A route that reads the event type of a provider whose type header is u
 
   it('warns at startup without replay protection, naming the header and the fix', async () => {
     expect(await warningsOf(undefined)).toEqual([
-      expect.stringMatching(/^'shopify' routes events by x-shopify-topic, which its signature does not cover: turn replay on for 'shopify'/),
+      expect.stringMatching(/^'shopify' routes events by x-shopify-topic or shopify-topic, which its signature does not cover: turn replay on for 'shopify'/),
     ]);
   });
 

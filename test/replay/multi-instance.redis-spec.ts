@@ -194,6 +194,22 @@ describe.each<Topology>(['one Redis', 'a Redis Cluster of 3 masters'])('Two app 
     expect(a.log.handled).toEqual([]);
     expect(b.log.handled).toEqual([id]);
   });
+
+  it('ties a GitHub body to its first X-GitHub-Event on every instance: after a failure, only the retry under it runs', async () => {
+    const keyPrefix = `github-${run}:`;
+    const [a, b] = [await instance(topology, { keyPrefix }), await instance(topology, { keyPrefix }, 'fastify')];
+    const id = `evt_${run}_github`;
+    const body = JSON.stringify({ id, failOnce: true });
+    const github = (t: ReplayTestApp, event: string) =>
+      post(`${t.baseUrl}/webhooks/github`, body, { ...signWebhook('github', { secret: REPLAY_SECRETS.github, body }), 'x-github-event': event });
+
+    expect((await github(a, 'issues')).status).toBe(500);
+    expect(await github(b, 'pull_request')).toEqual({ status: 200, text: '' });
+    expect(await github(a, 'push')).toEqual({ status: 200, text: '' });
+    expect(await github(b, 'issues')).toEqual({ status: 200, text: JSON.stringify({ handled: id }) });
+    expect(await github(a, 'issues')).toEqual({ status: 200, text: '' });
+    expect([...a.log.attempts, ...b.log.attempts]).toEqual([id, id]);
+  });
 });
 
 describe('Redis going down mid-run', () => {

@@ -165,6 +165,56 @@ describe.each(ADAPTERS)('Replay protection on %s', (adapter) => {
       expect(t.log.handled).toEqual([id]);
     });
 
+    describe("a GitHub body, tied to the X-GitHub-Event it first came with (outside GitHub's signature)", () => {
+      const github = async (body: string, event: string) =>
+        deliver('github', body, { 'x-hub-signature-256': await githubSign(SECRETS.github, body), 'x-github-event': event });
+
+      it("runs the sender's retry of a failed delivery, which repeats its header, and nothing under another header", async () => {
+        await start({ replay: {} });
+        const id = eventId();
+        const body = JSON.stringify({ id, failOnce: true });
+        expect((await github(body, 'issues')).status).toBe(500);
+        expect(await github(body, 'pull_request')).toEqual({ status: 200, text: '' });
+        expect(await github(body, 'issues')).toEqual({ status: 200, text: JSON.stringify({ handled: id }) });
+        expect(await github(body, 'issues')).toEqual({ status: 200, text: '' });
+        expect(await github(body, 'pull_request')).toEqual({ status: 200, text: '' });
+        expect(t.log.attempts).toEqual([id, id]);
+      });
+
+      it('refuses the body under another header with 409 when onDuplicate is conflict, and logs it without the header values', async () => {
+        await start({ replay: { onDuplicate: 'conflict' } });
+        const body = JSON.stringify({ id: eventId(), failOnce: true });
+        expect((await github(body, 'issues')).status).toBe(500);
+        expect((await github(body, 'secret_event_name')).status).toBe(409);
+        expect(t.logger.lines).toContainEqual({
+          level: 'warn',
+          message: expect.stringMatching(
+            /^Webhook from 'github' \(whr:[\w-]{22}\) repeats a signed body first received under another event type header: handler not run$/,
+          ),
+        });
+        expect(JSON.stringify(t.logger.lines)).not.toContain('secret_event_name');
+      });
+
+      it('counts a body first sent without the header as tied to no header', async () => {
+        await start({ replay: {} });
+        const id = eventId();
+        const body = JSON.stringify({ id, failOnce: true });
+        const headers = { 'x-hub-signature-256': await githubSign(SECRETS.github, body) };
+        expect((await deliver('github', body, headers)).status).toBe(500);
+        expect(await github(body, 'issues')).toEqual({ status: 200, text: '' });
+        expect(await deliver('github', body, headers)).toEqual({ status: 200, text: JSON.stringify({ handled: id }) });
+      });
+
+      it('ties nothing for a sender whose event type is signed: one key per delivery', async () => {
+        const store = new SettlingStore();
+        await start({ replay: { store } });
+        await deliver('stripe', JSON.stringify({ id: eventId() }));
+        await github(JSON.stringify({ id: eventId() }), 'issues');
+        expect(store.keys).toHaveLength(4);
+        expect(new Set(store.keys).size).toBe(4);
+      });
+    });
+
     it('runs the handler once for 20 concurrent deliveries of one request', async () => {
       await start({ replay: {} });
       const id = eventId();
@@ -289,13 +339,14 @@ describe.each(ADAPTERS)('Replay protection on %s', (adapter) => {
       await start({ replay: { store } });
       await deliverEach();
       // Trophy: 1 hour; Stripe: 3 days; GitHub, which never retries and signs no timestamp: 3 days.
-      expect(store.ttls).toEqual([3_600_000, 259_200_000, 259_200_000]);
+      // GitHub's event header is tied to its body by two more keys, which live as long.
+      expect(store.ttls).toEqual([3_600_000, 259_200_000, 259_200_000, 259_200_000, 259_200_000]);
 
       await t.app.close();
       const overridden = new RecordingStore();
       await start({ replay: { store: overridden, ttlSeconds: 7_200 }, providers: providers({ github: { ttlSeconds: 900 } }) });
       await deliverEach();
-      expect(overridden.ttls).toEqual([7_200_000, 7_200_000, 900_000]);
+      expect(overridden.ttls).toEqual([7_200_000, 7_200_000, 900_000, 900_000, 900_000]);
     });
 
     it('settles the claim of a delivery that succeeded, after the response, and releases one that failed', async () => {
@@ -402,6 +453,72 @@ describe.each(ADAPTERS)('Replay protection on %s', (adapter) => {
         ),
       });
       expect(await deliver('fullup', ok)).toEqual({ status: 200, text: '' });
+      expect(JSON.stringify(t.logger.lines)).not.toContain('store-password');
+    });
+  });
+
+  describe('when the store fails while tying a GitHub body to its X-GitHub-Event', () => {
+    /** A memory store that fails the claims and releases it is told to, by the order of the call. */
+    class FailingStore extends MemoryReplayStore {
+      claimCalls = 0;
+      failClaims = new Set<number>();
+      failReleases = new Set<number>();
+      readonly released: string[] = [];
+      override claim(key: string, token: string, ttlMs: number, previousKey?: string): Promise<boolean> {
+        if (this.failClaims.has(++this.claimCalls)) return Promise.reject(new Error('Connection to redis://:store-password@10.0.0.5:6379 is closed.'));
+        return super.claim(key, token, ttlMs, previousKey);
+      }
+      override release(key: string, token: string): Promise<void> {
+        this.released.push(key);
+        if (this.failReleases.has(this.released.length)) return Promise.reject(new Error('Connection to redis://:store-password@10.0.0.5:6379 is closed.'));
+        return super.release(key, token);
+      }
+    }
+    const github = async (body: string, event: string) =>
+      deliver('github', body, { 'x-hub-signature-256': await githubSign(SECRETS.github, body), 'x-github-event': event });
+
+    it.each([2, 3])('answers 503 when claim %i of 3 fails, gives the delivery back, and then runs its retry only under its header', async (failing) => {
+      const store = new FailingStore();
+      store.failClaims.add(failing);
+      await start({ replay: { store } });
+      const id = eventId();
+      const body = JSON.stringify({ id });
+      expect((await github(body, 'issues')).status).toBe(503);
+      expect(t.log.attempts).toEqual([]);
+      const retry = await github(body, 'issues');
+      // A tie recorded without its header values refuses every retry until it expires: it fails closed.
+      expect(retry).toEqual(failing === 2 ? { status: 200, text: JSON.stringify({ handled: id }) } : { status: 200, text: '' });
+      expect(await github(body, 'pull_request')).toEqual({ status: 200, text: '' });
+      expect(t.log.handled).toEqual(failing === 2 ? [id] : []);
+      expect(JSON.stringify(t.logger.lines)).not.toContain('store-password');
+    });
+
+    it('runs the handler unchecked with failOpen, as for any store failure', async () => {
+      const store = new FailingStore();
+      store.failClaims.add(3);
+      await start({ replay: { store, failOpen: true } });
+      const id = eventId();
+      expect(await github(JSON.stringify({ id }), 'issues')).toEqual({ status: 200, text: JSON.stringify({ handled: id }) });
+    });
+
+    it('keeps the delivery as a duplicate when the key of the other header cannot be given back: it fails closed', async () => {
+      const store = new FailingStore();
+      await start({ replay: { store } });
+      const id = eventId();
+      const body = JSON.stringify({ id, failOnce: true });
+      expect((await github(body, 'issues')).status).toBe(500);
+      store.failReleases.add(2);
+      expect(await github(body, 'pull_request')).toEqual({ status: 200, text: '' });
+      expect(store.released).toHaveLength(2);
+      expect(await github(body, 'pull_request')).toEqual({ status: 200, text: '' });
+      expect(await github(body, 'issues')).toEqual({ status: 200, text: '' });
+      expect(t.log.attempts).toEqual([id]);
+      expect(t.logger.lines).toContainEqual({
+        level: 'error',
+        message: expect.stringMatching(
+          /^Replay store failed to release a key of a webhook from 'github' \(whr:[\w-]{22}\) sent under another event type; the delivery is kept as a duplicate until it expires: Error$/,
+        ),
+      });
       expect(JSON.stringify(t.logger.lines)).not.toContain('store-password');
     });
   });
