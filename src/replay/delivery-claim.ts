@@ -124,8 +124,10 @@ export async function claimDelivery(
  *   store); `boundTo` still names the values: the retry.
  *
  * A store failing on either releases the delivery's key before the error
- * goes on, keeping whichever was recorded: a `bound` alone refuses every
- * retry until it expires, which fails closed.
+ * goes on, and the `bound` this claim recorded, if it did: the 503 leaves
+ * the body tied to nothing, as a claim the store failed outright does, and
+ * the sender's retry ties it. A `bound` that cannot be released refuses
+ * every retry until it expires.
  */
 async function claimKeys(logger: Logger, provider: string, replay: ResolvedReplayOptions, keys: DeliveryKeys, token: string): Promise<ClaimOutcome> {
   const { store, ttlMs } = replay;
@@ -134,6 +136,8 @@ async function claimKeys(logger: Logger, provider: string, replay: ResolvedRepla
   const { bound, boundTo } = keys.eventType;
   const [first, typed] = await Promise.allSettled([store.claim(bound, TIED, ttlMs), store.claim(boundTo, TIED, ttlMs)]);
   if (first.status === 'rejected' || typed.status === 'rejected') {
+    // A `bound` without its values would refuse the sender's retry until it expires: this claim wrote it, so takes it back.
+    if (first.status === 'fulfilled' && first.value) await release(logger, provider, replay, bound, TIED);
     await release(logger, provider, replay, keys.key, token);
     throw first.status === 'rejected' ? first.reason : (typed as PromiseRejectedResult).reason;
   }
