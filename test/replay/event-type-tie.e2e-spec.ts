@@ -21,6 +21,14 @@ class FailingStore extends MemoryReplayStore {
     if (this.failClaims.has(++this.claimCalls)) return Promise.reject(new Error('Connection is closed.'));
     return super.claim(key, token, ttlMs, previousKey);
   }
+
+  releaseCalls = 0;
+  /** Releases that never answer, by the order of the call. */
+  readonly hangReleases = new Set<number>();
+  override release(key: string, token: string): Promise<void> {
+    if (this.hangReleases.has(++this.releaseCalls)) return new Promise(() => undefined);
+    return super.release(key, token);
+  }
 }
 
 /** Every provider the replay app's routes name, with `overrides`. */
@@ -38,8 +46,8 @@ describe.each(ADAPTERS)('A GitHub body whose first claim the store failed half-w
   let t: ReplayTestApp;
   afterEach(() => t?.app.close());
 
-  const start = async (store: MemoryReplayStore) => {
-    t = await createReplayApp(WebhookSecurityModule.forRoot({ providers: providers(), replay: { store } }), adapter);
+  const start = async (store: MemoryReplayStore, options: { failOpen?: boolean; claimTimeoutMs?: number } = {}) => {
+    t = await createReplayApp(WebhookSecurityModule.forRoot({ providers: providers(), replay: { store, ...options } }), adapter);
   };
   const github = (body: string, event: string) =>
     post(`${t.baseUrl}/webhooks/github`, body, { ...signWebhook('github', { secret: SECRETS.github, body }), 'x-github-event': event });
@@ -65,6 +73,18 @@ describe.each(ADAPTERS)('A GitHub body whose first claim the store failed half-w
     // GitHub does not retry on its own: whoever sends the captured body next decides its event header.
     await github(body, 'pull_request');
     expect(t.log.attempts).toEqual([]);
+  });
+
+  it("never runs a released body under another header with failOpen, when only the release of that header's key does not answer", async () => {
+    const store = new FailingStore();
+    await start(store, { failOpen: true, claimTimeoutMs: 200 });
+    const id = eventId();
+    const body = JSON.stringify({ id, failOnce: true });
+    expect((await github(body, 'issues')).status).toBe(500);
+    // The store answered every claim, and those answers say the body came under another header before.
+    store.hangReleases.add(store.releaseCalls + 1);
+    await github(body, 'pull_request');
+    expect(t.log.attempts).toEqual([id]);
   });
 });
 
