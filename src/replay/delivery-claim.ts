@@ -117,15 +117,16 @@ export async function claimDelivery(
  * - `bound` known and `boundTo` known: the body came with these values
  *   before, and its claim was released: the sender's retry;
  * - `bound` known and `boundTo` new: the body came with other values:
- *   `boundTo` is released, then the delivery's key, so that the sender's
- *   own retry is still handled. Should `boundTo` not be released, the
- *   delivery's key is kept until it expires: these values would pass next;
+ *   decided at once; then `boundTo` is released, and the delivery's key, so
+ *   that the sender's own retry is still handled (see {@link untie});
  * - `bound` new and `boundTo` known: `bound` had gone (evicted from a full
  *   store); `boundTo` still names the values: the retry.
  *
  * A store failing on either releases the delivery's key before the error
- * goes on, keeping whichever was recorded: a `bound` alone refuses every
- * retry until it expires, which fails closed.
+ * goes on, and the `bound` this claim recorded, if it did: the 503 leaves
+ * the body tied to nothing, as a claim the store failed outright does, and
+ * the sender's retry ties it. A `bound` that cannot be released refuses
+ * every retry until it expires.
  */
 async function claimKeys(logger: Logger, provider: string, replay: ResolvedReplayOptions, keys: DeliveryKeys, token: string): Promise<ClaimOutcome> {
   const { store, ttlMs } = replay;
@@ -134,21 +135,33 @@ async function claimKeys(logger: Logger, provider: string, replay: ResolvedRepla
   const { bound, boundTo } = keys.eventType;
   const [first, typed] = await Promise.allSettled([store.claim(bound, TIED, ttlMs), store.claim(boundTo, TIED, ttlMs)]);
   if (first.status === 'rejected' || typed.status === 'rejected') {
+    // A `bound` without its values would refuse the sender's retry until it expires: this claim wrote it, so takes it back.
+    if (first.status === 'fulfilled' && first.value) await release(logger, provider, replay, bound, TIED);
     await release(logger, provider, replay, keys.key, token);
     throw first.status === 'rejected' ? first.reason : (typed as PromiseRejectedResult).reason;
   }
   if (first.value || !typed.value) return 'claimed';
+  // Decided: the releases run after the answer, so that a store slow to release never turns the decision into a timeout.
+  void untie(logger, provider, replay, keys.key, boundTo, token);
+  return 'other_event_type';
+}
+
+/**
+ * Releases the `boundTo` of a body sent under other values, then the
+ * delivery's key. Should `boundTo` not be released, the delivery's key is
+ * kept until it expires: these values would pass next. Never throws.
+ */
+async function untie(logger: Logger, provider: string, replay: ResolvedReplayOptions, key: string, boundTo: string, token: string): Promise<void> {
   try {
-    await within(store.release(boundTo, TIED), replay.claimTimeoutMs);
+    await within(replay.store.release(boundTo, TIED), replay.claimTimeoutMs);
   } catch (error) {
     logger.error(
-      `Replay store failed to release a key of a webhook from '${provider}' (${keys.key}) sent under another event type; ` +
+      `Replay store failed to release a key of a webhook from '${provider}' (${key}) sent under another event type; ` +
         `the delivery is kept as a duplicate until it expires: ${describe(error)}`,
     );
-    return 'other_event_type';
+    return;
   }
-  await release(logger, provider, replay, keys.key, token);
-  return 'other_event_type';
+  await release(logger, provider, replay, key, token);
 }
 
 /** A claim that could not be settled still holds the delivery, at its in-flight size: a warning, not an error. */

@@ -83,9 +83,15 @@ function validRetention(seconds: number | undefined): seconds is number {
 
 /**
  * Fails startup when replay protection is on for a provider whose verifier
- * gives no delivery ids, or off for one whose scheme needs it.
+ * gives no delivery ids, or off for one whose scheme needs it, and when a
+ * verifier's `unsignedEventTypeHeaders` is not a list of header names (each
+ * delivery would otherwise fail with a 500).
  */
 export function checkReplayVerifier({ name, verifier, replay }: ResolvedWebhookProvider): void {
+  const headers: unknown = verifier.unsignedEventTypeHeaders;
+  if (headers !== undefined && !(Array.isArray(headers) && headers.every((header) => typeof header === 'string' && header !== ''))) {
+    throw WebhookSecurityConfigurationError.invalidOption(name, 'verifier.unsignedEventTypeHeaders', "a list of header names, e.g. ['x-event']");
+  }
   if (!replay && verifier.requiresReplay) {
     throw WebhookSecurityConfigurationError.invalidOption(
       name,
