@@ -45,8 +45,11 @@ export interface ReplayOptions {
    * milliseconds. A claim that takes longer counts as a store failure (503,
    * or unchecked with `failOpen`), so a store that hangs cannot hang
    * webhook requests; a release that takes longer is logged as failed, and
-   * the failure response goes out. Give your Redis client a
-   * `commandTimeout` as well, so that it drops such commands itself.
+   * the failure response goes out. For a sender whose event type header is
+   * unsigned (GitHub, Shopify), a claim is two store calls in a row, the
+   * delivery's key and then the two keys that tie the body to that header,
+   * and the limit covers both. Give your Redis client a `commandTimeout` as
+   * well, so that it drops such commands itself.
    * @default 1000
    */
   claimTimeoutMs?: number;
