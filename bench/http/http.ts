@@ -79,9 +79,9 @@ function medians(results: readonly HttpLoadResult[]): HttpLoadResult {
  * SDK attached, the others on a plain one.
  *
  * The paired route (`guardedDispatchUnparsed`, whose target is a CPU ratio to
- * `guarded` of a few percent) is measured apart, because the host's slow drift
- * can change the CPU a request costs by tens of percent between two loads of a
- * round, which run up to ~15 s apart. At each size it is loaded in `pairs`
+ * `guarded` of a few percent) is measured apart: on a shared host the CPU a
+ * request costs drifts, by tens of percent between two loads of a round, which
+ * can run ten seconds and more apart. At each size it is loaded in `pairs`
  * pairs of short loads with `guarded`, back to back from one load generator
  * process that stays up, in ABBA order (guarded, paired; paired, guarded; …);
  * the server's CPU time is taken around each load, and each pair gives a
@@ -89,7 +89,8 @@ function medians(results: readonly HttpLoadResult[]): HttpLoadResult {
  * paired route first in half of the pairs and second in the other half, so
  * a steady drift, and whatever one load leaves to the next (garbage, caches),
  * weighs on both routes alike; the median of the ratios sets aside the pairs
- * that a burst on the host hit. One untimed pair per size comes first.
+ * that a burst on the host hit, and their quartiles show how much noise is
+ * left. One untimed pair per size comes first.
  */
 export async function runHttp(settings: HttpSettings): Promise<HttpResult> {
   const plain = await startServer();
