@@ -39,7 +39,7 @@ interface Settings {
 
 const FULL: Settings = {
   micro: { rounds: 4, samples: 11, sampleMs: 8, warmupMs: 20, settleMs: 400, warmupMaxMs: 1500, sizes: MICRO_SIZES },
-  http: { rounds: 4, sizes: [1024, 64 * 1024], seconds: 2.5, warmupSeconds: 1.5, connections: 8 },
+  http: { rounds: 4, sizes: [1024, 64 * 1024], seconds: 2.5, warmupSeconds: 1.5, connections: 8, pairs: 12, pairSeconds: 0.75 },
   memory: { rounds: 3, size: 1024 * 1024, seconds: 3, connections: 4 },
   guard: { rounds: 4, samples: 11, sampleMs: 8, warmupMs: 200, sizes: [1024, 64 * 1024, 1024 * 1024] },
   hostile: { rounds: 3, samples: 5, sampleMs: 25, warmupMs: 200 },
@@ -48,7 +48,7 @@ const FULL: Settings = {
 
 const QUICK: Settings = {
   micro: { ...FULL.micro, rounds: 1, samples: 7, sampleMs: 5, warmupMs: 10, settleMs: 300, warmupMaxMs: 800 },
-  http: { ...FULL.http, rounds: 1, seconds: 1, warmupSeconds: 0.5 },
+  http: { ...FULL.http, rounds: 1, seconds: 1, warmupSeconds: 0.5, pairs: 2, pairSeconds: 0.5 },
   memory: { ...FULL.memory, rounds: 1, seconds: 2 },
   guard: { ...FULL.guard, rounds: 1, samples: 7, sampleMs: 5, warmupMs: 100 },
   hostile: { ...FULL.hostile, rounds: 1, samples: 3, warmupMs: 100 },
@@ -106,6 +106,9 @@ if (phases.includes('http')) {
   targets.push(...httpTargets(http));
   console.log(`## HTTP: ${settings.http.connections} connections, ${settings.http.seconds} s per load, median of ${settings.http.rounds} interleaved rounds\n`);
   console.log(httpTable(http) + '\n');
+  console.log(
+    `The paired route is not in the rounds: ${settings.http.pairs} pairs of ${settings.http.pairSeconds} s loads back to back with @VerifiedWebhook's, in ABBA order; its CPU/@VerifiedWebhook is the median of the pairs' ratios (quartiles in brackets).\n`,
+  );
 }
 if (phases.includes('memory')) {
   const memory = await runMemory(settings.memory);

@@ -1,7 +1,9 @@
 /**
  * The load generator, run in its own process (pinned to its own core where
  * it can be): runs each load of the plan in argv[2] with autocannon, one after
- * the other, and prints a `LoadResult` per load as JSON on stdout.
+ * the other, and prints a `LoadResult` per load as JSON on stdout. Started
+ * with an IPC channel (`startLoader`), it instead runs each load it is sent
+ * and replies with its `LoadResult`, until the driver disconnects.
  */
 import autocannon from 'autocannon';
 import { signWebhook } from '../../src/testing/index.js';
@@ -77,7 +79,13 @@ async function run(load: Load): Promise<LoadResult> {
   };
 }
 
-const plan: Load[] = JSON.parse(process.argv[2] ?? '[]');
-const results: LoadResult[] = [];
-for (const load of plan) results.push(await run(load));
-process.stdout.write(JSON.stringify(results));
+if (process.send) {
+  process.on('message', (load: Load) => void run(load).then((result) => process.send!(result)));
+  process.on('disconnect', () => process.exit(0));
+  process.send('ready');
+} else {
+  const plan: Load[] = JSON.parse(process.argv[2] ?? '[]');
+  const results: LoadResult[] = [];
+  for (const load of plan) results.push(await run(load));
+  process.stdout.write(JSON.stringify(results));
+}

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type Serializable } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -23,24 +23,33 @@ export function runScript<T>(script: string, args: readonly string[], cpu?: numb
   return JSON.parse(child.stdout) as T;
 }
 
-/** A running bench server and the port it listens on. */
-export interface Server {
+/** A bench script running beside the driver, answering its messages. */
+export interface Child {
   readonly process: ChildProcess;
-  readonly port: number;
-  /** Sends `message` and resolves with the server's reply. */
-  ask<T>(message: string): Promise<T>;
-  /** Disconnects and waits for the server to exit. */
+  /** Sends `message` and resolves with the script's reply; rejects if the script exits first. */
+  ask<T>(message: Serializable): Promise<T>;
+  /** Disconnects and waits for the script to exit. */
   stop(): Promise<void>;
 }
 
-/** Starts the bench server, on the server's core when pinning is possible. */
-export function startServer(args: readonly string[] = []): Promise<Server> {
-  const [file, argv] = command('http/server.js', args, PINNING?.server);
+/** A running bench server and the port it listens on. */
+export interface Server extends Child {
+  readonly port: number;
+}
+
+/** Starts a bench script with an IPC channel, on `cpu` when pinning is possible; resolves once it sends its first message. */
+function startChild<T>(script: string, args: readonly string[], cpu: number | undefined): Promise<[Child, T]> {
+  const [file, argv] = command(script, args, cpu);
   const child = spawn(file, argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const ask = <T>(message: string): Promise<T> =>
-    new Promise((resolve) => {
-      child.once('message', (reply) => resolve(reply as T));
+  const ask = <R>(message: Serializable): Promise<R> =>
+    new Promise((resolve, reject) => {
+      const exit = (code: number | null) => reject(new Error(`${script} exited (exit ${code})`));
+      child.once('exit', exit);
+      child.once('message', (reply) => {
+        child.off('exit', exit);
+        resolve(reply as R);
+      });
       child.send(message);
     });
   const stop = async (): Promise<void> => {
@@ -48,7 +57,19 @@ export function startServer(args: readonly string[] = []): Promise<Server> {
     await exited;
   };
   return new Promise((resolve, reject) => {
-    child.once('message', (message) => resolve({ process: child, port: (message as { port: number }).port, ask, stop }));
-    child.once('exit', (code) => reject(new Error(`the bench server exited before listening (exit ${code})`)));
+    child.once('message', (message) => resolve([{ process: child, ask, stop }, message as T]));
+    child.once('exit', (code) => reject(new Error(`${script} exited before it was ready (exit ${code})`)));
   });
+}
+
+/** Starts the bench server, on the server's core when pinning is possible. */
+export async function startServer(args: readonly string[] = []): Promise<Server> {
+  const [server, { port }] = await startChild<{ port: number }>('http/server.js', args, PINNING?.server);
+  return { ...server, port };
+}
+
+/** Starts the load generator beside the driver, on its core when pinning is possible: `ask` it a `Load`, and it replies with the `LoadResult`. */
+export async function startLoader(): Promise<Child> {
+  const [loader] = await startChild<'ready'>('http/load.js', [], PINNING?.load);
+  return loader;
 }
