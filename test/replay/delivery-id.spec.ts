@@ -14,6 +14,7 @@ import {
   TrophyVerifier,
   TwilioVerifier,
 } from '../../src/index.js';
+import { eventTypeHeaderValues, eventTypeKeys, replayKey } from '../../src/replay/webhook-delivery.js';
 import { webhookRequest } from '../support/webhook-request.js';
 
 const sha256 = (...parts: string[]) => {
@@ -170,5 +171,24 @@ describe('deliveryId', () => {
       id: { header: 'webhook-id' },
     });
     expect(scheme.deliveryId(webhookRequest('{}', { 'webhook-id': 'msg_p5jXN8AQM9LWM0D4loKWxJek' }))).toBe('msg_p5jXN8AQM9LWM0D4loKWxJek');
+  });
+});
+
+describe('eventTypeKeys', () => {
+  const hashed = (text: string) => `p:${createHash('sha256').update(text).digest().subarray(0, 16).toString('base64url')}`;
+
+  it('hashes a tag, the provider and the id, each after its length, then the header values: apart from every delivery key', () => {
+    const keys = eventTypeKeys('p:', 'github', 'abc', '["issues"]');
+    expect(keys).toStrictEqual({ bound: hashed('bound:6:github:3:abc'), boundTo: hashed('bound-to:6:github:3:abc["issues"]') });
+    // The delivery key of an id written to look like the tie's input is another key.
+    expect(keys.bound).not.toBe(replayKey('p:', 'github', '3:abc'));
+    expect(keys.boundTo).not.toBe(replayKey('p:', 'github', '3:abc["issues"]'));
+    expect(eventTypeKeys('p:', 'github', 'abc', '').boundTo).not.toBe(keys.bound);
+  });
+
+  it('keeps the values of the headers, in order, absent ones as null', () => {
+    expect(eventTypeHeaderValues({ 'x-shopify-topic': 'orders/create' }, ['x-shopify-topic', 'shopify-topic'])).toBe('["orders/create",null]');
+    expect(eventTypeHeaderValues({ 'shopify-topic': 'orders/create' }, ['x-shopify-topic', 'shopify-topic'])).toBe('[null,"orders/create"]');
+    expect(eventTypeHeaderValues({ 'x-event': ['a', 'b'], 'x-empty': '' }, ['X-Event', 'x-empty'])).toBe('["a, b",null]');
   });
 });

@@ -1,24 +1,34 @@
 import { randomUUID } from 'node:crypto';
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { Controller, Injectable, Post } from '@nestjs/common';
 import request from 'supertest';
 import {
   MemoryReplayStore,
   OnWebhookEvent,
+  REPLAY_CHANNEL,
   VerifiedWebhook,
   WebhookSecurityModule,
   type WebhookSecurityModuleOptions,
+  type WebhookReplayMessage,
   type WebhookVerifier,
 } from '../../src/index.js';
 import { signWebhook } from '../../src/testing/index.js';
 import { ADAPTERS, createApp, type TestApp } from '../app/create-app.js';
 import { REPLAY_SECRETS as SECRETS, createReplayApp, post, type ReplayTestApp } from './replay-app.js';
 
-/** A memory store that fails the claims it is told to, by the order of the call, as a Redis node that drops a command would. */
+/**
+ * A memory store that fails the claims it is told to, by the order of the call, as a Redis node that drops a command
+ * would (the error's code names the call), or answers them late.
+ */
 class FailingStore extends MemoryReplayStore {
   claimCalls = 0;
   readonly failClaims = new Set<number>();
-  override claim(key: string, token: string, ttlMs: number, previousKey?: string): Promise<boolean> {
-    if (this.failClaims.has(++this.claimCalls)) return Promise.reject(new Error('Connection is closed.'));
+  /** Claims answered after 300 ms, by the order of the call. */
+  readonly slowClaims = new Set<number>();
+  override async claim(key: string, token: string, ttlMs: number, previousKey?: string): Promise<boolean> {
+    const call = ++this.claimCalls;
+    if (this.failClaims.has(call)) throw Object.assign(new Error('Connection is closed.'), { code: `ECLAIM${call}` });
+    if (this.slowClaims.has(call)) await new Promise((resolve) => setTimeout(resolve, 300));
     return super.claim(key, token, ttlMs, previousKey);
   }
 
@@ -61,6 +71,64 @@ describe.each(ADAPTERS)('A GitHub body whose first claim the store failed half-w
     expect((await github(body, 'issues')).status).toBe(503);
     // The 503 asks the sender to retry; answered as a duplicate, the retry is taken for delivered and never handled.
     expect(await github(body, 'issues')).toEqual({ status: 200, text: JSON.stringify({ handled: id }) });
+  });
+
+  it.each([2, 3])('answers 503 naming the error of the claim that failed, claim %i', async (failing) => {
+    const store = new FailingStore();
+    store.failClaims.add(failing);
+    await start(store);
+    expect((await github(JSON.stringify({ id: eventId() }), 'issues')).status).toBe(503);
+    expect(t.logger.lines).toContainEqual({ level: 'error', message: `Replay store failed for 'github'; answering 503: Error (ECLAIM${failing})` });
+  });
+
+  it("keeps a body's tie when the store fails on the claim of another header's values: that header stays refused", async () => {
+    const store = new FailingStore();
+    await start(store);
+    const id = eventId();
+    const body = JSON.stringify({ id, failOnce: true });
+    expect((await github(body, 'issues')).status).toBe(500);
+    // Claims 4 to 6: the delivery's key, that the body was seen (it was), the values of pull_request (fails).
+    store.failClaims.add(6);
+    expect((await github(body, 'pull_request')).status).toBe(503);
+    expect(await github(body, 'pull_request')).toEqual({ status: 200, text: '' });
+    expect(await github(body, 'issues')).toEqual({ status: 200, text: JSON.stringify({ handled: id }) });
+    expect(t.log.attempts).toEqual([id, id]);
+  });
+
+  it('keeps the delivery as a duplicate when a claim under other values lands after its time-out and its untie fails', async () => {
+    const store = new FailingStore();
+    await start(store, { claimTimeoutMs: 100 });
+    const id = eventId();
+    const body = JSON.stringify({ id, failOnce: true });
+    expect((await github(body, 'issues')).status).toBe(500);
+    // Claims 5 and 6 (the tie of pull_request) land after the time-out; release 2, of pull_request's values, never answers.
+    store.slowClaims.add(5).add(6);
+    store.hangReleases.add(2);
+    expect((await github(body, 'pull_request')).status).toBe(503);
+    for (let attempt = 0; attempt < 100 && !t.logger.lines.some(({ message }) => message.includes('sent under another event type')); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(t.logger.lines).toContainEqual({ level: 'error', message: expect.stringContaining('the delivery is kept as a duplicate until it expires') });
+    expect(await github(body, 'pull_request')).toEqual({ status: 200, text: '' });
+    expect(t.log.attempts).toEqual([id]);
+  });
+
+  it('publishes other_event_type on the replay channel for a body under other values', async () => {
+    const decisions: string[] = [];
+    const listen = (message: unknown) => {
+      const { provider, decision } = message as WebhookReplayMessage;
+      if (provider === 'github') decisions.push(decision);
+    };
+    diagnosticsChannel.subscribe(REPLAY_CHANNEL, listen);
+    try {
+      await start(new FailingStore());
+      const body = JSON.stringify({ id: eventId(), failOnce: true });
+      expect((await github(body, 'issues')).status).toBe(500);
+      await github(body, 'pull_request');
+      expect(decisions).toEqual(['claimed', 'released', 'other_event_type']);
+    } finally {
+      diagnosticsChannel.unsubscribe(REPLAY_CHANNEL, listen);
+    }
   });
 
   it("never runs a released body under another header with failOpen, when only the release of that header's key does not answer", async () => {
