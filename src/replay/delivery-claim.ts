@@ -136,6 +136,7 @@ async function claimKeys(logger: Logger, provider: string, replay: ResolvedRepla
   const [first, typed] = await Promise.allSettled([store.claim(bound, TIED, ttlMs), store.claim(boundTo, TIED, ttlMs)]);
   if (first.status === 'rejected' || typed.status === 'rejected') {
     // A `bound` without its values would refuse the sender's retry until it expires: this claim wrote it, so takes it back.
+    // Stryker disable next-line ConditionalExpression: a rejected result has no value; the status check only narrows its type.
     if (first.status === 'fulfilled' && first.value) await release(logger, provider, replay, bound, TIED);
     await release(logger, provider, replay, keys.key, token);
     throw first.status === 'rejected' ? first.reason : (typed as PromiseRejectedResult).reason;
