@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { MAX_SIGNATURES_PER_HEADER } from './headers.js';
 import { anyMatch, decodeSignature, decodeSignatureInto, safeEqual, secretKeys, signatureSlots } from './signature.js';
 
@@ -74,6 +75,58 @@ describe('decodeSignature', () => {
     ['junk after the characters', `${base64url}!`],
   ])('rejects base64url with %s', (_name, value) => {
     expect(decodeSignature(value, 'base64url', 32)).toBeUndefined();
+  });
+
+  /**
+   * The strict reading by Node's own decoder: a pattern of the alphabet, the
+   * exact length with padding or without, and a byte count checked before the
+   * write. The library decodes in one pass of its own; both must agree.
+   */
+  const byNode = (value: string, encoding: 'hex' | 'base64' | 'base64url', bytes: number): Buffer | undefined => {
+    const pattern = { hex: /^[0-9a-fA-F]*$/, base64: /^[A-Za-z0-9+/]+={0,2}$/, base64url: /^[A-Za-z0-9_-]+={0,2}$/ }[encoding];
+    const lengths = encoding === 'hex' ? [bytes * 2] : [Math.ceil(bytes / 3) * 4, Math.ceil((bytes * 4) / 3)];
+    if (!lengths.includes(value.length) || !pattern.test(value) || Buffer.byteLength(value, encoding) !== bytes) return undefined;
+    return Buffer.from(value, encoding);
+  };
+  const encodings = ['hex', 'base64', 'base64url'] as const;
+
+  it('decodes every digest length in each encoding as Node does, padded or not, any case of hex', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 80 }), (array) => {
+        const digest = Buffer.from(array);
+        const unpadded = digest.toString('base64').replace(/=+$/, '');
+        const written = {
+          hex: [digest.toString('hex'), digest.toString('hex').toUpperCase()],
+          base64: [`${unpadded}${'='.repeat((4 - (unpadded.length % 4)) % 4)}`, unpadded],
+          base64url: [digest.toString('base64url'), `${digest.toString('base64url')}${'='.repeat((4 - (unpadded.length % 4)) % 4)}`],
+        };
+        for (const encoding of encodings) {
+          for (const value of written[encoding]) expect(decodeSignature(value, encoding, digest.length)).toEqual(digest);
+          // Any text of another encoding is read as Node reads it strictly, or refused as Node refuses it.
+          for (const value of Object.values(written).flat())
+            expect(decodeSignature(value, encoding, digest.length)).toEqual(byNode(value, encoding, digest.length));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('accepts exactly what Node decodes strictly, for any text near the length of a digest', () => {
+    const characters = [...'0123456789abcdefABCDEFxyzXYZ+/-_= !\u0161\u0130\u0100\u00ff\u0000'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...encodings),
+        fc.integer({ min: 1, max: 70 }),
+        fc.integer({ min: -2, max: 2 }),
+        fc.infiniteStream(fc.constantFrom(...characters)),
+        (encoding, bytes, offset, stream) => {
+          const length = Math.max(0, (encoding === 'hex' ? bytes * 2 : Math.ceil(bytes / 3) * 4) + offset);
+          const value = [...stream.take(length)].join('');
+          expect(decodeSignature(value, encoding, bytes)).toEqual(byNode(value, encoding, bytes));
+        },
+      ),
+      { numRuns: 5000 },
+    );
   });
 
   it('rejects the empty string and a signature of another digest length', () => {

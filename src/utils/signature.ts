@@ -10,9 +10,21 @@ export type SignatureEncoding = 'hex' | 'base64' | 'base64url';
 /** Digest lengths in bytes. */
 export const DIGEST_BYTES: Readonly<Record<HmacAlgorithm, number>> = { sha1: 20, sha256: 32, sha512: 64 };
 
-const HEX = /^[0-9a-fA-F]+$/;
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
+/** The value of each ASCII character in an alphabet, -1 for the others. */
+function alphabet(digits: string, extra: Readonly<Record<string, number>> = {}): Int8Array {
+  const values = new Int8Array(128).fill(-1);
+  for (let i = 0; i < digits.length; i++) values[digits.charCodeAt(i)] = i;
+  for (const [digit, value] of Object.entries(extra)) values[digit.charCodeAt(0)] = value;
+  return values;
+}
+
+const LETTERS_AND_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const ALPHABETS = {
+  hex: alphabet('0123456789abcdef', { A: 10, B: 11, C: 12, D: 13, E: 14, F: 15 }),
+  base64: alphabet(`${LETTERS_AND_DIGITS}+/`),
+  base64url: alphabet(`${LETTERS_AND_DIGITS}-_`),
+} as const;
+const PAD = 0x3d; // '='
 
 /**
  * HMAC over several parts, fed to the hash one by one so that a large body is
@@ -62,23 +74,66 @@ export function decodeSignature(value: string, encoding: SignatureEncoding, byte
 /**
  * {@link decodeSignature} into `target`, which the signature must fill
  * exactly: for a verifier that decodes into buffers of its own rather than
- * new ones on every request. False, never a throw, for anything else;
- * `target` may then hold part of it.
+ * new ones on every request; the signature is `value` from `start` on, so
+ * that a header's prefix needs no copy cut off. False, never a throw, for
+ * anything else; `target` may then hold part of it.
+ *
+ * Decoded here rather than by `Buffer.write`, which skips what it cannot
+ * read, reads only the low byte of each character in hex (U+0161 as `a`),
+ * and needed a pattern test and a length count before it to be strict: one
+ * pass checks every character and writes the bytes. Base64 may be padded
+ * with `=` or not; bits past the last byte are ignored, as Node ignores them.
  */
-export function decodeSignatureInto(value: string, encoding: SignatureEncoding, target: Buffer): boolean {
+export function decodeSignatureInto(value: string, encoding: SignatureEncoding, target: Buffer, start = 0): boolean {
   const bytes = target.length;
-  // Node's hex decoding reads only the low byte of each character (U+0161 as 'a'): the alphabet is checked first.
+  const digits = ALPHABETS[encoding];
+  const length = value.length - start;
   if (encoding === 'hex') {
-    if (value.length !== bytes * 2 || !HEX.test(value)) return false;
-    target.write(value, 'hex');
+    if (length !== bytes * 2) return false;
+    for (let i = 0; i < bytes; i++) {
+      const high = value.charCodeAt(start + 2 * i);
+      const low = value.charCodeAt(start + 2 * i + 1);
+      // A character past ASCII would index past the table; any -1 makes the byte negative.
+      if ((high | low) > 0x7f) return false;
+      const byte = (digits[high]! << 4) | digits[low]!;
+      if (byte < 0) return false;
+      target[i] = byte;
+    }
     return true;
   }
-  const padded = Math.ceil(bytes / 3) * 4;
-  const unpadded = Math.ceil((bytes * 4) / 3);
-  if (value.length !== padded && value.length !== unpadded) return false;
-  if (!(encoding === 'base64' ? BASE64 : BASE64URL).test(value)) return false;
-  // A write stops at the end of `target`: a value that decodes to more must not pass as its first bytes.
-  return Buffer.byteLength(value, encoding) === bytes && target.write(value, encoding) === bytes;
+  // Four characters give three bytes; the last one or two bytes come from two or three more characters, and the padding.
+  const whole = bytes - (bytes % 3);
+  const rest = bytes % 3;
+  const characters = (whole / 3) * 4 + (rest === 0 ? 0 : rest + 1);
+  if (length !== characters) {
+    if (rest === 0 || length !== characters + 3 - rest) return false;
+    for (let i = start + characters; i < value.length; i++) if (value.charCodeAt(i) !== PAD) return false;
+  }
+  let at = start;
+  for (let i = 0; i < whole; i += 3, at += 4) {
+    const a = value.charCodeAt(at);
+    const b = value.charCodeAt(at + 1);
+    const c = value.charCodeAt(at + 2);
+    const d = value.charCodeAt(at + 3);
+    if ((a | b | c | d) > 0x7f) return false;
+    // Each -1 sets the sign bit.
+    const group = (digits[a]! << 18) | (digits[b]! << 12) | (digits[c]! << 6) | digits[d]!;
+    if (group < 0) return false;
+    target[i] = group >>> 16;
+    target[i + 1] = (group >>> 8) & 0xff;
+    target[i + 2] = group & 0xff;
+  }
+  if (rest === 0) return true;
+  const a = value.charCodeAt(at);
+  const b = value.charCodeAt(at + 1);
+  // One byte left takes two characters; two bytes take three.
+  const c = rest === 2 ? value.charCodeAt(at + 2) : LETTERS_AND_DIGITS.charCodeAt(0);
+  if ((a | b | c) > 0x7f) return false;
+  const group = (digits[a]! << 18) | (digits[b]! << 12) | (digits[c]! << 6);
+  if (group < 0) return false;
+  target[whole] = group >>> 16;
+  if (rest === 2) target[whole + 1] = (group >>> 8) & 0xff;
+  return true;
 }
 
 /**

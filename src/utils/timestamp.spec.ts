@@ -45,6 +45,11 @@ describe('parseTimestamp (unix, unix-ms)', () => {
     ['1234567890123456', 'unix-ms'], // sixteen digits
     ['2024-05-08T21:27:45Z', 'unix-ms'],
     ['', 'unix-ms'],
+    // The characters either side of 0 to 9, and digits of another script.
+    ['17152036/5', 'unix'],
+    ['17152036:5', 'unix'],
+    ['\u0661\u0667\u0661\u0665', 'unix'],
+    ['1715203665987\u0000', 'unix-ms'],
   ] as const)('rejects %p as %s', (value, format) => {
     expect(parseTimestamp(value, format)).toBeUndefined();
   });

@@ -3,8 +3,6 @@ import { DEFAULT_TOLERANCE_SECONDS } from '../webhook-security.constants.js';
 /** How a scheme writes its timestamp header. */
 export type TimestampFormat = 'unix' | 'unix-ms' | 'iso';
 
-const UNIX_SECONDS = /^\d{1,12}$/;
-const UNIX_MILLISECONDS = /^\d{1,15}$/;
 // ISO-8601 date and time with an explicit zone; up to nine fraction digits.
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
 
@@ -14,12 +12,27 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d
  * the year 2001, so the shape is checked first.
  */
 export function parseTimestamp(value: string, format: TimestampFormat): number | undefined {
-  if (format === 'unix') return UNIX_SECONDS.test(value) ? Number(value) * 1000 : undefined;
-  if (format === 'unix-ms') return UNIX_MILLISECONDS.test(value) ? Number(value) : undefined;
+  if (format === 'unix') {
+    const seconds = decimal(value, 12);
+    return seconds === undefined ? undefined : seconds * 1000;
+  }
+  if (format === 'unix-ms') return decimal(value, 15);
   if (!ISO.test(value)) return undefined;
   // Date.parse reads the first three of up to nine fraction digits; it misreads ten or more, which ISO rejects.
   const millis = Date.parse(value);
   return Number.isNaN(millis) ? undefined : millis;
+}
+
+/** The value of 1 to `maxDigits` ASCII decimal digits, and nothing else; `undefined` for anything else. */
+function decimal(value: string, maxDigits: number): number | undefined {
+  if (value.length === 0 || value.length > maxDigits) return undefined;
+  let number = 0;
+  for (let i = 0; i < value.length; i++) {
+    const digit = value.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    number = number * 10 + digit;
+  }
+  return number;
 }
 
 /** True when `timestampMs` lies within `toleranceSeconds` of `nowMs`, in the past or the future. */

@@ -297,7 +297,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     const prefix = this.scheme.prefix ?? '';
     let decoded = 0;
     for (const entry of entries) {
-      if (entry.startsWith(prefix) && decodeSignatureInto(entry.slice(prefix.length), this.scheme.encoding, this.slots[decoded]!)) decoded++;
+      if (entry.startsWith(prefix) && decodeSignatureInto(entry, this.scheme.encoding, this.slots[decoded]!, prefix.length)) decoded++;
     }
     return decoded;
   }

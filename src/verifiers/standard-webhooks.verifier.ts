@@ -154,16 +154,13 @@ export class StandardWebhooksVerifier implements WebhookVerifier {
     let v1a: Buffer[] | undefined;
     let known = false;
     for (const entry of entries) {
-      const comma = entry.indexOf(',');
-      const version = comma === -1 ? entry : entry.slice(0, comma);
-      if (version !== 'v1' && version !== 'v1a') continue;
-      known = true;
-      // Without a comma, the text read as the signature is the version itself, which never decodes as one.
-      const encoded = entry.slice(comma + 1);
-      if (version === 'v1') {
-        if (decodeSignatureInto(encoded, 'base64', this.slots[v1]!)) v1++;
-      } else {
-        const signature = decodeSignature(encoded, 'base64', ED25519_SIGNATURE_BYTES);
+      if (entry.startsWith('v1,') || entry === 'v1') {
+        known = true;
+        // 'v1' alone has no signature: nothing from the end of the entry on decodes as one.
+        if (decodeSignatureInto(entry, 'base64', this.slots[v1]!, 'v1,'.length)) v1++;
+      } else if (entry.startsWith('v1a,') || entry === 'v1a') {
+        known = true;
+        const signature = decodeSignature(entry.slice('v1a,'.length), 'base64', ED25519_SIGNATURE_BYTES);
         if (signature) (v1a ??= []).push(signature);
       }
     }
