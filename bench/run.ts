@@ -39,7 +39,7 @@ interface Settings {
 
 const FULL: Settings = {
   micro: { rounds: 4, samples: 11, sampleMs: 8, warmupMs: 20, settleMs: 400, warmupMaxMs: 1500, sizes: MICRO_SIZES },
-  http: { rounds: 4, sizes: [1024, 64 * 1024], seconds: 2.5, warmupSeconds: 1.5, connections: 8, pairs: 12, pairSeconds: 0.75 },
+  http: { rounds: 4, sizes: [1024, 64 * 1024], seconds: 2.5, warmupSeconds: 1.5, connections: 8, pairs: 12, pairSeconds: 2 },
   memory: { rounds: 3, size: 1024 * 1024, seconds: 3, connections: 4 },
   guard: { rounds: 4, samples: 11, sampleMs: 8, warmupMs: 200, sizes: [1024, 64 * 1024, 1024 * 1024] },
   hostile: { rounds: 3, samples: 5, sampleMs: 25, warmupMs: 200 },
