@@ -135,6 +135,9 @@ describe('decodeSignature', () => {
     expect(decodeSignature(Buffer.alloc(20).toString('hex'), 'hex', 32)).toBeUndefined();
     expect(decodeSignature(Buffer.alloc(64).toString('base64'), 'base64', 32)).toBeUndefined();
     expect(decodeSignature(Buffer.alloc(20).toString('base64'), 'base64', 20)).toEqual(Buffer.alloc(20));
+    expect(decodeSignature('', 'hex', 0)).toBeUndefined();
+    expect(decodeSignature('', 'base64', 0)).toBeUndefined();
+    expect(decodeSignatureInto(Buffer.alloc(32).toString('hex'), 'hex', Buffer.alloc(32), 65)).toBe(false);
   });
 });
 

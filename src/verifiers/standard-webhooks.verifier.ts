@@ -156,7 +156,7 @@ export class StandardWebhooksVerifier implements WebhookVerifier {
     for (const entry of entries) {
       if (entry.startsWith('v1,') || entry === 'v1') {
         known = true;
-        // 'v1' alone has no signature: nothing from the end of the entry on decodes as one.
+        // 'v1' alone has no signature after it, which decodes as none.
         if (decodeSignatureInto(entry, 'base64', this.slots[v1]!, 'v1,'.length)) v1++;
       } else if (entry.startsWith('v1a,') || entry === 'v1a') {
         known = true;
