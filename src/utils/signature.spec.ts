@@ -139,6 +139,13 @@ describe('decodeSignature', () => {
     expect(decodeSignature('', 'base64', 0)).toBeUndefined();
     expect(decodeSignatureInto(Buffer.alloc(32).toString('hex'), 'hex', Buffer.alloc(32), 65)).toBe(false);
   });
+
+  it('reads nothing before the start of the text: a negative start is refused, not read as zero digits', () => {
+    const digest = Buffer.alloc(32, 0xff);
+    expect(decodeSignatureInto(digest.toString('hex').slice(2), 'hex', Buffer.alloc(32), -2)).toBe(false);
+    expect(decodeSignatureInto(digest.toString('base64').slice(1), 'base64', Buffer.alloc(32), -1)).toBe(false);
+    expect(decodeSignatureInto(`v1,${digest.toString('base64')}`, 'base64', Buffer.alloc(32), 3)).toBe(true);
+  });
 });
 
 describe('safeEqual', () => {

@@ -88,7 +88,7 @@ export function decodeSignatureInto(value: string, encoding: SignatureEncoding, 
   const bytes = target.length;
   const digits = ALPHABETS[encoding];
   const length = value.length - start;
-  if (length <= 0) return false;
+  if (length <= 0 || start < 0) return false;
   if (encoding === 'hex') {
     if (length !== bytes * 2) return false;
     for (let i = 0; i < bytes; i++) {
