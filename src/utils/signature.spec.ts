@@ -129,6 +129,33 @@ describe('decodeSignature', () => {
     );
   });
 
+  it('decodes a signature from an offset, past a prefix, to the end of the text only', () => {
+    const digest = Buffer.alloc(32, 0xab);
+    const target = Buffer.alloc(32);
+    expect(decodeSignatureInto(`v1,${digest.toString('base64')}`, 'base64', target, 3)).toBe(true);
+    expect(target).toEqual(digest);
+    expect(decodeSignatureInto(`sha256=${digest.toString('hex')}`, 'hex', Buffer.alloc(32), 7)).toBe(true);
+    expect(decodeSignatureInto(`v1,${digest.toString('base64')}x`, 'base64', Buffer.alloc(32), 3)).toBe(false);
+    expect(decodeSignatureInto(`sha256=${digest.toString('hex').slice(1)}`, 'hex', Buffer.alloc(32), 7)).toBe(false);
+  });
+
+  it('refuses padding where the bytes fill every group of four characters', () => {
+    // 3 and 48 bytes encode to whole groups: no '=' belongs after them.
+    for (const bytes of [3, 48]) {
+      const encoded = Buffer.alloc(bytes, 0xab).toString('base64');
+      expect(decodeSignature(encoded, 'base64', bytes)).toEqual(Buffer.alloc(bytes, 0xab));
+      for (const padding of ['=', '==', '===']) expect(decodeSignature(`${encoded}${padding}`, 'base64', bytes)).toBeUndefined();
+    }
+  });
+
+  it('decodes nothing in an encoding it does not know', () => {
+    for (const encoding of ['toString', 'constructor', 'latin1']) {
+      // Of the length of 32 bytes in base64, and in hex.
+      expect(decodeSignature(`${'A'.repeat(43)}=`, encoding as 'base64', 32)).toBeUndefined();
+      expect(decodeSignature('00'.repeat(32), encoding as 'hex', 32)).toBeUndefined();
+    }
+  });
+
   it('rejects the empty string and a signature of another digest length', () => {
     expect(decodeSignature('', 'hex', 32)).toBeUndefined();
     expect(decodeSignature('', 'base64', 32)).toBeUndefined();
