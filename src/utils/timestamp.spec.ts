@@ -32,6 +32,9 @@ describe('parseTimestamp (unix, unix-ms)', () => {
     expect(parseTimestamp('1715203665', 'unix')).toBe(1715203665_000);
     expect(parseTimestamp('0', 'unix')).toBe(0);
     expect(parseTimestamp('1715203665987', 'unix-ms')).toBe(1715203665987);
+    // The most digits each format takes: twelve and fifteen.
+    expect(parseTimestamp('123456789012', 'unix')).toBe(123456789012_000);
+    expect(parseTimestamp('123456789012345', 'unix-ms')).toBe(123456789012345);
   });
 
   it.each([
@@ -69,6 +72,13 @@ describe('formatTimestamp and signingTimestamp', () => {
     expect(signingTimestamp(1715203665, 0, 'unix-ms')).toBe('1715203665000');
     expect(signingTimestamp(at, 0, 'unix-ms')).toBe('1715203665987');
     expect(signingTimestamp(undefined, 1715203665987, 'unix')).toBe('1715203665');
+  });
+
+  it('refuses a number in milliseconds, naming the fix, and takes seconds up to 10^11', () => {
+    expect(() => signingTimestamp(1715203665987, 0, 'unix')).toThrow(/in milliseconds: give Unix seconds/);
+    expect(() => signingTimestamp(1e11, 0, 'unix')).toThrow(TypeError);
+    expect(() => signingTimestamp(-1e11, 0, 'unix')).toThrow(TypeError);
+    expect(signingTimestamp(1e11 - 1, 0, 'unix')).toBe('99999999999');
   });
 });
 

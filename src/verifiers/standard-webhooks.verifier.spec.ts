@@ -125,9 +125,11 @@ describe('StandardWebhooksVerifier', () => {
     expect(verify(BODY, HEADERS, [next, SECRET])).toEqual({ verified: true });
   });
 
-  it('rejects svix-* headers without a signature, and a v1 entry without a comma', () => {
+  it('rejects svix-* headers without a signature, and a v1 or v1a entry without a comma as malformed, of a known version', () => {
     expect(verify(BODY, { 'svix-id': ID, 'svix-timestamp': TIMESTAMP })).toEqual({ verified: false, reason: 'missing_header' });
     expect(verify(BODY, { ...HEADERS, 'webhook-signature': 'v1' })).toEqual({ verified: false, reason: 'malformed_header' });
+    expect(verify(BODY, { ...HEADERS, 'webhook-signature': 'v1a' })).toEqual({ verified: false, reason: 'malformed_header' });
+    expect(verify(BODY, { ...HEADERS, 'webhook-signature': 'v1x' })).toEqual({ verified: false, reason: 'unknown_key_version' });
   });
 
   it('names the secret it needs when asked to sign with something else', () => {
