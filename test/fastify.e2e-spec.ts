@@ -1,8 +1,11 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { WebhookSecurityModule } from '../src/index.js';
 import { signWebhook } from '../src/testing/index.js';
 import { SECRETS, createApp, type TestApp } from './app/create-app.js';
+import { send as sendRaw } from './support/raw-http.js';
 
 const BODY = '{"id":"evt_1"}';
 const ALL = Object.fromEntries(Object.entries(SECRETS).map(([name, secret]) => [name, { secret }]));
@@ -56,6 +59,27 @@ describe('on Fastify', () => {
     await post('text/plain', 'plain text ✓').expect(200);
     await post('text/plain', 'plain text ✓', 'plain text').expect(401);
     expect(t.log.deliveries.map((delivery) => delivery.rawBody)).toEqual(['plain text ✓']);
+  });
+
+  it('inflates no compressed body: gzipped JSON gets 400 from the parser, and JSON only labelled gzip is verified as it arrived', async () => {
+    t = await createApp(WebhookSecurityModule.forRoot({ providers: ALL }), { adapter: 'fastify' });
+    await t.app.listen(0, '127.0.0.1');
+    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    const gzipped = gzipSync(BODY);
+    const post = (body: Buffer | string, signedBody: Buffer | string) =>
+      sendRaw(
+        port,
+        '/webhooks/fullup',
+        { ...signWebhook('fullup', { secret: SECRETS.fullup, body: signedBody }), 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body,
+      );
+    // Express inflates the body and verifies the JSON signed before compressing (200); Fastify's parser reads the compressed bytes as JSON.
+    expect((await post(gzipped, BODY)).status).toBe(400);
+    expect((await post(gzipped, gzipped)).status).toBe(400);
+    // Express fails to inflate what is not compressed (400); here the bytes are verified as they arrived.
+    expect((await post(BODY, BODY)).status).toBe(200);
+    expect((await post(BODY, `${BODY} `)).status).toBe(401);
+    expect(t.log.deliveries).toEqual([{ provider: 'fullup', body: JSON.parse(BODY), rawBody: BODY }]);
   });
 
   it('answers 500 when the app is created without rawBody, logs the fix, and never runs the handler', async () => {
