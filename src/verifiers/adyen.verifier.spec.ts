@@ -48,13 +48,15 @@ describe('AdyenVerifier', () => {
     expect(verify(notification(item({ originalReference: undefined })))).toEqual({ verified: true });
   });
 
-  it('rejects an item whose signed field was changed, and a request in which any item fails', () => {
+  it('rejects an item whose signed field was changed, and a body of several items, each signed or not', () => {
     const body = notification(item());
     expect(verify(body.replace('"value":1130', '"value":1131'))).toEqual({ verified: false, reason: 'no_matching_signature' });
     expect(verify(body.replace('"success":"true"', '"success":"false"'))).toEqual({ verified: false, reason: 'no_matching_signature' });
+    // The delivery id is the first item's: two signed items could be re-sent in the other order under a new id.
+    expect(verify(notification(item(), item({ pspReference: '2' })))).toEqual({ verified: false, reason: 'malformed_body' });
     const forged = JSON.parse(notification(item(), item({ pspReference: '2' })));
     forged.notificationItems[1].NotificationRequestItem.amount.value = 999999;
-    expect(verify(JSON.stringify(forged))).toEqual({ verified: false, reason: 'no_matching_signature' });
+    expect(verify(JSON.stringify(forged))).toEqual({ verified: false, reason: 'malformed_body' });
   });
 
   it('rejects the wrong key, and accepts any key of a rotation', () => {

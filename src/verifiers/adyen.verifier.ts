@@ -7,8 +7,13 @@ import { VERIFIED, rejected, type SignInput, type VerificationResult, type Webho
 
 /** Header of the platform webhooks (Balance Platform, Management API), signed over the raw body. */
 const HEADER = 'hmacsignature';
-/** Most notification items read from one body; Adyen sends one per request. */
-export const MAX_ADYEN_ITEMS = 10;
+/**
+ * Most notification items read from one body: Adyen sends one per request.
+ * The delivery id is that item's, so a body of several signed items could be
+ * re-sent with another item first (or one alone) under a new id, and run its
+ * items again: such a body is refused whole.
+ */
+export const MAX_ADYEN_ITEMS = 1;
 
 /** The HMAC keys, hex-decoded once per list of secrets. */
 const hexKeys = perSecretList((secret: string): KeyObject | undefined => {
@@ -26,8 +31,9 @@ type SignedItem = readonly [string, string, string, string, string, string, stri
  * - **Standard (payment) webhooks:** each `NotificationRequestItem` carries
  *   `additionalData.hmacSignature`, the base64 HMAC-SHA256 of
  *   `pspReference:originalReference:merchantAccountCode:merchantReference:amount.value:amount.currency:eventCode:success`.
- *   Every item must verify, or the request is rejected whole, so no
- *   unverified item reaches the handler. The HMAC covers those fields only:
+ *   A body holds one item, as Adyen sends them: replay protection keys on
+ *   it, so a body of several signed items, which could be re-sent in
+ *   another order under a new id, is refused. The HMAC covers those fields only:
  *   replay protection is required (a provider without it fails at startup),
  *   and the handler should trust only the signed fields.
  * - **Platform webhooks** (Balance Platform, Management API): the
