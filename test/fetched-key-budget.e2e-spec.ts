@@ -62,8 +62,8 @@ describe.each(ADAPTERS)('Unsigned requests naming certificate URLs cannot lock P
       })
       .send(body);
   };
-  /** An unsigned request naming a certificate URL on PayPal's path that nobody has asked for yet. */
-  const forged = (n: number) =>
+  /** An unsigned request naming a certificate URL on PayPal's path that nobody has asked for yet, or `certUrl`. */
+  const forged = (n: number, certUrl = `${t.keys.origin}${CERT_PATH}CERT-forged-${n}`) =>
     request(t.app.getHttpServer())
       .post('/budget/paypal')
       .set('content-type', 'application/json')
@@ -71,7 +71,7 @@ describe.each(ADAPTERS)('Unsigned requests naming certificate URLs cannot lock P
         'paypal-transmission-id': `forged-${n}`,
         'paypal-transmission-time': new Date(now).toISOString(),
         'paypal-transmission-sig': 'AAAA',
-        'paypal-cert-url': `${t.keys.origin}${CERT_PATH}CERT-forged-${n}`,
+        'paypal-cert-url': certUrl,
       })
       .send(body);
 
@@ -102,5 +102,18 @@ describe.each(ADAPTERS)('Unsigned requests naming certificate URLs cannot lock P
     }
     await genuine().expect(200);
     expect(t.calls.names).toEqual(['paypal', 'paypal']);
+  });
+
+  it("keeps accepting signed deliveries while unsigned requests name the certificate's own URL, spelt 100 other ways", async () => {
+    await genuine().expect(200);
+    // Each spelling is fetched once, and PayPal's host serves the certificate at each (`a/../CERT-…` is `CERT-…`).
+    for (let n = 0; n < 100; n++) {
+      now += 2_100;
+      await forged(n, `${t.keys.origin}${CERT_PATH}spelling-${n}/../CERT-issued`).expect(401);
+    }
+    for (let n = 0; n < 30; n++) await forged(n);
+    await genuine().expect(200);
+    expect(t.calls.names).toEqual(['paypal', 'paypal']);
+    expect(t.keys.hits.get(`${CERT_PATH}CERT-issued`)).toBe(1);
   });
 });

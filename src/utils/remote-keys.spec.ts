@@ -71,12 +71,39 @@ describe('RemoteKeyCache, against a real key server on 127.0.0.1', () => {
     expect(Object.fromEntries(server.hits)).toEqual({ '/a': 1, '/b': 1, '/c': 1 });
   });
 
-  it('allows only the configured path, with no query or fragment, when it has one', () => {
+  it('allows only the configured path and one plain name after it, with no query or fragment, when it has one', () => {
     const keys = cache({ pathPrefix: '/certs/' });
     expect(keys.allows(`${server.origin}/certs/CERT-1`)).toBe(true);
-    for (const url of [`${server.origin}/other/CERT-1`, `${server.origin}/certs/CERT-1?x=1`, `${server.origin}/certs/CERT-1#x`, `${server.origin}/certs`]) {
+    expect(keys.allows(`${server.origin}/certs/x/../CERT_1`)).toBe(true);
+    for (const url of [
+      `${server.origin}/other/CERT-1`,
+      `${server.origin}/certs/CERT-1?x=1`,
+      `${server.origin}/certs/CERT-1#x`,
+      `${server.origin}/certs`,
+      `${server.origin}/certs/`,
+      `${server.origin}/certs/CERT-1/`,
+      `${server.origin}/certs//CERT-1`,
+      `${server.origin}/certs/%43ERT-1`,
+      `${server.origin}/certs/CERT.1`,
+      `${server.origin}/certs/a/CERT-1`,
+    ]) {
       expect(keys.allows(url)).toBe(false);
     }
+  });
+
+  it('fetches and keeps a key once under every spelling of its URL that new URL() writes alike', async () => {
+    server.routes.set('/certs/CERT-1', { body: 'key:1' });
+    const keys = cache({ pathPrefix: '/certs/', maxEntries: 1 });
+    const { port } = new URL(server.origin);
+    for (const url of [
+      `${server.origin}/certs/CERT-1`,
+      `${server.origin}/certs/a/../CERT-1`,
+      `http://127.0.0.1:${port}/certs/./CERT-1`,
+      `HTTP://127.0.0.1:${port}/certs/CERT-1`,
+    ]) {
+      await expect(keys.get(url)).resolves.toEqual({ key: 'key:1' });
+    }
+    expect(server.hits.get('/certs/CERT-1')).toBe(1);
   });
 
   it('allows only the configured origins, without credentials, and never throws on a bad URL', () => {

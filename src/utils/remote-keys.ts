@@ -15,8 +15,10 @@ export interface RemoteKeyOptions {
   /** Largest response read, in bytes. @default 65536 */
   readonly maxBytes?: number;
   /**
-   * The path every key URL must start with, e.g. `'/v1/notifications/certs/'`;
-   * a URL with a query or fragment is refused too. @default any path
+   * The path every key URL must start with, e.g. `'/v1/notifications/certs/'`,
+   * followed by one name of letters, digits, `-` and `_` (`CERT-360caa42-…`);
+   * a URL with a query or fragment, or with anything else after the prefix
+   * (`/`, `%`, `.`), is refused too. @default any path
    */
   readonly pathPrefix?: string;
   /**
@@ -53,6 +55,8 @@ interface FailedFetch {
 }
 
 const LIMIT_REACHED: KeyResult<never> = { failure: 'unavailable', detail: 'fetch limit reached' };
+/** The name a key URL gives after its `pathPrefix`: one path segment that no server reads in two ways. */
+const KEY_NAME = /^[A-Za-z0-9_-]+$/;
 
 /**
  * Fetches keys over HTTPS with Node's `fetch`, from allowed origins (and
@@ -62,7 +66,10 @@ const LIMIT_REACHED: KeyResult<never> = { failure: 'unavailable', detail: 'fetch
  * the app fetch without end; concurrent requests for one URL share one fetch.
  *
  * Such requests cannot take a working key away either: keys that were
- * fetched and failures are kept apart, so failures never push a key out, and
+ * fetched and failures are kept apart, so failures never push a key out;
+ * a key is cached by its URL as `new URL()` writes it (`a/../CERT-1` is
+ * `CERT-1`, the host in lower case, no default port), so the same key
+ * under other spellings is fetched and kept once, and
  * a key past its TTL is used for as long as it cannot be fetched again (the
  * limit is reached, or the server fails). What a flood of them can still
  * delay is the first fetch of a key never seen before: its delivery gets 503,
@@ -103,22 +110,37 @@ export class RemoteKeyCache<T> {
 
   /** True when `url` is an absolute URL on one of the allowed origins. Never throws. */
   allows(url: string): boolean {
+    return this.target(url) !== undefined;
+  }
+
+  /** `url` as `new URL()` writes it when it is allowed, the URL fetched and its cache key; `undefined` otherwise. Never throws. */
+  private target(url: string): string | undefined {
+    let parsed: URL;
     try {
-      const parsed = new URL(url);
-      if (parsed.username !== '' || parsed.password !== '' || !this.origins.has(parsed.origin)) return false;
-      return this.pathPrefix === undefined || (parsed.pathname.startsWith(this.pathPrefix) && !url.includes('?') && !url.includes('#'));
+      parsed = new URL(url);
     } catch {
-      return false;
+      return undefined;
     }
+    if (parsed.username !== '' || parsed.password !== '' || !this.origins.has(parsed.origin)) return undefined;
+    if (this.pathPrefix === undefined) return parsed.href;
+    const { pathname } = parsed;
+    const allowed = pathname.startsWith(this.pathPrefix) && KEY_NAME.test(pathname.slice(this.pathPrefix.length)) && !url.includes('?') && !url.includes('#');
+    return allowed ? parsed.href : undefined;
   }
 
   /**
-   * The key at `url`, from the cache or fetched now. A key looked up by id
-   * at one URL (Plaid's, a POST) gives its own `cacheKey` and request.
+   * The key at `url`, from the cache or fetched now, by the URL as `new URL()`
+   * writes it. A key looked up by id at one URL (Plaid's, a POST) gives its
+   * own `cacheKey` and request.
    */
   // Stryker disable next-line ObjectLiteral: fetch sends a GET when no method is given
-  get(url: string, cacheKey: string = url, init: RequestInit = { method: 'GET' }): Promise<KeyResult<T>> {
-    if (!this.allows(url)) return Promise.resolve({ failure: 'forbidden_origin' });
+  get(url: string, cacheKey?: string, init: RequestInit = { method: 'GET' }): Promise<KeyResult<T>> {
+    const target = this.target(url);
+    if (target === undefined) return Promise.resolve({ failure: 'forbidden_origin' });
+    return this.cached(target, cacheKey ?? target, init);
+  }
+
+  private cached(url: string, cacheKey: string, init: RequestInit): Promise<KeyResult<T>> {
     const now = this.clock();
     const known = this.keys.get(cacheKey);
     if (known && known.expiresAt > now) return Promise.resolve({ key: known.key });

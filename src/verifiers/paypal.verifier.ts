@@ -40,8 +40,10 @@ type SigningCertificate = { readonly key: KeyObject; readonly validFrom: number;
  * - The secret to configure is the webhook's ID from the app's settings
  *   in the Developer Dashboard (`WH-…` without the prefix, as PayPal shows it).
  * - The certificate is fetched only from PayPal's own HTTPS hosts, under
- *   `/v1/notifications/certs/` with no query, with a short timeout, cached by
- *   URL for an hour (a failure for a minute). When PayPal's host cannot be
+ *   `/v1/notifications/certs/` and one name of letters, digits, `-` and `_`
+ *   (`CERT-…`), with no query, with a short timeout, cached by URL as
+ *   `new URL()` writes it, so that other spellings of a URL cannot push its
+ *   certificate out, for an hour (a failure for a minute). When PayPal's host cannot be
  *   reached, the request gets 503 and PayPal retries.
  * - As PayPal's SDKs check, the certificate must be issued to
  *   `messageverificationcerts.paypal.com` (or `.sandbox.paypal.com`), chain
