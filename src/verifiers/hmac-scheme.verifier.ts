@@ -96,7 +96,10 @@ export interface HmacSchemeOptions extends SchemeMetadata {
   /**
    * Percent-escapes the sender decodes in the URL before signing it, e.g.
    * `['%3A', '%2F']`, matched as written (`%3a` stays as received). Only for
-   * a `signedContent` that signs `{url}`. @default none: the URL as received
+   * a `signedContent` that signs `{url}`. In the path, an escape of `/`, `?`
+   * or `#` stays as received: decoded, it would let a signed URL reach the
+   * app under another route or params (`/hooks/a%3Fb=1` signed as
+   * `/hooks/a?b=1`). @default none: the URL as received
    */
   readonly urlDecode?: readonly string[];
   /** How a secret becomes the key: its UTF-8 bytes, or decoded from hex or base64. @default 'utf8' */
@@ -327,10 +330,22 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     return parts;
   }
 
+  /** The URL with the scheme's `urlDecode` escapes decoded: in its query, all of them; in its path, those of no `/`, `?` or `#`. */
   private decodeUrl(url: string): string {
-    return this.urlDecoding ? url.replace(this.urlDecoding, (escape) => decodeURIComponent(escape)) : url;
+    const decoding = this.urlDecoding;
+    if (!decoding) return url;
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    const decodedPath = path.replace(decoding, (escape) => {
+      const decoded = decodeURIComponent(escape);
+      return PATH_DELIMITERS.includes(decoded) ? escape : decoded;
+    });
+    return query === -1 ? decodedPath : decodedPath + url.slice(query).replace(decoding, (escape) => decodeURIComponent(escape));
   }
 }
+
+/** What an escape in a URL's path must stay escaped as: decoded, it would move the path's end or split a segment. */
+const PATH_DELIMITERS = '/?#';
 
 /** The HMAC key of a secret, or `undefined` when it lacks every prefix or does not decode. Never throws. */
 function hmacKey(secret: string, encoding: SecretEncoding, prefixes: string | readonly string[]): KeyObject | undefined {
