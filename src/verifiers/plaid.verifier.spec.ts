@@ -207,10 +207,18 @@ describe('PlaidVerifier, with keys from a key server on 127.0.0.1', () => {
     }
   });
 
-  it('keys replay on a hash of the signed body', () => {
-    const id = verifier.deliveryId(webhookRequest(BODY, {}));
+  it('keys replay on a hash of the signed claims: the same body signed at another time is another delivery', () => {
+    const token = jwt('bfbd5111-8e33-4643-8ced-b2e642a72f3c', first.privateKey, claims());
+    const id = verifier.deliveryId(webhookRequest(BODY, { 'plaid-verification': token }));
     expect(id).toMatch(/^signed:/);
-    expect(verifier.deliveryId(webhookRequest(BODY.replace('SYNC', 'SINK'), {}))).not.toBe(id);
+    // Another signature of the same claims (ECDSA signs with a fresh nonce), padded with spaces, is the same delivery.
+    const respelt = `${token.slice(0, token.lastIndexOf('.'))}.${jwt('bfbd5111-8e33-4643-8ced-b2e642a72f3c', first.privateKey, claims()).split('.')[2]}`;
+    expect(verifier.deliveryId(webhookRequest(BODY, { 'plaid-verification': ` ${respelt} ` }))).toBe(id);
+    const later = jwt('bfbd5111-8e33-4643-8ced-b2e642a72f3c', first.privateKey, claims(BODY, NOW + 60));
+    expect(verifier.deliveryId(webhookRequest(BODY, { 'plaid-verification': later }))).not.toBe(id);
+    const other = jwt('bfbd5111-8e33-4643-8ced-b2e642a72f3c', first.privateKey, claims(BODY.replace('SYNC', 'SINK')));
+    expect(verifier.deliveryId(webhookRequest(BODY, { 'plaid-verification': other }))).not.toBe(id);
+    expect(verifier.deliveryId(webhookRequest(BODY, {}))).toBeUndefined();
   });
 
   it('names no event when the body lacks the type or the code', () => {

@@ -88,9 +88,16 @@ export class PlaidVerifier implements WebhookVerifier {
     return age <= MAX_AGE_SECONDS && age >= -this.window.toleranceSeconds;
   }
 
-  /** Plaid sends no delivery id: a hash of the body, which the JWT signs through its SHA-256. */
+  /**
+   * Plaid sends no delivery id: a hash of what the JWT signs, its claims
+   * (`iat` and the body's SHA-256) as sent. Plaid's bodies repeat byte for
+   * byte (`SYNC_UPDATES_AVAILABLE` names only the item), so a hash of the body
+   * alone would drop its next notification of the same item as a duplicate;
+   * a replayed token is one. A retry Plaid signs again is a new delivery.
+   */
   deliveryId(request: WebhookRequest): string | undefined {
-    return signedContentId([request.rawBody]);
+    const claims = JWT.exec(readHeader(request.headers, HEADER)?.trim() ?? '')?.[2];
+    return claims === undefined ? undefined : signedContentId([claims]);
   }
 
   /** The signed body's `webhook_type` and `webhook_code`, e.g. `TRANSACTIONS.SYNC_UPDATES_AVAILABLE`. */
