@@ -1,6 +1,6 @@
 import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import { WebhookSecurityConfigurationError } from '../webhook-security.exceptions.js';
-import { signedContentId } from '../utils/delivery-id.js';
+import { parsedJson, signedContentId } from '../utils/delivery-id.js';
 import { MAX_SIGNATURES_PER_HEADER, readHeader, splitList } from '../utils/headers.js';
 import {
   DIGEST_BYTES,
@@ -115,7 +115,10 @@ export interface HmacSchemeOptions extends SchemeMetadata {
    * `'json'` for a sender that only ever sends a JSON object or array: any
    * other body is rejected before an HMAC is computed. It keeps a sender's
    * unsigned challenge, which answers the HMAC of text the caller chooses
-   * (X's CRC), from ever signing a body. @default any bytes
+   * (X's CRC), from ever signing a body. With a `signedContent` that signs
+   * `{url}`, a verified body must also parse as JSON, so that no part of a
+   * signed URL can be moved into the body (`?n=12` + body re-sent as `?n=1`
+   * + `2` + body). @default any bytes
    */
   readonly body?: 'json';
 }
@@ -196,9 +199,19 @@ export class HmacSchemeVerifier implements WebhookVerifier {
       body: request.rawBody,
     });
     for (const key of this.keys(secrets)) {
-      if (key && anyMatch(this.slots, hmac(this.scheme.algorithm, key, content), signatures)) return VERIFIED;
+      if (key && anyMatch(this.slots, hmac(this.scheme.algorithm, key, content), signatures)) return this.verifiedBody(request);
     }
     return rejected('no_matching_signature');
+  }
+
+  /**
+   * A JSON-only scheme that signs the URL right before the body (Square's
+   * `{url}{body}`): the tail of a signed URL moved into the body also
+   * verifies, so a verified body must parse as JSON. Only a verified body is
+   * parsed, so an unsigned request never costs a parse.
+   */
+  private verifiedBody(request: WebhookRequest): VerificationResult {
+    return this.signsUrl && this.scheme.body === 'json' && !parsedJson(request.rawBody) ? rejected('malformed_body') : VERIFIED;
   }
 
   sign(input: SignInput): Record<string, string> {

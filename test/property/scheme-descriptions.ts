@@ -199,7 +199,7 @@ export const SCHEME_DESCRIPTIONS: Readonly<Record<string, readonly SchemeVariant
     {
       name: 'URL then raw body',
       signs: ['url', 'body'],
-      body: 'bytes',
+      body: 'json',
       signature: { header: 'x-square-hmacsha256-signature', encoding: 'base64' },
       maxComparesPerSecret: 1,
     },

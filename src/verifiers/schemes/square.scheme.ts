@@ -18,6 +18,8 @@ export const SQUARE_SCHEME = {
   algorithm: 'sha256',
   encoding: 'base64',
   signedContent: '{url}{body}',
+  // Only JSON is sent: the tail of the signed URL moved into the body is refused.
+  body: 'json',
   deliveryId: { json: ['event_id'] },
   eventType: { json: ['type'] },
 } as const satisfies HmacSchemeOptions;
