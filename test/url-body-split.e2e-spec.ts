@@ -6,12 +6,14 @@ import { ADAPTERS, createApp, type TestApp } from './app/create-app.js';
 import { send } from './support/raw-http.js';
 
 /*
- * Square signs the notification URL followed by the raw body, with no
- * separator, and sends only JSON. A signature re-sent with the split moved (the
+ * Square signs the notification URL followed by the raw body, HubSpot the
+ * method, the URL, the raw body and the timestamp, with no separator; both
+ * send only JSON. A signature re-sent with the split moved (the
  * URL's tail moved into the body) must not reach the handler under another
  * route param or query.
  */
 const SECRET = 'square-signature-key';
+const HUBSPOT_SECRET = 'hubspot-client-secret';
 const BODY = '{"merchant_id":"ML1","type":"payment.updated","event_id":"evt-1","data":{"object":{"payment":{"id":"p1","tender_ids":["t1"]}}}}';
 
 @Controller('sq')
@@ -24,6 +26,13 @@ class SquareController {
   square(@Param('tenant') tenant: string, @Query() query: Record<string, string>) {
     this.calls.names.push(JSON.stringify({ tenant, query }));
   }
+
+  @Post('hubspot/:tenant')
+  @HttpCode(200)
+  @VerifiedWebhook('hubspot')
+  hubspot(@Param('tenant') tenant: string, @Query() query: Record<string, string>) {
+    this.calls.names.push(JSON.stringify({ hubspot: tenant, query }));
+  }
 }
 
 describe.each(ADAPTERS)('A Square signature re-sent with its URL/body split moved (%s)', (adapter) => {
@@ -31,7 +40,7 @@ describe.each(ADAPTERS)('A Square signature re-sent with its URL/body split move
   let port: number;
 
   beforeAll(async () => {
-    const app = await createApp(WebhookSecurityModule.forRoot({ providers: { square: { secret: SECRET } } }), {
+    const app = await createApp(WebhookSecurityModule.forRoot({ providers: { square: { secret: SECRET }, hubspot: { secret: HUBSPOT_SECRET } } }), {
       adapter,
       controllers: [SquareController],
       providers: [Calls],
@@ -63,5 +72,16 @@ describe.each(ADAPTERS)('A Square signature re-sent with its URL/body split move
     for (const [path, body] of moved) statuses.push([path, (await send(port, path, headers, body)).status]);
     expect(statuses).toEqual(moved.map(([path]) => [path, refused]));
     expect(t.calls.names).toEqual([]);
+  });
+
+  it.each(['text/plain', 'application/octet-stream'])('refuses a HubSpot signature re-sent with its URL tail moved into a %s body', async (type) => {
+    const hubspot = (path: string) => signWebhook('hubspot', { secret: HUBSPOT_SECRET, body: BODY, url: `http://127.0.0.1:${port}${path}` });
+    expect(
+      (await send(port, '/sq/hubspot/acme?region=eu2', { 'content-type': 'application/json', ...hubspot('/sq/hubspot/acme?region=eu2') }, BODY)).status,
+    ).toBe(200);
+    const headers = { 'content-type': type, ...hubspot('/sq/hubspot/acme?region=eu2') };
+    const refused = adapter === 'express' ? 401 : 415;
+    expect((await send(port, '/sq/hubspot/acme?region=eu', headers, `2${BODY}`)).status).toBe(refused);
+    expect(t.calls.names).toEqual([JSON.stringify({ hubspot: 'acme', query: { region: 'eu2' } })]);
   });
 });

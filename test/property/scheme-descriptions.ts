@@ -309,7 +309,7 @@ Object.assign(SCHEME_DESCRIPTIONS, {
     {
       name: 'v3 over method, URL, body and timestamp',
       signs: ['url', 'body', 'timestamp'],
-      body: 'bytes',
+      body: 'json',
       signature: { header: 'x-hubspot-signature-v3', encoding: 'base64' },
       timestamp: { header: 'x-hubspot-request-timestamp' },
       maxComparesPerSecret: 1,
