@@ -101,7 +101,8 @@ describe.each(ADAPTERS)('Handshakes and public-key schemes over HTTP (%s)', (ada
       x: { secret: 'x-consumer-secret' },
       dropbox: { secret: 'dropbox-app-secret' },
       okta: { secret: 'Bearer okta-static-token' },
-      zoom: { secret: 'zoom-secret-token' },
+      // While rotating: each validation is answered with the secret that signed it.
+      zoom: { secret: ['zoom-new-token', 'zoom-secret-token'] },
       twitch: { secret: 'twitch-secret' },
       sendgrid: { secret: SENDGRID_PUBLIC_KEY },
       paypal: { secret: 'WEBHOOK1', replay: {}, keyOrigins: [keys.origin] },
@@ -180,6 +181,12 @@ describe.each(ADAPTERS)('Handshakes and public-key schemes over HTTP (%s)', (ada
       { plainToken: 'qgg8vlvZRS6UYooatFL8Aw', encryptedToken: createHmac('sha256', 'zoom-secret-token').update('qgg8vlvZRS6UYooatFL8Aw').digest('hex') },
     ]);
     await post('/hooks/zoom', zoom, signWebhook('zoom', { secret: 'another-secret', body: zoom })).expect(401);
+    // Never with another configured secret: a holder of the old one would get the new one's HMAC of any text it chose.
+    const rotated = await post('/hooks/zoom', zoom, signWebhook('zoom', { secret: 'zoom-new-token', body: zoom }));
+    expect(JSON.parse(rotated.text)).toEqual({
+      plainToken: 'qgg8vlvZRS6UYooatFL8Aw',
+      encryptedToken: createHmac('sha256', 'zoom-new-token').update('qgg8vlvZRS6UYooatFL8Aw').digest('hex'),
+    });
 
     const twitch = '{"challenge":"pogchamp-kappa-360noscope-vohiyo","subscription":{"id":"f1c2a387","type":"channel.follow"}}';
     const headers = { ...signWebhook('twitch', { secret: 'twitch-secret', body: twitch }), 'twitch-eventsub-message-type': 'webhook_callback_verification' };

@@ -173,7 +173,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     this.timestampKey = scheme.timestamp && 'key' in scheme.timestamp ? `${scheme.timestamp.key}=` : undefined;
     const { secretEncoding = 'utf8', secretPrefix = '' } = scheme;
     this.keys = secretEncoding === 'utf8' && secretPrefix === '' ? secretKeys : perSecretList((secret) => hmacKey(secret, secretEncoding, secretPrefix));
-    Object.assign(this, describedHandshakes(scheme, options));
+    Object.assign(this, describedHandshakes(scheme, options, this));
   }
 
   verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult {

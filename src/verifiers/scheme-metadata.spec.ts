@@ -1,7 +1,7 @@
 import { webhookRequest } from '../../test/support/webhook-request.js';
 import { WebhookSecurityConfigurationError } from '../webhook-security.exceptions.js';
 import { bodyDeliveryId, checkMetadata, describedDeliveryId, describedEventType, describedHandshakes } from './scheme-metadata.js';
-import type { WebhookChallenge, WebhookRequest } from './webhook-verifier.interface.js';
+import { VERIFIED, rejected, type WebhookChallenge, type WebhookRequest } from './webhook-verifier.interface.js';
 
 // What a scheme description says beyond its signature: the delivery id and event type a request
 // gets, the handshake members a verifier takes from it, and the startup checks of both fields.
@@ -9,12 +9,16 @@ const json = '{"event":{"id":"evt_1"},"action":"opened","type":"charge.completed
 
 describe('describedHandshakes', () => {
   const reply = { status: 200, contentType: 'text/plain', body: 'ok' };
+  /** Accepts a request with the secret 'old' alone. */
+  const verifier = { verify: (_request: WebhookRequest, [secret]: readonly string[]) => (secret === 'old' ? VERIFIED : rejected('no_matching_signature')) };
 
   it('gives the unsigned event type headers: the only one, or all of several; none for a body-only type', () => {
-    expect(describedHandshakes({ eventType: { header: 'x-event' } }, {})).toStrictEqual({ unsignedEventTypeHeaders: ['x-event'] });
-    expect(describedHandshakes({ eventType: { header: ['x-a', 'x-b'], json: ['action'] } }, {})).toStrictEqual({ unsignedEventTypeHeaders: ['x-a', 'x-b'] });
-    expect(describedHandshakes({ eventType: { json: ['action'] } }, {})).toStrictEqual({});
-    expect(describedHandshakes({}, {})).toStrictEqual({});
+    expect(describedHandshakes({ eventType: { header: 'x-event' } }, {}, verifier)).toStrictEqual({ unsignedEventTypeHeaders: ['x-event'] });
+    expect(describedHandshakes({ eventType: { header: ['x-a', 'x-b'], json: ['action'] } }, {}, verifier)).toStrictEqual({
+      unsignedEventTypeHeaders: ['x-a', 'x-b'],
+    });
+    expect(describedHandshakes({ eventType: { json: ['action'] } }, {}, verifier)).toStrictEqual({});
+    expect(describedHandshakes({}, {}, verifier)).toStrictEqual({});
   });
 
   it('gives the retention, the handshake and a challenge that gets the verifier options', () => {
@@ -22,17 +26,36 @@ describe('describedHandshakes', () => {
     const seen: unknown[] = [];
     const challenge = (...args: unknown[]) => (seen.push(args), reply);
     const options = { verifyToken: 'token-1' };
-    const described = describedHandshakes({ replayRetentionSeconds: 600, handshake, challenge }, options);
+    const described = describedHandshakes({ replayRetentionSeconds: 600, handshake, challenge }, options, verifier);
     expect(Object.keys(described).sort()).toEqual(['challenge', 'handshake', 'replayRetentionSeconds']);
     expect(described.replayRetentionSeconds).toBe(600);
-    expect(described.handshake).toBe(handshake);
+    expect(described.handshake!(webhookRequest('{}', {}), ['secret'])).toBe(reply);
     const request: WebhookChallenge = { query: new URLSearchParams('a=1'), headers: {} };
     expect(described.challenge!(request, ['secret'])).toBe(reply);
     expect(seen).toEqual([[request, ['secret'], options]]);
   });
 
+  it('answers a handshake with the one secret the request verifies with, whichever a rotation lists first', () => {
+    const seen: (readonly string[])[] = [];
+    const handshake = (_request: WebhookRequest, secrets: readonly string[]) => (seen.push(secrets), reply);
+    const described = describedHandshakes({ handshake }, {}, verifier);
+    expect(described.handshake!(webhookRequest('{}', {}), ['new', 'old', 'older'])).toBe(reply);
+    expect(seen).toEqual([['new', 'old', 'older'], ['old']]);
+    // No reply: no secret is tried.
+    const none = describedHandshakes(
+      { handshake: () => undefined },
+      {},
+      {
+        verify: () => {
+          throw new Error('no secret is tried without a reply');
+        },
+      },
+    );
+    expect(none.handshake!(webhookRequest('{}', {}), ['new', 'old'])).toBeUndefined();
+  });
+
   it('keeps a retention of 0 seconds', () => {
-    expect(describedHandshakes({ replayRetentionSeconds: 0 }, {})).toStrictEqual({ replayRetentionSeconds: 0 });
+    expect(describedHandshakes({ replayRetentionSeconds: 0 }, {}, verifier)).toStrictEqual({ replayRetentionSeconds: 0 });
   });
 });
 

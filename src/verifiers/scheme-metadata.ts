@@ -1,7 +1,14 @@
 import { WebhookSecurityConfigurationError } from '../webhook-security.exceptions.js';
 import { jsonString, signedContentId } from '../utils/delivery-id.js';
 import { readHeader } from '../utils/headers.js';
-import type { VerifierOptions, WebhookChallenge, WebhookHandshakeReply, WebhookRequest, WebhookVerifier } from './webhook-verifier.interface.js';
+import type {
+  VerificationResult,
+  VerifierOptions,
+  WebhookChallenge,
+  WebhookHandshakeReply,
+  WebhookRequest,
+  WebhookVerifier,
+} from './webhook-verifier.interface.js';
 
 /** A path into a JSON body, e.g. `['event', 'id']`. */
 export type JsonPath = readonly string[];
@@ -54,18 +61,28 @@ export interface SchemeMetadata {
 /**
  * The handshake, challenge and retention of a description, as the verifier
  * members of that name; absent when the description has none, so that the
- * guard never looks for a challenge on a scheme without one.
+ * guard never looks for a challenge on a scheme without one. A handshake
+ * that answers with a secret gets only the one `verifier` accepts the request with.
  */
 export function describedHandshakes(
   scheme: SchemeMetadata,
   options: VerifierOptions,
+  verifier: { verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult },
 ): Pick<WebhookVerifier, 'handshake' | 'challenge' | 'replayRetentionSeconds' | 'unsignedEventTypeHeaders'> {
   const { handshake, challenge, replayRetentionSeconds, eventType } = scheme;
   const eventTypeHeaders = [eventType?.header ?? []].flat();
   return {
     ...(eventTypeHeaders.length > 0 && { unsignedEventTypeHeaders: eventTypeHeaders }),
     ...(replayRetentionSeconds !== undefined && { replayRetentionSeconds }),
-    ...(handshake && { handshake }),
+    ...(handshake && {
+      handshake: (request: WebhookRequest, secrets: readonly string[]) => {
+        const reply = handshake(request, secrets);
+        if (!reply || secrets.length < 2) return reply;
+        // Answered with the secret that verified the request: while rotating, the first listed would give a holder
+        // of another its HMAC of text of its choosing (Zoom's encryptedToken).
+        return handshake(request, secrets.filter((secret) => verifier.verify(request, [secret]).verified).slice(0, 1));
+      },
+    }),
     ...(challenge && { challenge: (request: WebhookChallenge, secrets: readonly string[]) => challenge(request, secrets, options) }),
   };
 }

@@ -64,7 +64,7 @@ export class TokenVerifier implements WebhookVerifier {
     }
     this.header = scheme.header ?? 'authorization';
     checkMetadata(scheme, this.header, undefined);
-    Object.assign(this, describedHandshakes(scheme, options));
+    Object.assign(this, describedHandshakes(scheme, options, this));
   }
 
   verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult {

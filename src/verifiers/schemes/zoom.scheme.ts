@@ -7,8 +7,9 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  * keyed with the app's Secret Token (Marketplace → your app → Features →
  * Access). Zoom documents no tolerance; the default window applies.
  *
- * The `endpoint.url_validation` event is signed like the others; answering
- * it (`{plainToken, encryptedToken}`) is the application's job.
+ * The `endpoint.url_validation` event is signed like the others, and
+ * answered for the application (`{plainToken, encryptedToken}`) with the
+ * secret that verified it.
  *
  * The event type is the body's `event` (`meeting.started`). `x-zm-trackingid`
  * is not signed, so replay protection keys on the signed content.
