@@ -24,6 +24,20 @@ describe('RemoteKeyCache, against a real key server on 127.0.0.1', () => {
     await expect(keys.get(`${server.origin}/slow`)).resolves.toEqual({ key: 'key:2' });
   });
 
+  it('answers a response its parser throws on as no key, and fetches it again once that failure expires', async () => {
+    let now = 0;
+    server.routes.set('/k', { body: 'not a key' });
+    const keys = new RemoteKeyCache<string>({ origins: [server.origin], clock: () => now }, (body) => {
+      if (!body.startsWith('key:')) throw new TypeError('unparsable');
+      return body;
+    });
+    await expect(keys.get(`${server.origin}/k`)).resolves.toEqual({ failure: 'unavailable', detail: 'no key in the response' });
+    server.routes.set('/k', { body: 'key:1' });
+    now = 60_000;
+    await expect(keys.get(`${server.origin}/k`)).resolves.toEqual({ key: 'key:1' });
+    expect(server.hits.get('/k')).toBe(2);
+  });
+
   it('keeps a key for its time to live, then fetches it again', async () => {
     let now = 0;
     server.routes.set('/k', { body: 'key:a' });

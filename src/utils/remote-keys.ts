@@ -179,7 +179,12 @@ export class RemoteKeyCache<T> {
       // Stryker disable next-line StringLiteral: fetch, its timeout and readLimited throw only Errors, so the fallback text is never given
       return { failure: 'unavailable', detail: error instanceof Error ? error.name : 'fetch failed' };
     }
-    const key = this.parse(text);
+    let key: T | undefined;
+    try {
+      key = this.parse(text);
+    } catch {
+      // A parser that throws finds no key: the fetch must still settle, or later requests would wait on it.
+    }
     return key === undefined ? { failure: 'unavailable', detail: 'no key in the response' } : { key };
   }
 }
