@@ -9,8 +9,11 @@ const json = '{"event":{"id":"evt_1"},"action":"opened","type":"charge.completed
 
 describe('describedHandshakes', () => {
   const reply = { status: 200, contentType: 'text/plain', body: 'ok' };
-  /** Accepts a request with the secret 'old' alone. */
-  const verifier = { verify: (_request: WebhookRequest, [secret]: readonly string[]) => (secret === 'old' ? VERIFIED : rejected('no_matching_signature')) };
+  /** Accepts a request with the secret 'old' or 'older', one at a time. */
+  const verifier = {
+    verify: (_request: WebhookRequest, secrets: readonly string[]) =>
+      secrets.length === 1 && ['old', 'older'].includes(secrets[0]!) ? VERIFIED : rejected('no_matching_signature'),
+  };
 
   it('gives the unsigned event type headers: the only one, or all of several; none for a body-only type', () => {
     expect(describedHandshakes({ eventType: { header: 'x-event' } }, {}, verifier)).toStrictEqual({ unsignedEventTypeHeaders: ['x-event'] });
@@ -40,7 +43,9 @@ describe('describedHandshakes', () => {
     const handshake = (_request: WebhookRequest, secrets: readonly string[]) => (seen.push(secrets), reply);
     const described = describedHandshakes({ handshake }, {}, verifier);
     expect(described.handshake!(webhookRequest('{}', {}), ['new', 'old', 'older'])).toBe(reply);
-    expect(seen).toEqual([['new', 'old', 'older'], ['old']]);
+    expect(described.handshake!(webhookRequest('{}', {}), ['new', 'old'])).toBe(reply);
+    expect(described.handshake!(webhookRequest('{}', {}), ['old'])).toBe(reply);
+    expect(seen).toEqual([['new', 'old', 'older'], ['old'], ['new', 'old'], ['old'], ['old']]);
     // No reply: no secret is tried.
     const none = describedHandshakes(
       { handshake: () => undefined },
