@@ -118,7 +118,8 @@ export interface HmacSchemeOptions extends SchemeMetadata {
    * (X's CRC), from ever signing a body. With a `signedContent` that signs
    * `{url}`, a verified body must also parse as JSON, so that no part of a
    * signed URL can be moved into the body (`?n=12` + body re-sent as `?n=1`
-   * + `2` + body). @default any bytes
+   * + `2` + body). With a `signedContent` that signs `{method}`, a GET or
+   * HEAD with an empty body is verified too. @default any bytes
    */
   readonly body?: 'json';
 }
@@ -147,6 +148,8 @@ export class HmacSchemeVerifier implements WebhookVerifier {
   private readonly window: TimestampWindow;
   /** True when `signedContent` names `{url}`: the URL is read, and must be the one the sender called. */
   readonly signsUrl: boolean;
+  /** True when `signedContent` names `{method}`. */
+  private readonly signsMethod: boolean;
   private readonly headers: readonly string[];
   private readonly urlDecoding: RegExp | undefined;
   /** `t=` for a timestamp read from the signature header's `t=…` entry. */
@@ -164,6 +167,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     checkScheme(scheme);
     this.template = parseTemplate(scheme);
     this.signsUrl = this.template.some((part) => typeof part !== 'string' && part.field === 'url');
+    this.signsMethod = this.template.some((part) => typeof part !== 'string' && part.field === 'method');
     // Stryker disable next-line all: a size the array is made with, not a limit; any size gives the same parts.
     this.partCount = 2 * this.template.filter((part) => typeof part !== 'string' && part.field === 'body').length + 1;
     this.slots = signatureSlots(DIGEST_BYTES[scheme.algorithm]);
@@ -177,7 +181,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
   }
 
   verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult {
-    if (this.scheme.body === 'json' && !startsAsJson(request.rawBody)) return rejected('malformed_body');
+    if (this.scheme.body === 'json' && !startsAsJson(request.rawBody) && !this.bodiless(request)) return rejected('malformed_body');
     const parsed = this.readHeaders(request);
     if (typeof parsed === 'string') return rejected(parsed);
 
@@ -211,7 +215,17 @@ export class HmacSchemeVerifier implements WebhookVerifier {
    * parsed, so an unsigned request never costs a parse.
    */
   private verifiedBody(request: WebhookRequest): VerificationResult {
-    return this.signsUrl && this.scheme.body === 'json' && !parsedJson(request.rawBody) ? rejected('malformed_body') : VERIFIED;
+    return this.signsUrl && this.scheme.body === 'json' && !this.bodiless(request) && !parsedJson(request.rawBody) ? rejected('malformed_body') : VERIFIED;
+  }
+
+  /**
+   * A JSON-only scheme that signs the method lets a GET or HEAD, which never
+   * carries a body, have none: HubSpot signs its CRM card fetches, GETs, over
+   * an empty body. The method is signed, so a signed POST (or DELETE) cannot
+   * be re-sent as one with its body moved into the URL.
+   */
+  private bodiless(request: WebhookRequest): boolean {
+    return this.signsMethod && request.rawBody.length === 0 && BODILESS_METHODS.has(request.method || 'POST');
   }
 
   sign(input: SignInput): Record<string, string> {
@@ -356,6 +370,9 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     return query === -1 ? decodedPath : decodedPath + url.slice(query).replace(decoding, (escape) => decodeURIComponent(escape));
   }
 }
+
+/** Methods whose requests carry no body: a JSON-only scheme that signs the method verifies them with an empty one. */
+const BODILESS_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 
 /** What an escape in a URL's path must stay escaped as: decoded, it would move the path's end or split a segment. */
 const PATH_DELIMITERS = '/?#';
