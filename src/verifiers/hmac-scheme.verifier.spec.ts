@@ -419,7 +419,7 @@ describe('startup checks, each naming its fix', () => {
     [
       'urlDecode with one valid escape and one not',
       { urlDecode: ['%3A', '%G1'], signedContent: '{url}{body}' },
-      "The signature scheme of header 'x-sig' needs urlDecode as a list of ASCII percent-escapes, e.g. ['%3A', '%2F'].",
+      "The signature scheme of header 'x-sig' needs urlDecode as a list of ASCII percent-escapes, none of &, =, +, % or #, e.g. ['%3A', '%2F'].",
     ],
     [
       'a secretPrefix list with an entry that is no text',

@@ -99,7 +99,9 @@ export interface HmacSchemeOptions extends SchemeMetadata {
    * a `signedContent` that signs `{url}`. In the path, an escape of `/`, `?`
    * or `#` stays as received: decoded, it would let a signed URL reach the
    * app under another route or params (`/hooks/a%3Fb=1` signed as
-   * `/hooks/a?b=1`). @default none: the URL as received
+   * `/hooks/a?b=1`). An escape of `&`, `=`, `+`, `%` or `#` cannot be listed:
+   * a sender that decodes one signs two URLs the app reads differently alike.
+   * @default none: the URL as received
    */
   readonly urlDecode?: readonly string[];
   /** How a secret becomes the key: its UTF-8 bytes, or decoded from hex or base64. @default 'utf8' */
@@ -127,6 +129,13 @@ export interface HmacSchemeOptions extends SchemeMetadata {
 const TEMPLATE_FIELD = /(\{(?:id|timestamp|url|body|method)\})/;
 // ASCII escapes only: one above %7F is part of a UTF-8 sequence, which decodes only whole.
 const PERCENT_ESCAPE = /^%[0-7][0-9A-Fa-f]$/;
+/**
+ * What `urlDecode` cannot list the escape of: a sender that decodes it signs
+ * `?note=1%26admin=1` and `?note=1&admin=1` alike, which the app reads as other
+ * parameters (or `%252F` and `%2F`, another path), and no verifier can tell
+ * which of the two the sender called.
+ */
+const UNDECODABLE = '&=+%#';
 
 /** The signature header's entries, and the timestamp read from them or from its own header. */
 interface ParsedHeaders {
@@ -428,9 +437,14 @@ function checkScheme(scheme: HmacSchemeOptions): void {
   if (scheme.id !== undefined && (typeof scheme.id?.header !== 'string' || scheme.id.header === '')) throw problem('an id header name');
   if (
     scheme.urlDecode !== undefined &&
-    !(Array.isArray(scheme.urlDecode) && scheme.urlDecode.every((escape: unknown) => typeof escape === 'string' && PERCENT_ESCAPE.test(escape)))
+    !(
+      Array.isArray(scheme.urlDecode) &&
+      scheme.urlDecode.every(
+        (escape: unknown) => typeof escape === 'string' && PERCENT_ESCAPE.test(escape) && !UNDECODABLE.includes(decodeURIComponent(escape)),
+      )
+    )
   ) {
-    throw problem("urlDecode as a list of ASCII percent-escapes, e.g. ['%3A', '%2F']");
+    throw problem("urlDecode as a list of ASCII percent-escapes, none of &, =, +, % or #, e.g. ['%3A', '%2F']");
   }
   if (scheme.body !== undefined && scheme.body !== 'json') throw problem("body as 'json', or none for any bytes");
   if (scheme.secretEncoding !== undefined && !SECRET_ENCODINGS.includes(scheme.secretEncoding)) {
