@@ -493,9 +493,15 @@ function parseTemplate(scheme: HmacSchemeOptions): (string | { field: Field })[]
   return parts;
 }
 
-/** True when the first byte that is not blank is `{` or `[`. */
+/**
+ * True when the first byte that is not blank, after a UTF-8 byte order mark,
+ * is `{` or `[`: the mark is skipped as body-parser and Fastify skip it, and
+ * as the body's JSON is read ({@link parsedJson}).
+ */
 function startsAsJson(body: Buffer): boolean {
-  for (const byte of body) {
+  const start = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
+  for (let i = start; i < body.length; i++) {
+    const byte = body[i];
     if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d) continue;
     return byte === 0x7b || byte === 0x5b;
   }
