@@ -190,6 +190,31 @@ describe('JSON-only bodies', () => {
     for (const body of ['not json', '"text"', '', ' \r\n\t', 'x{}']) expect(verifyAs(json, body)).toEqual(rejected('malformed_body'));
     expect(verifyAs({ header: 'x-sig', algorithm: 'sha256', encoding: 'hex' }, 'not json')).toEqual({ verified: true });
   });
+
+  it('skips a UTF-8 byte order mark before the object or array, and only one at the start', () => {
+    const bom = '\ufeff';
+    expect(verifyAs(json, `${bom}${BODY}`)).toEqual({ verified: true });
+    expect(verifyAs(json, `${bom} [1]`)).toEqual({ verified: true });
+    for (const body of [bom, `${bom}${bom}[1]`, ` ${bom}[1]`, `${bom}"text"`]) expect(verifyAs(json, body)).toEqual(rejected('malformed_body'));
+  });
+
+  it('verifies a GET or HEAD with no body when the method is signed, and no other method or scheme with none', () => {
+    const url = 'https://example.com/card?portalId=1';
+    const request = (scheme: HmacSchemeOptions, method: string, body = '') =>
+      verifierOf(scheme).verify(
+        { ...webhookRequest(body, { 'x-sig': hex('key', `${scheme.signedContent!.startsWith('{method}') ? method : ''}${url}${body}`) }, url), method },
+        ['key'],
+      );
+    const withMethod = { ...json, signedContent: '{method}{url}{body}' } as const;
+    const withoutMethod = { ...json, signedContent: '{url}{body}' } as const;
+    expect(request(withMethod, 'GET')).toEqual({ verified: true });
+    expect(request(withMethod, 'HEAD')).toEqual({ verified: true });
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) expect(request(withMethod, method)).toEqual(rejected('malformed_body'));
+    expect(request(withoutMethod, 'GET')).toEqual(rejected('malformed_body'));
+    // A body is still JSON only: a GET that has one is read like any other.
+    expect(request(withMethod, 'GET', 'x')).toEqual(rejected('malformed_body'));
+    expect(request(withMethod, 'GET', '[1]')).toEqual({ verified: true });
+  });
 });
 
 describe('a signed id header', () => {
