@@ -90,6 +90,14 @@ describe('{method} and URL decoding', () => {
     const post = hex('key', `POSThttps://example.com/a${BODY}`);
     expect(verifier.verify(request('https://example.com/a', post), ['key'])).toEqual({ verified: true });
   });
+  it('keeps an escape of / or ? in the path as received, so the path and its params are those the sender signed', () => {
+    const verifier = verifierOf({ header: 'x-sig', algorithm: 'sha256', encoding: 'hex', signedContent: '{url}{body}', urlDecode: ['%2F', '%3F', '%3A'] });
+    const url = 'https://example.com/a%2Fb%3Fc%3A?q=%2F%3F%3A';
+    expect(verifier.verify(request(url, hex('key', `https://example.com/a%2Fb%3Fc:?q=/?:${BODY}`)), ['key'])).toEqual({ verified: true });
+    expect(verifier.verify(request(url, hex('key', `https://example.com/a/b?c:?q=/?:${BODY}`)), ['key'])).toEqual(rejected('no_matching_signature'));
+    const noQuery = 'https://example.com/a%2Fb%3A';
+    expect(verifier.verify(request(noQuery, hex('key', `https://example.com/a%2Fb:${BODY}`)), ['key'])).toEqual({ verified: true });
+  });
 });
 
 describe('secret encodings', () => {
@@ -196,6 +204,36 @@ describe('JSON-only bodies', () => {
     expect(verifyAs(json, `${bom}${BODY}`)).toEqual({ verified: true });
     expect(verifyAs(json, `${bom} [1]`)).toEqual({ verified: true });
     for (const body of [bom, `${bom}${bom}[1]`, ` ${bom}[1]`, `${bom}"text"`]) expect(verifyAs(json, body)).toEqual(rejected('malformed_body'));
+  });
+
+  it('with {url} signed, verifies only a body that parses, as the tail of a signed URL could be moved into one', () => {
+    const url = 'https://example.com/a?n=1';
+    const urlSigned = (scheme: HmacSchemeOptions, body: string) =>
+      verifierOf({ ...scheme, signedContent: '{url}{body}' }).verify(webhookRequest(body, { 'x-sig': hex('key', `${url}${body}`) }, url), ['key']);
+    expect(urlSigned(json, '{"a":1}')).toEqual({ verified: true });
+    expect(urlSigned(json, '{"a":1')).toEqual(rejected('malformed_body'));
+    // Nothing can move into a body signed alone; without body: 'json', any bytes.
+    expect(verifyAs(json, '{"a":1')).toEqual({ verified: true });
+    expect(urlSigned({ header: 'x-sig', algorithm: 'sha256', encoding: 'hex' }, '{"a":1')).toEqual({ verified: true });
+  });
+
+  it('reads three bytes as a byte order mark only when they are one', () => {
+    const verifyBytes = (bytes: number[]) => {
+      const body = Buffer.from(bytes);
+      return verifierOf(json).verify(webhookRequest(body, { 'x-sig': createHmac('sha256', 'key').update(body).digest('hex') }), ['key']);
+    };
+    for (const bytes of [
+      [0x5b, 0x20, 0xbf],
+      [0x5b, 0xbb, 0xbf],
+    ]) {
+      expect(verifyBytes(bytes)).toEqual({ verified: true });
+    }
+    for (const bytes of [
+      [0xef, 0x20, 0xbf, 0x7b],
+      [0xef, 0xbb, 0x41, 0x7b],
+    ]) {
+      expect(verifyBytes(bytes)).toEqual(rejected('malformed_body'));
+    }
   });
 
   it('verifies a GET or HEAD with no body when the method is signed, and no other method or scheme with none', () => {
