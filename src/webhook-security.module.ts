@@ -106,16 +106,19 @@ export class WebhookSecurityModule extends ConfigurableWebhookSecurityModule imp
 
   /**
    * One warning naming the providers that sign the URL with replay protection
-   * off: their signature also fits other splits of the URL and the content,
-   * and only replay protection makes such a copy a duplicate (SECURITY.md).
+   * off: a captured request can be re-sent and, unless the scheme takes JSON
+   * bodies only (which must parse whole), its signature also fits other splits
+   * of the URL and the content; only replay protection makes such a copy a
+   * duplicate (SECURITY.md).
    */
   private warnOfUrlSigningWithoutReplay(): void {
     const names = [...this.options.providers.values()].filter((p) => p.verifier.signsUrl && !p.replay).map((p) => p.name);
     if (names.length === 0) return;
     new Logger(LOGGER_CONTEXT).warn(
       `Webhook provider${names.length === 1 ? '' : 's'} ${names.map((name) => `'${name}'`).join(', ')} sign${names.length === 1 ? 's' : ''} the URL ` +
-        `and the content joined with no separator, and ${names.length === 1 ? 'has' : 'have'} replay protection off: a captured signature can be re-sent ` +
-        `with part of the URL moved into the content. Turn replay on (replay: {}) so that such a copy is a duplicate.`,
+        `and the content joined with no separator, and ${names.length === 1 ? 'has' : 'have'} replay protection off: a captured signature can be re-sent, ` +
+        `and where the scheme takes more than JSON (form posts, for one), with part of the URL moved into the content. Turn replay on (replay: {}) ` +
+        `so that such a copy is a duplicate.`,
     );
   }
 
