@@ -51,6 +51,11 @@ export function sharingParses<T>(read: () => T): T {
 /** Length of UTF-8's byte order mark, EF BB BF, which the app's JSON parser skips at the start of a body. */
 const BYTE_ORDER_MARK_LENGTH = 3;
 
+/** Where a body's JSON text starts: past a leading UTF-8 byte order mark, as body-parser and Fastify read it. */
+export function jsonStart(body: Buffer): number {
+  return body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? BYTE_ORDER_MARK_LENGTH : 0;
+}
+
 /**
  * The JSON value of `rawBody`, or `undefined` when it is not JSON. Parsed on
  * every call, except within {@link sharingParses}, where the same bytes are
@@ -60,7 +65,7 @@ const BYTE_ORDER_MARK_LENGTH = 3;
  */
 export function parsedJson(rawBody: Buffer): { readonly value: unknown } | undefined {
   if (shared?.rawBody === rawBody) return shared.parsed ?? undefined;
-  const start = rawBody[0] === 0xef && rawBody[1] === 0xbb && rawBody[2] === 0xbf ? BYTE_ORDER_MARK_LENGTH : 0;
+  const start = jsonStart(rawBody);
   let parsed: ParsedBody = null;
   try {
     parsed = { value: JSON.parse(rawBody.toString('utf8', start)) };

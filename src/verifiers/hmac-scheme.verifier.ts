@@ -1,6 +1,6 @@
 import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import { WebhookSecurityConfigurationError } from '../webhook-security.exceptions.js';
-import { parsedJson, signedContentId } from '../utils/delivery-id.js';
+import { jsonStart, parsedJson, signedContentId } from '../utils/delivery-id.js';
 import { MAX_SIGNATURES_PER_HEADER, readHeader, splitList } from '../utils/headers.js';
 import {
   DIGEST_BYTES,
@@ -502,9 +502,8 @@ function parseTemplate(scheme: HmacSchemeOptions): (string | { field: Field })[]
  * as the body's JSON is read ({@link parsedJson}).
  */
 function startsAsJson(body: Buffer): boolean {
-  const start = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
   // Stryker disable next-line EqualityOperator: the byte past the end is undefined, no blank and no bracket, so it ends the loop as false too.
-  for (let i = start; i < body.length; i++) {
+  for (let i = jsonStart(body); i < body.length; i++) {
     const byte = body[i];
     if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d) continue;
     return byte === 0x7b || byte === 0x5b;
