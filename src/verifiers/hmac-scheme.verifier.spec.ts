@@ -236,7 +236,7 @@ describe('JSON-only bodies', () => {
     }
   });
 
-  it('verifies a GET or HEAD with no body when the method is signed, and no other method or scheme with none', () => {
+  it('verifies a GET or HEAD with no body, and only with none, when the method is signed, and no other method or scheme with none', () => {
     const url = 'https://example.com/card?portalId=1';
     const request = (scheme: HmacSchemeOptions, method: string, body = '') =>
       verifierOf(scheme).verify(
@@ -249,9 +249,13 @@ describe('JSON-only bodies', () => {
     expect(request(withMethod, 'HEAD')).toEqual({ verified: true });
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) expect(request(withMethod, method)).toEqual(rejected('malformed_body'));
     expect(request(withoutMethod, 'GET')).toEqual(rejected('malformed_body'));
-    // A body is still JSON only: a GET that has one is read like any other.
-    expect(request(withMethod, 'GET', 'x')).toEqual(rejected('malformed_body'));
-    expect(request(withMethod, 'GET', '[1]')).toEqual({ verified: true });
+    // A GET or HEAD has no body when the method is signed: a URL's JSON tail moved into one would parse.
+    for (const method of ['GET', 'HEAD']) {
+      expect(request(withMethod, method, 'x')).toEqual(rejected('malformed_body'));
+      expect(request(withMethod, method, '[1]')).toEqual(rejected('malformed_body'));
+    }
+    expect(request(withMethod, 'POST', '[1]')).toEqual({ verified: true });
+    expect(request(withoutMethod, 'GET', '[1]')).toEqual({ verified: true });
   });
 });
 

@@ -121,7 +121,7 @@ export interface HmacSchemeOptions extends SchemeMetadata {
    * `{url}`, a verified body must also parse as JSON, so that no part of a
    * signed URL can be moved into the body (`?n=12` + body re-sent as `?n=1`
    * + `2` + body). With a `signedContent` that signs `{method}`, a GET or
-   * HEAD with an empty body is verified too. @default any bytes
+   * HEAD is verified with an empty body, and only with one. @default any bytes
    */
   readonly body?: 'json';
 }
@@ -191,7 +191,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
   }
 
   verify(request: WebhookRequest, secrets: readonly string[]): VerificationResult {
-    if (this.scheme.body === 'json' && !startsAsJson(request.rawBody) && !this.bodiless(request)) return rejected('malformed_body');
+    if (this.scheme.body === 'json' && !this.bodyFits(request)) return rejected('malformed_body');
     const parsed = this.readHeaders(request);
     if (typeof parsed === 'string') return rejected(parsed);
 
@@ -237,6 +237,17 @@ export class HmacSchemeVerifier implements WebhookVerifier {
   private bodiless(request: WebhookRequest): boolean {
     // Stryker disable next-line StringLiteral: no method is read as POST, which carries a body; any other text that is no method does too.
     return this.signsMethod && request.rawBody.length === 0 && BODILESS_METHODS.has(request.method || 'POST');
+  }
+
+  /**
+   * Whether a JSON-only scheme's body may be checked: JSON, or for a GET or
+   * HEAD when the method is signed, none at all. Such a GET with a body is
+   * refused: its URL signed with no body (`?ids=[1,2]`) signs alike with the
+   * URL's JSON tail moved into the body (`?ids=` and `[1,2]`), which parses.
+   */
+  private bodyFits(request: WebhookRequest): boolean {
+    if (this.signsMethod && BODILESS_METHODS.has(request.method || 'POST')) return request.rawBody.length === 0;
+    return startsAsJson(request.rawBody);
   }
 
   sign(input: SignInput): Record<string, string> {

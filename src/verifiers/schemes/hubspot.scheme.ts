@@ -26,6 +26,6 @@ export const HUBSPOT_SCHEME = {
   signedContent: '{method}{url}{body}{timestamp}',
   timestamp: { header: 'x-hubspot-request-timestamp', format: 'unix-ms' },
   urlDecode: ['%3A', '%2F', '%3F', '%40', '%21', '%24', '%27', '%28', '%29', '%2A', '%2C', '%3B'],
-  // Only JSON is sent, or no body on a GET (CRM card fetches): the tail of the signed URL moved into the body is refused.
+  // Only JSON is sent, or no body on a GET (CRM card fetches), and a GET with one is refused: the tail of the signed URL moved into the body is refused.
   body: 'json',
 } as const satisfies HmacSchemeOptions;

@@ -1,0 +1,121 @@
+import { createHmac } from 'node:crypto';
+import { request } from 'node:http';
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { VerifiedWebhook, WebhookSecurityModule } from '../src/index.js';
+import { Calls } from './app/calls-app.js';
+import { ADAPTERS, createApp, type TestApp } from './app/create-app.js';
+
+/*
+ * HubSpot signs the method with the URL, the body and the timestamp, and its
+ * CRM card fetches are GETs with no body. A captured signature re-sent with
+ * another method, with a body added, or with the tail of its URL moved into
+ * a body must not reach a handler. A GET's URL that ends in a JSON array or
+ * object (`?ids=[1,2]`, which Node takes as is in the request target) signs
+ * alike with that JSON as its body instead (`?ids=` and `[1,2]`).
+ */
+const SECRET = 'hubspot-client-secret';
+
+@Controller()
+class CardController {
+  constructor(private readonly calls: Calls) {}
+
+  @Get('hs/card')
+  @HttpCode(200)
+  @VerifiedWebhook('hubspot')
+  card(@Query() query: Record<string, string>) {
+    this.calls.names.push(JSON.stringify({ get: query }));
+  }
+
+  @Post('hs/card')
+  @HttpCode(200)
+  @VerifiedWebhook('hubspot')
+  posted(@Query() query: Record<string, string>) {
+    this.calls.names.push(JSON.stringify({ post: query }));
+  }
+}
+
+/** HubSpot's v3 signature, computed as its docs describe (none of the library's code). */
+function hubspotHeaders(method: string, uri: string, body: string): Record<string, string> {
+  const timestamp = String(Date.now());
+  const signature = createHmac('sha256', SECRET).update(`${method}${uri}${body}${timestamp}`).digest('base64');
+  return { 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': timestamp };
+}
+
+/** Sends one request with node:http, the request target as given; resolves with the status. */
+function call(port: number, method: string, path: string, headers: Record<string, string>, body = ''): Promise<number> {
+  return new Promise((resolve, reject) => {
+    // Node's client sends no Content-Length for a GET or HEAD unless told: the body would go unread, as another request.
+    const sized = body === '' ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) };
+    const req = request({ host: '127.0.0.1', port, path, method, headers: sized, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe.each(ADAPTERS)('HubSpot signatures re-sent with another method or body (%s)', (adapter) => {
+  let t: TestApp & { calls: Calls };
+  let port: number;
+
+  beforeAll(async () => {
+    const app = await createApp(WebhookSecurityModule.forRoot({ providers: { hubspot: { secret: SECRET } } }), {
+      adapter,
+      controllers: [CardController],
+      providers: [Calls],
+    });
+    await app.app.listen(0, '127.0.0.1');
+    port = (app.app.getHttpServer().address() as { port: number }).port;
+    t = { ...app, calls: app.app.get(Calls) };
+  });
+  afterAll(() => t.app.close());
+  beforeEach(() => t.calls.names.splice(0));
+
+  const url = (path: string) => `http://127.0.0.1:${port}${path}`;
+  const card = '/hs/card?userId=1&portalId=62515';
+
+  it('verifies the GET as signed: 200', async () => {
+    expect(await call(port, 'GET', card, hubspotHeaders('GET', url(card), ''))).toBe(200);
+    expect(t.calls.names).toEqual([JSON.stringify({ get: { userId: '1', portalId: '62515' } })]);
+  });
+
+  it('refuses a signed GET re-sent as HEAD, as POST without a body, or with a body added', async () => {
+    const signed = hubspotHeaders('GET', url(card), '');
+    const statuses = [
+      await call(port, 'HEAD', card, signed),
+      await call(port, 'POST', card, signed),
+      await call(port, 'POST', card, { ...signed, 'content-type': 'application/json' }, '{}'),
+      await call(port, 'GET', card, { ...signed, 'content-type': 'application/json' }, '{}'),
+      await call(port, 'POST', card, { ...signed, 'x-http-method-override': 'GET' }),
+    ];
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    expect(t.calls.names).toEqual([]);
+  });
+
+  it('refuses a signed POST re-sent as a GET with its body, or with a method override header', async () => {
+    const body = '[{"eventId":1}]';
+    const signed = { 'content-type': 'application/json', ...hubspotHeaders('POST', url(card), body) };
+    const statuses = [await call(port, 'GET', card, signed, body), await call(port, 'GET', card, { ...signed, 'x-http-method-override': 'POST' }, body)];
+    expect(statuses).toEqual([401, 401]);
+    expect(t.calls.names).toEqual([]);
+  });
+
+  it.each([
+    ['&ids=[1,2]', '[1,2]'],
+    ['&filter={}', '{}'],
+  ])('refuses a signed GET whose URL ends in JSON (%s), re-sent with that JSON moved into a body', async (tail, json) => {
+    const signedPath = `${card}${tail}`;
+    const signed = hubspotHeaders('GET', url(signedPath), '');
+    expect(await call(port, 'GET', signedPath, signed)).toBe(200);
+    const movedPath = signedPath.slice(0, -json.length);
+    const statuses = [
+      await call(port, 'GET', movedPath, { ...signed, 'content-type': 'application/json' }, json),
+      await call(port, 'GET', movedPath, signed, json),
+    ];
+    expect(statuses).toEqual([401, 401]);
+    // Only the GET as signed ran the handler; the copy would have read the query without its JSON.
+    expect(t.calls.names).toHaveLength(1);
+    expect(JSON.parse(t.calls.names[0]!).get).toMatchObject({ portalId: '62515' });
+  });
+});
