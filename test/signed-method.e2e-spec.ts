@@ -101,6 +101,20 @@ describe.each(ADAPTERS)('HubSpot signatures re-sent with another method or body 
     expect(t.calls.names).toEqual([]);
   });
 
+  it('refuses a signed GET whose URL ends in 0s, re-sent with them moved to the front of the timestamp', async () => {
+    const signedPath = '/hs/card?userId=1&portalId=62500';
+    const signed = hubspotHeaders('GET', url(signedPath), '');
+    const statuses = [];
+    for (const zeros of ['0', '00']) {
+      const timestamp = `${zeros}${signed['x-hubspot-request-timestamp']!}`;
+      // GET + URL + no body + timestamp: the same signed text, and the timestamp the same number.
+      const path = signedPath.slice(0, -zeros.length);
+      statuses.push(await call(port, 'GET', path, { ...signed, 'x-hubspot-request-timestamp': timestamp }));
+    }
+    expect(statuses).toEqual([401, 401]);
+    expect(t.calls.names).toEqual([]);
+  });
+
   it.each([
     ['&ids=[1,2]', '[1,2]'],
     ['&filter={}', '{}'],

@@ -53,6 +53,11 @@ describe('parseTimestamp (unix, unix-ms)', () => {
     ['17152036:5', 'unix'],
     ['\u0661\u0667\u0661\u0665', 'unix'],
     ['1715203665987\u0000', 'unix-ms'],
+    // A leading zero: the same value in other text, which moves what comes before the timestamp.
+    ['01715203665', 'unix'],
+    ['00', 'unix'],
+    ['01715203665987', 'unix-ms'],
+    ['001715203665987', 'unix-ms'],
   ] as const)('rejects %p as %s', (value, format) => {
     expect(parseTimestamp(value, format)).toBeUndefined();
   });

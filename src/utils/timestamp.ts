@@ -23,9 +23,15 @@ export function parseTimestamp(value: string, format: TimestampFormat): number |
   return Number.isNaN(millis) ? undefined : millis;
 }
 
-/** The value of 1 to `maxDigits` ASCII decimal digits, and nothing else; `undefined` for anything else. */
+/**
+ * The value of 1 to `maxDigits` ASCII decimal digits, without a leading zero,
+ * and nothing else; `undefined` for anything else. A leading zero keeps the
+ * value but not the text, which is signed: a scheme that signs the URL, then
+ * no body, then the timestamp (HubSpot's GET) would sign `?n=10` and `1715…`
+ * as it signs `?n=1` and `01715…`.
+ */
 function decimal(value: string, maxDigits: number): number | undefined {
-  if (value.length === 0 || value.length > maxDigits) return undefined;
+  if (value.length === 0 || value.length > maxDigits || (value.length > 1 && value.charCodeAt(0) === 0x30)) return undefined;
   let number = 0;
   for (let i = 0; i < value.length; i++) {
     const digit = value.charCodeAt(i) - 0x30;
