@@ -90,11 +90,15 @@ describe('{method} and URL decoding', () => {
     const post = hex('key', `POSThttps://example.com/a${BODY}`);
     expect(verifier.verify(request('https://example.com/a', post), ['key'])).toEqual({ verified: true });
   });
-  it('keeps an escape of / or ? in the path as received, so the path and its params are those the sender signed', () => {
+  it('keeps an escape of /, ? or ; in the path as received, so the path and its params are those the sender signed', () => {
     const verifier = verifierOf({ header: 'x-sig', algorithm: 'sha256', encoding: 'hex', signedContent: '{url}{body}', urlDecode: ['%2F', '%3F', '%3A'] });
     const url = 'https://example.com/a%2Fb%3Fc%3A?q=%2F%3F%3A';
     expect(verifier.verify(request(url, hex('key', `https://example.com/a%2Fb%3Fc:?q=/?:${BODY}`)), ['key'])).toEqual({ verified: true });
     expect(verifier.verify(request(url, hex('key', `https://example.com/a/b?c:?q=/?:${BODY}`)), ['key'])).toEqual(rejected('no_matching_signature'));
+    const semicolon = verifierOf({ header: 'x-sig', algorithm: 'sha256', encoding: 'hex', signedContent: '{url}{body}', urlDecode: ['%3B'] });
+    const withSemicolon = 'https://example.com/a%3Bb?q=%3B';
+    expect(semicolon.verify(request(withSemicolon, hex('key', `https://example.com/a%3Bb?q=;${BODY}`)), ['key'])).toEqual({ verified: true });
+    expect(semicolon.verify(request(withSemicolon, hex('key', `https://example.com/a;b?q=;${BODY}`)), ['key'])).toEqual(rejected('no_matching_signature'));
     const noQuery = 'https://example.com/a%2Fb%3A';
     expect(verifier.verify(request(noQuery, hex('key', `https://example.com/a%2Fb:${BODY}`)), ['key'])).toEqual({ verified: true });
   });

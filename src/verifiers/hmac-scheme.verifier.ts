@@ -96,8 +96,8 @@ export interface HmacSchemeOptions extends SchemeMetadata {
   /**
    * Percent-escapes the sender decodes in the URL before signing it, e.g.
    * `['%3A', '%2F']`, matched as written (`%3a` stays as received). Only for
-   * a `signedContent` that signs `{url}`. In the path, an escape of `/`, `?`
-   * or `#` stays as received: decoded, it would let a signed URL reach the
+   * a `signedContent` that signs `{url}`. In the path, an escape of `/`, `?`,
+   * `#` or `;` stays as received: decoded, it would let a signed URL reach the
    * app under another route or params (`/hooks/a%3Fb=1` signed as
    * `/hooks/a?b=1`). An escape of `&`, `=`, `+`, `%` or `#` cannot be listed:
    * a sender that decodes one signs two URLs the app reads differently alike.
@@ -379,7 +379,7 @@ export class HmacSchemeVerifier implements WebhookVerifier {
     return parts;
   }
 
-  /** The URL with the scheme's `urlDecode` escapes decoded: in its query, all of them; in its path, those of no `/`, `?` or `#`. */
+  /** The URL with the scheme's `urlDecode` escapes decoded: in its query, all of them; in its path, those of no `/`, `?`, `#` or `;`. */
   private decodeUrl(url: string): string {
     const decoding = this.urlDecoding;
     // Stryker disable next-line ConditionalExpression: without escapes, replace() reads its pattern as the text 'undefined', which decodes as itself.
@@ -397,8 +397,13 @@ export class HmacSchemeVerifier implements WebhookVerifier {
 /** Methods whose requests carry no body: a JSON-only scheme that signs the method verifies them with an empty one. */
 const BODILESS_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 
-/** What an escape in a URL's path must stay escaped as: decoded, it would move the path's end or split a segment. */
-const PATH_DELIMITERS = '/?#';
+/**
+ * What an escape in a URL's path must stay escaped as: decoded, it would move
+ * the path's end or split a segment. `;` too: Fastify's `useSemicolonDelimiter`
+ * ends the path there, so `/hooks/a%3Bb` signed as `/hooks/a;b` would reach
+ * the app as `/hooks/a` with the query `b`.
+ */
+const PATH_DELIMITERS = '/?#;';
 
 /** The HMAC key of a secret, or `undefined` when it lacks every prefix or does not decode. Never throws. */
 function hmacKey(secret: string, encoding: SecretEncoding, prefixes: string | readonly string[]): KeyObject | undefined {

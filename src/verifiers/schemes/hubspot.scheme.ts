@@ -8,10 +8,11 @@ import type { HmacSchemeOptions } from '../hmac-scheme.verifier.js';
  *
  * The URI is the full URL HubSpot called, query string included, with the
  * escapes `%3A : %2F / %3F ? %40 @ %21 ! %24 $ %27 ' %28 ( %29 ) %2A * %2C , %3B ;`
- * decoded, as HubSpot's docs list them, except `%2F` and `%3F` in the path:
+ * decoded, as HubSpot's docs list them, except `%2F`, `%3F` and `%3B` in the path:
  * decoded there, they would let a signed URL reach the app under another
- * route or params, so a target URL with either in its path does not verify;
- * and as HubSpot signs such a URL as it would the one with `/` or `?` in their
+ * route or params (`;` ends the path for Fastify's `useSemicolonDelimiter`),
+ * so a target URL with one of them in its path does not verify;
+ * and as HubSpot signs such a URL as it would the one with `/`, `?` or `;` in their
  * place, its deliveries verify on that other URL: give HubSpot a target URL
  * without them. `@hubspot/api-client`'s
  * `Signature.isValid` takes the URI from its caller. Behind a proxy, set
