@@ -42,7 +42,7 @@ function hubspotHeaders(method: string, uri: string, body: string): Record<strin
 }
 
 /** Sends one request with node:http, the request target as given; resolves with the status. */
-function call(port: number, method: string, path: string, headers: Record<string, string>, body = ''): Promise<number> {
+function call(port: number, method: string, path: string, headers: Record<string, string | string[]>, body = ''): Promise<number> {
   return new Promise((resolve, reject) => {
     // Node's client sends no Content-Length for a GET or HEAD unless told: the body would go unread, as another request.
     const sized = body === '' ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) };
@@ -112,6 +112,21 @@ describe.each(ADAPTERS)('HubSpot signatures re-sent with another method or body 
       statuses.push(await call(port, 'GET', path, { ...signed, 'x-hubspot-request-timestamp': timestamp }));
     }
     expect(statuses).toEqual([401, 401]);
+    expect(t.calls.names).toEqual([]);
+  });
+
+  it('refuses a signed GET re-sent with its timestamp or signature header repeated', async () => {
+    const signedPath = '/hs/card?userId=1&portalId=62500';
+    const signed = hubspotHeaders('GET', url(signedPath), '');
+    const timestamp = signed['x-hubspot-request-timestamp']!;
+    const signature = signed['x-hubspot-signature-v3']!;
+    const statuses = [
+      await call(port, 'GET', signedPath, { ...signed, 'x-hubspot-request-timestamp': [timestamp, timestamp] }),
+      await call(port, 'GET', signedPath.slice(0, -1), { ...signed, 'x-hubspot-request-timestamp': [`0${timestamp}`, timestamp] }),
+      await call(port, 'GET', signedPath.slice(0, -1), { ...signed, 'x-hubspot-request-timestamp': [timestamp, `0${timestamp}`] }),
+      await call(port, 'GET', `${signedPath}&x=1`, { ...signed, 'x-hubspot-signature-v3': [signature, signature] }),
+    ];
+    expect(statuses).toEqual([401, 401, 401, 401]);
     expect(t.calls.names).toEqual([]);
   });
 
