@@ -221,31 +221,25 @@ export class HmacSchemeVerifier implements WebhookVerifier {
   /**
    * A JSON-only scheme that signs the URL right before the body (Square's
    * `{url}{body}`): the tail of a signed URL moved into the body also
-   * verifies, so a verified body must parse as JSON. Only a verified body is
+   * verifies, so a verified body must parse as JSON. An empty one passed
+   * {@link bodyFits} as a signed GET or HEAD's. Only a verified body is
    * parsed, so an unsigned request never costs a parse.
    */
   private verifiedBody(request: WebhookRequest): VerificationResult {
-    return this.signsUrl && this.scheme.body === 'json' && !this.bodiless(request) && !parsedJson(request.rawBody) ? rejected('malformed_body') : VERIFIED;
-  }
-
-  /**
-   * A JSON-only scheme that signs the method lets a GET or HEAD, which never
-   * carries a body, have none: HubSpot signs its CRM card fetches, GETs, over
-   * an empty body. The method is signed, so a signed POST (or DELETE) cannot
-   * be re-sent as one with its body moved into the URL.
-   */
-  private bodiless(request: WebhookRequest): boolean {
-    // Stryker disable next-line StringLiteral: no method is read as POST, which carries a body; any other text that is no method does too.
-    return this.signsMethod && request.rawBody.length === 0 && BODILESS_METHODS.has(request.method || 'POST');
+    return this.signsUrl && this.scheme.body === 'json' && request.rawBody.length > 0 && !parsedJson(request.rawBody) ? rejected('malformed_body') : VERIFIED;
   }
 
   /**
    * Whether a JSON-only scheme's body may be checked: JSON, or for a GET or
-   * HEAD when the method is signed, none at all. Such a GET with a body is
-   * refused: its URL signed with no body (`?ids=[1,2]`) signs alike with the
-   * URL's JSON tail moved into the body (`?ids=` and `[1,2]`), which parses.
+   * HEAD when the method is signed, none at all. HubSpot signs its CRM card
+   * fetches, GETs, over an empty body; the method is signed, so a signed POST
+   * cannot be re-sent as one with its body moved into the URL. Such a GET
+   * with a body is refused: its URL signed with no body (`?ids=[1,2]`) signs
+   * alike with the URL's JSON tail moved into the body (`?ids=` and `[1,2]`),
+   * which parses.
    */
   private bodyFits(request: WebhookRequest): boolean {
+    // Stryker disable next-line StringLiteral: no method is read as POST, which carries a body; any other text that is no method does too.
     if (this.signsMethod && BODILESS_METHODS.has(request.method || 'POST')) return request.rawBody.length === 0;
     return startsAsJson(request.rawBody);
   }
