@@ -1,9 +1,8 @@
-import { createHmac } from 'node:crypto';
-import { request } from 'node:http';
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { VerifiedWebhook, WebhookSecurityModule } from '../src/index.js';
 import { Calls } from './app/calls-app.js';
 import { ADAPTERS, createApp, type TestApp } from './app/create-app.js';
+import { HUBSPOT_SECRET, call, hubspotHeaders } from './support/hubspot-requests.js';
 
 /*
  * HubSpot signs the method with the URL, the body and the timestamp, and its
@@ -13,8 +12,6 @@ import { ADAPTERS, createApp, type TestApp } from './app/create-app.js';
  * object (`?ids=[1,2]`, which Node takes as is in the request target) signs
  * alike with that JSON as its body instead (`?ids=` and `[1,2]`).
  */
-const SECRET = 'hubspot-client-secret';
-
 @Controller()
 class CardController {
   constructor(private readonly calls: Calls) {}
@@ -34,33 +31,12 @@ class CardController {
   }
 }
 
-/** HubSpot's v3 signature, computed as its docs describe (none of the library's code). */
-function hubspotHeaders(method: string, uri: string, body: string): Record<string, string> {
-  const timestamp = String(Date.now());
-  const signature = createHmac('sha256', SECRET).update(`${method}${uri}${body}${timestamp}`).digest('base64');
-  return { 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': timestamp };
-}
-
-/** Sends one request with node:http, the request target as given; resolves with the status. */
-function call(port: number, method: string, path: string, headers: Record<string, string | string[]>, body = ''): Promise<number> {
-  return new Promise((resolve, reject) => {
-    // Node's client sends no Content-Length for a GET or HEAD unless told: the body would go unread, as another request.
-    const sized = body === '' ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) };
-    const req = request({ host: '127.0.0.1', port, path, method, headers: sized, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 describe.each(ADAPTERS)('HubSpot signatures re-sent with another method or body (%s)', (adapter) => {
   let t: TestApp & { calls: Calls };
   let port: number;
 
   beforeAll(async () => {
-    const app = await createApp(WebhookSecurityModule.forRoot({ providers: { hubspot: { secret: SECRET } } }), {
+    const app = await createApp(WebhookSecurityModule.forRoot({ providers: { hubspot: { secret: HUBSPOT_SECRET } } }), {
       adapter,
       controllers: [CardController],
       providers: [Calls],

@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
-import { request } from 'node:http';
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { VerifiedWebhook, WebhookSecurityModule } from '../src/index.js';
 import { signWebhook } from '../src/testing/index.js';
 import { Calls } from './app/calls-app.js';
 import { ADAPTERS, createApp, type TestApp } from './app/create-app.js';
+import { HUBSPOT_SECRET, call, hubspotHeaders } from './support/hubspot-requests.js';
 
 /*
  * Senders that sign the URL with the body: Square (`{url}{body}`), HubSpot
@@ -16,7 +16,6 @@ import { ADAPTERS, createApp, type TestApp } from './app/create-app.js';
  * without a body among them, must.
  */
 const SQUARE_SECRET = 'square-signature-key';
-const HUBSPOT_SECRET = 'hubspot-client-secret';
 const PARTNER_SECRET = 'partner-secret';
 const PARTNER_ESCAPES = ['%2F', '%3A'];
 const PARTNER_SCHEME = {
@@ -75,29 +74,10 @@ class SignedUrlController {
   }
 }
 
-/** HubSpot's v3 signature, computed as its docs describe (none of the library's code). */
-function hubspotHeaders(method: string, uri: string, body: string): Record<string, string> {
-  const timestamp = String(Date.now());
-  const signature = createHmac('sha256', HUBSPOT_SECRET).update(`${method}${uri}${body}${timestamp}`).digest('base64');
-  return { 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': timestamp };
-}
-
 /** The partner's signature as its sender computes it: its escapes decoded in the whole URL it calls. */
 function partnerSignature(url: string, body: string): string {
   const signed = url.replace(new RegExp(PARTNER_ESCAPES.join('|'), 'g'), (escape) => decodeURIComponent(escape));
   return createHmac('sha256', PARTNER_SECRET).update(`${signed}.${body}`).digest('hex');
-}
-
-/** Sends one request with node:http, the request target as given; resolves with the status. */
-function call(port: number, method: string, path: string, headers: Record<string, string>, body = ''): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 /*
